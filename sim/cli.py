@@ -1,0 +1,94 @@
+"""Command line: ``acutesim run`` and ``acutesim validate``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from sim.loader import ScenarioError, load_scenario
+
+
+def _scenario_overrides(args: argparse.Namespace) -> dict:
+    run: dict = {}
+    if getattr(args, "seed", None) is not None:
+        run["seed"] = args.seed
+    if getattr(args, "days", None) is not None:
+        run["days"] = args.days
+    if getattr(args, "replications", None) is not None:
+        run["replications"] = args.replications
+    return {"run": run} if run else {}
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    scenario = load_scenario(args.scenario)
+    print(f"{args.scenario}: ok (region {scenario.region}, setting {scenario.setting})")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from sim.report import kpi_table
+    from sim.runner import run_id, run_scenario
+
+    scenario = load_scenario(args.scenario, _scenario_overrides(args))
+    out = Path(args.out) if args.out else Path("results") / scenario.name / run_id(scenario)
+    n = scenario.run.replications
+    print(f"acutesim: {scenario.name} (region {scenario.region}), {n} replication(s) of "
+          f"{scenario.run.days:g} days after {scenario.run.warmup_days:g} days warm-up, seed {scenario.run.seed}",
+          file=sys.stderr)
+    started = time.perf_counter()
+
+    def progress(done: int, total: int) -> None:
+        elapsed = time.perf_counter() - started
+        eta = elapsed / done * (total - done)
+        print(f"  replication {done}/{total} done ({elapsed:.0f} s, about {eta:.0f} s to go)", file=sys.stderr)
+
+    summary = run_scenario(scenario, out, n, event_log=args.event_log, progress=progress)
+    print(kpi_table(summary))
+    print(f"\nresults: {out}/summary.csv, {out}/replications.csv, {out}/scenario.resolved.yaml")
+    return 0
+
+
+def cmd_derive_regions(args: argparse.Namespace) -> int:
+    from sim.derive import write_all
+
+    for path in write_all(Path(args.scenarios)):
+        print(f"wrote {path}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="acutesim", description="Simulate the Dutch acute care chain.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run a scenario and print its KPIs")
+    run.add_argument("scenario", help="scenario YAML file")
+    run.add_argument("-n", "--replications", type=int, help="number of replications (default: the scenario's)")
+    run.add_argument("--seed", type=int, help="random seed (default: the scenario's)")
+    run.add_argument("--days", type=float, help="days to simulate after warm-up (default: the scenario's)")
+    run.add_argument("--out", help="output folder (default: results/<scenario>/<run-id>/)")
+    run.add_argument("--event-log", action="store_true", help="write a per-event Parquet log per replication")
+    run.set_defaults(func=cmd_run)
+    val = sub.add_parser("validate", help="check a scenario file")
+    val.add_argument("scenario", help="scenario YAML file")
+    val.set_defaults(func=cmd_validate)
+    der = sub.add_parser("derive-regions", help="regenerate region capacities from the national figures")
+    der.add_argument("--scenarios", default="scenarios", help="scenario folder (default: scenarios)")
+    der.set_defaults(func=cmd_derive_regions)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except ScenarioError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: finished replications are kept in replications.csv", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,151 @@
+"""Key performance indicators of one replication, from the model's statistics.
+
+Names are snake_case with dotted breakdowns (``seh_arrivals_per_day.ambulance``).
+Volumes are per day of the measurement period (after warm-up); shares and
+means are over the same period.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.calendar import MIN_PER_DAY, MIN_PER_HOUR
+
+SEH_ROUTES = ("self_referral", "ambulance", "gp_hap")
+HAP_CONTACT_TYPES = ("telephone_advice", "consult", "home_visit", "ambulance", "ggz_crisis", "walk_in")
+
+
+def _share(num: float, den: float) -> float:
+    return num / den if den else float("nan")
+
+
+def _mean(x: np.ndarray) -> float:
+    return float(x.mean()) if len(x) else float("nan")
+
+
+def _pct(x: np.ndarray, q: float) -> float:
+    return float(np.percentile(x, q)) if len(x) else float("nan")
+
+
+def desk_kpis(m, key: str, prefix: str) -> dict[str, float]:
+    """Answer-time KPIs of one kind of desk (all sites of that kind together)."""
+    c = m.metrics.counts
+    waits = m.metrics.tally_array(f"{key}.answer_wait")
+    offered = c.get(f"{key}.attempts", 0.0)
+    return {
+        f"{prefix}_answer_within_2min_share": _share(c.get(f"{key}.answered_within_norm", 0.0), offered),
+        f"{prefix}_answer_time_mean": _mean(waits),
+        f"{prefix}_answer_time_p50": _pct(waits, 50),
+        f"{prefix}_answer_time_p90": _pct(waits, 90),
+        f"{prefix}_answer_time_p95": _pct(waits, 95),
+        f"{prefix}_abandoned_share": _share(c.get(f"{key}.abandoned", 0.0), offered),
+    }
+
+
+def roster_hours_per_week(values: list[int]) -> float:
+    return float(sum(values))
+
+
+def staffing_kpis(m) -> dict[str, float]:
+    """FTE and cost of the triage and coordination desks, from their rosters."""
+    sc = m.scenario
+    st = sc.staffing
+    res = sc.resources
+    fte_hours = st.fte_hours_per_week.value
+    hap_hours = sum(roster_hours_per_week(h.triage_roster.values) for h in res.haps.values())
+    dispatch_hours = roster_hours_per_week(res.meldkamer.roster.values)
+    elv_hours = roster_hours_per_week(res.elv_point_roster.values)
+    out = {
+        "triage_fte.hap_triage": hap_hours / fte_hours,
+        "triage_fte.dispatch_112": dispatch_hours / fte_hours,
+        "triage_fte.elv_point": elv_hours / fte_hours,
+    }
+    out["triage_fte"] = sum(out.values())
+    per_day = 7.0
+    cost = {
+        "staff_cost_per_day.hap_triage": hap_hours * st.hourly_cost_hap_triagist.value / per_day,
+        "staff_cost_per_day.dispatch_112": dispatch_hours * st.hourly_cost_centralist.value / per_day,
+        "staff_cost_per_day.elv_point": elv_hours * st.hourly_cost_elv_coordinator.value / per_day,
+    }
+    out["staff_cost_per_day"] = sum(cost.values())
+    out.update(cost)
+    return out
+
+
+def compute(m) -> dict[str, float]:
+    """All KPIs of a finished replication."""
+    met = m.metrics
+    c = met.counts
+    now = m.env.now
+    days = (now - met.measuring_since) / MIN_PER_DAY
+    k: dict[str, float] = {}
+
+    def per_day(name: str, key: str | None = None) -> None:
+        k[name] = c.get(key or name.replace("_per_day", ""), 0.0) / days
+
+    k["population"] = float(m.populations.sum())
+    k["patients_per_day"] = sum(v for key, v in c.items() if key.startswith("outcome.")) / days
+    for outcome in sorted(o for o in (key.split(".", 1)[1] for key in c if key.startswith("outcome."))):
+        k[f"outcomes_per_day.{outcome}"] = c[f"outcome.{outcome}"] / days
+
+    per_day("hap_contacts_per_day")
+    for t in HAP_CONTACT_TYPES:
+        k[f"hap_contacts_per_day.{t}"] = c.get(f"hap_contacts.{t}", 0.0) / days
+    k.update(desk_kpis(m, "hap_triage", "hap"))
+    k.update(desk_kpis(m, "dispatch_112", "dispatch"))
+    k.update(desk_kpis(m, "elv_point", "elv_point"))
+    k["hap_gp_occupancy_mean"] = _share(met.level("hap_gp.busy").mean(now), met.level("hap_gp.capacity").mean(now))
+    k["hap_car_occupancy_mean"] = _share(met.level("hap_car.busy").mean(now), met.level("hap_car.capacity").mean(now))
+
+    per_day("ambulance_deployments_per_day")
+    for u in ("a1", "a2", "b"):
+        k[f"ambulance_deployments_per_day.{u}"] = c.get(f"ambulance_deployments.{u}", 0.0) / days
+    a1 = met.tally_array("ambulance.response.a1")
+    a2 = met.tally_array("ambulance.response.a2")
+    norms = m.scenario.care.ambulance
+    k["a1_on_scene_15min_share"] = _share(float((a1 <= norms.a1_norm_min.value).sum()), len(a1))
+    k["a2_on_scene_30min_share"] = _share(float((a2 <= norms.a2_norm_min.value).sum()), len(a2))
+    k["a1_response_time_mean"] = _mean(a1)
+    k["a1_response_time_p95"] = _pct(a1, 95)
+    k["ambulance_utilisation"] = _share(met.level("ambulance.busy").mean(now), m.fleet.size)
+
+    per_day("seh_arrivals_per_day")
+    for r in SEH_ROUTES:
+        k[f"seh_arrivals_per_day.{r}"] = c.get(f"seh_arrivals.{r}", 0.0) / days
+    for h in range(24):
+        k[f"seh_arrivals_by_hour.h{h:02d}"] = c.get(f"seh_arrivals_by_hour.h{h:02d}", 0.0) / days
+    k["seh_occupancy_mean"] = _share(met.level("seh.busy").mean(now), met.level("seh.capacity").mean(now))
+    k["seh_wait_mean"] = _mean(met.tally_array("seh.wait"))
+
+    per_day("hospital_admissions_per_day")
+    k["hospital_occupancy_mean"] = _share(met.level("hospital.busy").mean(now), met.level("hospital.capacity").mean(now))
+    for kind in ("elv", "grz", "crisis_bed"):
+        per_day(f"{kind}_admissions_per_day")
+        k[f"{kind}_occupancy_mean"] = _share(met.level(f"{kind}.busy").mean(now), met.level(f"{kind}.capacity").mean(now))
+    k["verkeerde_bed_days_per_day"] = met.level("verkeerde_bed").mean(now)
+    placement = met.tally_array("placement_time")
+    k["placement_time_mean"] = _mean(placement) / MIN_PER_HOUR
+    k["placement_fallback_seh_per_day"] = c.get("placement_fallback_seh", 0.0) / days
+    per_day("district_nursing_visits_per_day")
+    per_day("ggz_crisis_visits_per_day")
+    k.update(staffing_kpis(m))
+    return k
+
+
+def units(kpi: str) -> str:
+    """Unit label of a KPI, for tables and plots."""
+    if "per_day" in kpi or "by_hour" in kpi:
+        return "per day"
+    if kpi.endswith("_share") or "occupancy" in kpi or "utilisation" in kpi:
+        return "share"
+    if kpi.startswith("placement_time"):
+        return "hours"
+    if "time" in kpi or kpi.endswith("_wait_mean"):
+        return "minutes"
+    if "fte" in kpi:
+        return "FTE"
+    if kpi.startswith("staff_cost"):
+        return "EUR per day"
+    return ""
+
+

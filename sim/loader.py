@@ -1,0 +1,185 @@
+"""Read scenario YAML files: resolve ``extends:``, merge overrides, validate.
+
+A scenario may extend one or more others (``extends: base.yaml`` or a list,
+paths relative to the file) and override single values by giving just the
+nested keys it changes. A figure overridden with a new ``value`` must state its
+own ``source:`` or ``estimate:`` so provenance never silently outlives the
+number it described.
+
+Every problem is raised as :class:`ScenarioError` whose message is one line
+naming the file, the key and what is expected.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from sim.regions import known_regions
+from sim.schema import Scenario
+
+PROVENANCE_KEYS = ("source", "estimate")
+VALUE_KEYS = ("value", "values", "shares", "mean", "dist", "cv")
+
+
+class ScenarioError(Exception):
+    """A scenario file is wrong; the message is one line: file, key, expectation."""
+
+
+Origins = dict[tuple[str, ...], str]
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: file not found") from None
+    except OSError as exc:
+        raise ScenarioError(f"{path}: cannot read file ({exc.strerror})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise ScenarioError(f"{path}: broken YAML{where}: {problem}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ScenarioError(f"{path}: top level must be a mapping of keys, got {type(data).__name__}")
+    return data
+
+
+def _merge(
+    base: dict[str, Any], over: dict[str, Any], origins: Origins, path: Path, prefix: tuple[str, ...]
+) -> dict[str, Any]:
+    """Deep-merge ``over`` into a copy of ``base``; record which file set each key."""
+    out = dict(base)
+    if any(k in over for k in PROVENANCE_KEYS):
+        # New provenance replaces the old one entirely (source and estimate exclude each other).
+        for k in PROVENANCE_KEYS:
+            out.pop(k, None)
+    elif base and any(k in over for k in VALUE_KEYS) and any(k in base for k in PROVENANCE_KEYS):
+        changed = [k for k in VALUE_KEYS if k in over and over[k] != base.get(k)]
+        if changed:
+            key = ".".join(prefix + (changed[0],))
+            raise ScenarioError(
+                f"{path}: key {key}: an overridden figure needs its own 'source:' or 'estimate:'"
+            )
+    for key, val in over.items():
+        sub = prefix + (str(key),)
+        if isinstance(val, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], val, origins, path, sub)
+        else:
+            out[key] = copy.deepcopy(val)
+            origins[sub] = str(path)
+        origins.setdefault(sub, str(path))
+    return out
+
+
+def _resolve(path: Path, origins: Origins, chain: tuple[Path, ...]) -> dict[str, Any]:
+    path = path.resolve()
+    if path in chain:
+        raise ScenarioError(f"{path}: key extends: circular extends chain")
+    data = _read_yaml(path)
+    parents = data.pop("extends", None)
+    if parents is None:
+        parents = []
+    elif isinstance(parents, str):
+        parents = [parents]
+    elif not (isinstance(parents, list) and all(isinstance(p, str) for p in parents)):
+        raise ScenarioError(f"{path}: key extends: expected a file path or a list of file paths")
+    merged: dict[str, Any] = {}
+    for parent in parents:
+        parent_path = (path.parent / parent)
+        if not parent_path.exists():
+            raise ScenarioError(f"{path}: key extends: file '{parent}' not found")
+        merged = _merge(merged, _resolve(parent_path, origins, chain + (path,)), origins, path, ())
+    return _merge(merged, data, origins, path, ())
+
+
+def _origin_of(loc: tuple[str, ...], origins: Origins, default: str) -> str:
+    for n in range(len(loc), 0, -1):
+        if loc[:n] in origins:
+            return origins[loc[:n]]
+    return default
+
+
+def _describe(err: dict[str, Any]) -> str:
+    """Turn one pydantic error into 'what is expected'."""
+    kind = err["type"]
+    msg = err["msg"]
+    if kind == "extra_forbidden":
+        return "unknown key (not part of the scenario schema)"
+    if kind == "missing":
+        return "required key is missing"
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, "):]
+    got = err.get("input")
+    if kind in ("too_short", "too_long") and isinstance(got, list):
+        return f"expected 168 hour-of-week values (Monday 00:00 first), got {len(got)}"
+    if isinstance(got, (int, float, str)) and not isinstance(got, bool):
+        return f"{msg[0].lower()}{msg[1:]} (got {got!r})"
+    return msg[0].lower() + msg[1:]
+
+
+def load_raw(path: str | Path) -> tuple[dict[str, Any], Origins]:
+    """Resolve extends and overrides; return the merged mapping and key origins."""
+    origins: Origins = {}
+    data = _resolve(Path(path), origins, ())
+    return data, origins
+
+
+def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
+    """Load and validate a scenario file. Raises :class:`ScenarioError` (one line)."""
+    path = Path(path)
+    data, origins = load_raw(path)
+    if overrides:
+        data = _merge(data, overrides, origins, Path("<command line>"), ())
+    data.setdefault("name", path.stem if path.parent.name in ("", ".") else f"{path.parent.name}_{path.stem}")
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(str(x) for x in err["loc"])
+        key = ".".join(loc) if loc else "(top level)"
+        where = _origin_of(loc, origins, str(path))
+        desc = _describe(err)
+        if not loc and ": " in desc:  # model-level checks put the key in the message
+            key, desc = desc.split(": ", 1)
+        raise ScenarioError(f"{where}: key {key}: {desc}") from None
+    if scenario.region not in known_regions():
+        where = origins.get(("region",), str(path))
+        raise ScenarioError(
+            f"{where}: key region: unknown region '{scenario.region}'; "
+            f"expected one of {', '.join(known_regions())}"
+        )
+    _check_subareas(scenario, origins, str(path))
+    return scenario
+
+
+def _check_subareas(scenario: Scenario, origins: Origins, default: str) -> None:
+    """Every site must stand in a sub-area of the scenario's region."""
+    from sim.regions import subareas_of
+
+    codes = {s.code for s in subareas_of(scenario.region)}
+    res = scenario.resources
+    sites: list[tuple[tuple[str, ...], str]] = [(("resources", "meldkamer", "subarea"), res.meldkamer.subarea)]
+    sites += [(("resources", "haps", k, "subarea"), v.subarea) for k, v in res.haps.items()]
+    sites += [(("resources", "sehs", k, "subarea"), v.subarea) for k, v in res.sehs.items()]
+    sites += [(("resources", "ambulance", "posts", k, "subarea"), v.subarea) for k, v in res.ambulance.posts.items()]
+    for loc, code in sites:
+        if code not in codes:
+            raise ScenarioError(
+                f"{_origin_of(loc, origins, default)}: key {'.'.join(loc)}: sub-area '{code}' "
+                f"is not a municipality (CBS code) of region '{scenario.region}'"
+            )
+
+
+def resolved_yaml(scenario: Scenario) -> str:
+    """The fully resolved scenario as YAML, to store next to results."""
+    return yaml.safe_dump(scenario.model_dump(mode="json"), sort_keys=False, allow_unicode=True, width=120)

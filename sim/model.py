@@ -1,0 +1,270 @@
+"""Build one replication of a scenario: the region, its resources and its flows.
+
+The :class:`Model` owns the SimPy environment, the calendar, the capacity
+pools, the random samplers (one named stream each) and the statistics. The
+patient flows themselves live in :mod:`sim.pathways`; this module wires them to
+the resources and feeds them the pre-drawn arrivals.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Callable, Generator
+
+import numpy as np
+import simpy
+
+from sim.calendar import Calendar, MIN_PER_DAY, MIN_PER_HOUR
+from sim.demand import Arrivals, generate_all, merge
+from sim.metrics import Metrics
+from sim.patient import DoubleOutcome, Patient
+from sim.regions import road_km_matrix, subareas_of
+from sim.resources import AmbulanceFleet, CapacityPool
+from sim.rng import Sampler, Streams, Uniform, cumulative
+from sim.schema import DeskBehaviour, Mix, Scenario
+
+BED_KINDS = ("elv", "grz", "crisis_bed")
+
+
+class Chooser:
+    """Draws a category from a mix with its own random stream."""
+
+    __slots__ = ("_u", "_cum", "_labels")
+
+    def __init__(self, u: Uniform, mix: Mix | dict[str, float]) -> None:
+        self._u = u
+        self._cum, self._labels = cumulative(mix.shares if isinstance(mix, Mix) else mix)
+
+    def __call__(self) -> str:
+        return self._u.choice(self._cum, self._labels)
+
+
+class DeskKit:
+    """A desk's behaviour as samplers: handling, patience, redial."""
+
+    def __init__(self, streams: Streams, name: str, b: DeskBehaviour) -> None:
+        self.name = name
+        self.handling = streams.sampler(f"desk.{name}.handling", b.handling)
+        self.patience = streams.sampler(f"desk.{name}.patience", b.patience)
+        self.redial_delay = streams.sampler(f"desk.{name}.redial_delay", b.redial_delay)
+        self.u = streams.uniform(f"desk.{name}.redial")
+        self.redial_probability = b.redial_probability.value
+        self.max_redials = b.max_redials
+        self.norm = b.answer_norm_min.value
+
+
+@dataclass
+class Hap:
+    """A GP out-of-hours post: triage desk, GPs at the post, visiting cars."""
+
+    name: str
+    subarea: int
+    desk: CapacityPool
+    gps: CapacityPool
+    cars: CapacityPool
+
+
+@dataclass
+class Seh:
+    """An emergency department."""
+
+    name: str
+    subarea: int
+    places: CapacityPool
+
+
+class Model:
+    """One replication of one scenario."""
+
+    def __init__(self, scenario: Scenario, replication: int = 0, event_log=None) -> None:
+        self.scenario = sc = scenario
+        self.replication = replication
+        self.env = simpy.Environment()
+        self.metrics = Metrics()
+        self.streams = Streams(sc.run.seed, replication)
+        self.event_log = event_log
+        self.areas = subareas_of(sc.region)
+        self.area_index = {a.code: i for i, a in enumerate(self.areas)}
+        self.populations = np.array([a.population for a in self.areas], dtype=float)
+        self.warmup_min = sc.run.warmup_days * MIN_PER_DAY
+        self.end_min = (sc.run.warmup_days + sc.run.days) * MIN_PER_DAY
+        total_days = int(np.ceil(sc.run.warmup_days + sc.run.days)) + 1
+        self.cal = Calendar(sc.calendar, sc.run.start_date, total_days)
+        self.created = 0
+        self.outcomes: Counter[str] = Counter()
+        self._build_travel()
+        self._build_resources()
+        self._build_samplers()
+
+    # ------------------------------------------------------------------ build
+    def _build_travel(self) -> None:
+        c = self.scenario.care
+        km = road_km_matrix(self.areas, c.travel.detour_factor.value, c.travel.within_subarea_km.value)
+        self.km = km
+        self.drive_urgent = km / c.ambulance.urgent_speed_kmh.value * 60.0
+        self.drive_normal = km / c.ambulance.normal_speed_kmh.value * 60.0
+        self.car_min = km / c.hap.car_speed_kmh.value * 60.0
+
+    def _pool(self, name: str, capacity: int, track_waits: bool = False) -> CapacityPool:
+        return CapacityPool(self.env, name, capacity, self.metrics, track_waits)
+
+    def _build_resources(self) -> None:
+        res = self.scenario.resources
+        idx = self.area_index
+        self.rosters: list[tuple[CapacityPool, list[int]]] = []
+        self.haps: list[Hap] = []
+        for name, h in res.haps.items():
+            hap = Hap(name, idx[h.subarea], self._pool("hap_triage", 0), self._pool("hap_gp", 0),
+                      self._pool("hap_car", 0))
+            self.haps.append(hap)
+            self.rosters += [(hap.desk, h.triage_roster.values), (hap.gps, h.gp_roster.values),
+                             (hap.cars, h.car_roster.values)]
+        self.sehs = [Seh(n, idx[s.subarea], self._pool("seh", s.places.value, track_waits=True))
+                     for n, s in res.sehs.items()]
+        hap_at = np.array([h.subarea for h in self.haps])
+        seh_at = np.array([s.subarea for s in self.sehs])
+        self.hap_of = [self.haps[int(np.argmin(self.km[i, hap_at]))] for i in range(len(self.areas))]
+        self.seh_of = [self.sehs[int(np.argmin(self.km[i, seh_at]))] for i in range(len(self.areas))]
+
+        self.dispatch = self._pool("dispatch_112", 0)
+        self.elv_point = self._pool("elv_point", 0)
+        self.district_nursing = self._pool("district_nursing", 0)
+        self.ggz_crisis = self._pool("ggz_crisis", 0)
+        self.rosters += [(self.dispatch, res.meldkamer.roster.values),
+                         (self.elv_point, res.elv_point_roster.values),
+                         (self.district_nursing, res.district_nursing_roster.values),
+                         (self.ggz_crisis, res.ggz_crisis_roster.values)]
+        home = [idx[p.subarea] for p in res.ambulance.posts.values() for _ in range(p.vehicles.value)]
+        self.fleet = AmbulanceFleet(self.env, home, self.drive_urgent, self.metrics)
+        self.fleet_roster = res.ambulance.on_duty.values
+
+        care = self.scenario.care
+        self.beds = {
+            "hospital": self._pool("hospital", res.hospital_beds.value),
+            "elv": self._pool("elv", res.elv_beds.value),
+            "grz": self._pool("grz", res.grz_beds.value),
+            "crisis_bed": self._pool("crisis_bed", res.crisis_beds.value),
+        }
+        self.gates = [(self.beds[k], [v > 0 for v in getattr(care, k).admission_hours.values])
+                      for k in BED_KINDS]
+
+    def _build_samplers(self) -> None:
+        sc, st = self.scenario, self.streams
+        c, r = sc.care, sc.routing
+
+        def s(name: str, dist) -> Sampler:
+            return st.sampler(name, dist)
+
+        def choose(name: str, mix) -> Chooser:
+            return Chooser(st.uniform(f"routing.{name}"), mix)
+
+        def share(name: str) -> Uniform:
+            return st.uniform(f"routing.{name}")
+
+        self.hap_kit = DeskKit(st, "hap_triage", sc.desks.hap_triage)
+        self.dispatch_kit = DeskKit(st, "dispatch_112", sc.desks.dispatch_112)
+        self.elv_kit = DeskKit(st, "elv_point", sc.desks.elv_point)
+        self.gp_input_time = s("desk.hap_triage.gp_input", sc.desks.hap_triage.gp_input_time)
+        self.gp_input_u = share("hap_gp_input")
+        self.t_consult = s("care.hap.consult", c.hap.consult)
+        self.t_visit = s("care.hap.home_visit", c.hap.home_visit_on_site)
+        self.t_dispatch = s("care.ambulance.dispatch_delay", c.ambulance.dispatch_delay)
+        self.t_chute = s("care.ambulance.chute", c.ambulance.chute_time)
+        self.t_on_scene = s("care.ambulance.on_scene", c.ambulance.on_scene)
+        self.t_handover = s("care.ambulance.handover", c.ambulance.handover)
+        self.t_planned = s("care.ambulance.planned_ride", c.ambulance.planned_ride)
+        self.t_seh_home = s("care.seh.los_home", c.seh.los_home)
+        self.t_seh_admitted = s("care.seh.los_admitted", c.seh.los_admitted)
+        self.t_los = {k: s(f"care.{k}.los", getattr(c, k).los) for k in ("hospital",) + BED_KINDS}
+        self.t_transfer = {k: s(f"care.{k}.transfer_lag", getattr(c, k).transfer_lag) for k in BED_KINDS}
+        self.max_wait_home = {k: getattr(c, k).max_wait_at_home_hours.value * MIN_PER_HOUR for k in BED_KINDS}
+        self.t_dn_visit = s("care.district_nursing.visit", c.district_nursing.visit)
+        self.t_ggz_visit = s("care.ggz_crisis.visit", c.ggz_crisis.visit)
+        self.t_attempt = s("care.calling_around.attempt", c.calling_around.attempt_time)
+        self.u_calling = share("calling_around")
+        self.route_self_triage = choose("self_triage", r.self_triage)
+        self.route_hap = {u: choose(f"hap_triage.{u}", m) for u, m in r.hap_triage.items()}
+        self.route_hap_mental = choose("hap_mental_health", r.hap_mental_health)
+        self.u_after_gp = share("after_gp")
+        self.route_dispatch = choose("dispatch", r.dispatch)
+        self.route_no_ambulance = choose("no_ambulance", r.no_ambulance)
+        self.u_convey = share("convey")
+        self.u_seh = share("seh_disposition")
+        self.u_hospital = share("hospital_followup")
+        self.route_followup = choose("followup", r.followup_mix)
+        self.route_provider = choose("provider_request", r.provider_request)
+
+    # ------------------------------------------------------------- lifecycle
+    def start(self, flow: Generator) -> None:
+        """Run a patient flow as a SimPy process."""
+        self.env.process(flow)
+
+    def end(self, p: Patient, outcome: str) -> None:
+        """Give a patient their one and only outcome."""
+        if p.outcome is not None:
+            raise DoubleOutcome(f"patient {p.id} ({p.stream}) ended twice: {p.outcome} then {outcome}")
+        p.outcome = outcome
+        self.outcomes[outcome] += 1
+        self.metrics.count(f"outcome.{outcome}")
+        if self.event_log is not None:
+            self.event_log.record(self.env.now, p.id, p.stream, "end", outcome)
+
+    def log(self, p: Patient, event: str, place: str = "") -> None:
+        """Write one event-log row (only when an event log is attached)."""
+        if self.event_log is not None:
+            self.event_log.record(self.env.now, p.id, p.stream, event, place)
+
+    @property
+    def in_system(self) -> int:
+        return self.created - sum(self.outcomes.values())
+
+    def hour_of_day(self) -> int:
+        return int(self.env.now // MIN_PER_HOUR) % 24
+
+    # ------------------------------------------------------------------- run
+    def _clock(self) -> Generator:
+        """Hourly: apply rosters, on-duty vehicles and admission windows."""
+        cal, env = self.cal, self.env
+        for h in range(cal.n_hours):
+            how = int(cal.hour_of_week[h])
+            for pool, values in self.rosters:
+                if pool.capacity != values[how]:
+                    pool.set_capacity(values[how])
+            if self.fleet.on_duty != self.fleet_roster[how]:
+                self.fleet.set_on_duty(self.fleet_roster[how])
+            for pool, mask in self.gates:
+                if pool.gate_open != mask[how]:
+                    pool.set_gate(mask[how])
+            yield env.timeout(MIN_PER_HOUR)
+
+    def _source(self, arrivals: list[Arrivals], entries: list[Callable[["Model", Patient], None]]) -> Generator:
+        """Feed the pre-drawn arrivals of all streams into their pathways, in time order."""
+        times, which, pos = merge(arrivals)
+        cols = [(a.stream, a.subarea.tolist(), a.urgency.tolist(), a.need.tolist(),
+                 a.urgency_labels, a.need_labels) for a in arrivals]
+        env = self.env
+        end = self.end_min
+        for t, w, i in zip(times.tolist(), which.tolist(), pos.tolist()):
+            if t >= end:
+                break
+            yield env.timeout(t - env.now)
+            stream, sub, urg, need, ul, nl = cols[w]
+            p = Patient(self.created, stream, sub[i], ul[urg[i]], nl[need[i]], t)
+            self.created += 1
+            if self.event_log is not None:
+                self.event_log.record(t, p.id, stream, "arrive", self.areas[p.subarea].code)
+            entries[w](self, p)
+
+    def run(self) -> "Model":
+        """Simulate warm-up plus the measurement period."""
+        from sim.pathways import ENTRY
+
+        arrivals = generate_all(self.scenario, self.populations, self.cal, self.streams)
+        entries = [ENTRY[a.stream] for a in arrivals]
+        self.env.process(self._clock())
+        self.env.process(self._source(arrivals, entries))
+        self.env.timeout(self.warmup_min).callbacks.append(
+            lambda _e: self.metrics.start_measuring(self.env.now))
+        self.env.run(until=self.end_min)
+        return self

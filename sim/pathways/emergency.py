@@ -1,0 +1,86 @@
+"""112 and the ambulance: the dispatch desk, nearest-vehicle dispatch, conveyance."""
+
+from __future__ import annotations
+
+from typing import Generator
+
+from sim.pathways import hap, seh
+from sim.pathways.phone import URGENCY_PRIORITY, phone_call
+from sim.patient import Patient
+
+
+def call_112_entry(m, p: Patient) -> None:
+    m.start(call_112(m, p))
+
+
+def planned_ride_entry(m, p: Patient) -> None:
+    m.start(planned_ride(m, p))
+
+
+def call_112(m, p: Patient) -> Generator:
+    """A 112 medical call: first triage by the RAV centralist, then dispatch or advice."""
+    env = m.env
+    rang = env.now
+    answered = yield from phone_call(m, m.dispatch, m.dispatch_kit, p)
+    if not answered:
+        m.end(p, "abandoned")
+        return
+    handling = m.dispatch_kit.handling()
+    decision = m.route_dispatch()
+    m.log(p, "dispatch_triage", decision)
+    if decision in ("A1", "A2"):
+        # Life-threatening or urgent: the ambulance leaves while the centralist is still on the line.
+        p.urgency = decision
+        delay = min(m.t_dispatch(), handling)
+        yield env.timeout(delay)
+        m.start(ambulance_job(m, p, rang))
+        yield env.timeout(handling - delay)
+        m.dispatch.release()
+        return
+    yield env.timeout(handling)
+    m.dispatch.release()
+    advice = m.route_no_ambulance()
+    if advice == "self_care":
+        m.end(p, "self_care")
+    elif advice == "gp":
+        if m.cal.is_anw(env.now):
+            yield from hap.hap_call(m, p)  # status quo: the caller phones the HAP and is triaged again
+        else:
+            m.end(p, "own_gp")
+    else:
+        raise ValueError(f"routing.no_ambulance: unknown outcome '{advice}'")
+
+
+def ambulance_job(m, p: Patient, called_at: float) -> Generator:
+    """Nearest idle ambulance drives out; treat on scene or convey to the nearest SEH."""
+    env, fleet = m.env, m.fleet
+    vehicle = yield fleet.request(URGENCY_PRIORITY[p.urgency], p.subarea)
+    urgency = p.urgency.lower()
+    m.metrics.count("ambulance_deployments")
+    m.metrics.count(f"ambulance_deployments.{urgency}")
+    m.log(p, "ambulance_dispatched", str(vehicle))
+    yield env.timeout(m.t_chute() + m.drive_urgent[fleet.location[vehicle], p.subarea])
+    response = env.now - called_at
+    m.metrics.tally(f"ambulance.response.{urgency}", response)
+    m.log(p, "on_scene")
+    yield env.timeout(m.t_on_scene())
+    share = m.scenario.routing.convey_to_seh.get(p.urgency)
+    if share is not None and m.u_convey() < share.value:
+        dept = m.seh_of[p.subarea]
+        yield env.timeout(m.drive_normal[p.subarea, dept.subarea] + m.t_handover())
+        fleet.release(vehicle, dept.subarea)
+        yield from seh.seh_visit(m, p, "ambulance", dept)
+    else:
+        fleet.release(vehicle, p.subarea)
+        m.end(p, "treated_on_scene")
+
+
+def planned_ride(m, p: Patient) -> Generator:
+    """A planned (B) transport: occupies an ambulance, never reaches the SEH."""
+    p.urgency = "B"
+    vehicle = yield m.fleet.request(URGENCY_PRIORITY["B"], p.subarea)
+    m.metrics.count("ambulance_deployments")
+    m.metrics.count("ambulance_deployments.b")
+    yield m.env.timeout(m.t_planned())
+    m.fleet.release(vehicle, p.subarea)
+    m.end(p, "planned_ride")

@@ -1,0 +1,56 @@
+"""The emergency department (SEH) and the hospital stay that may follow."""
+
+from __future__ import annotations
+
+from typing import Generator
+
+from sim.pathways import placement
+from sim.pathways.phone import URGENCY_PRIORITY
+from sim.patient import Patient
+
+ROUTES = ("self_referral", "ambulance", "gp_hap")
+
+
+def seh_self_referral_entry(m, p: Patient) -> None:
+    m.start(seh_visit(m, p, "self_referral"))
+
+
+def gp_referral_entry(m, p: Patient) -> None:
+    """Office-hours referral by the own GP straight to the SEH."""
+    m.start(seh_visit(m, p, "gp_hap"))
+
+
+def seh_visit(m, p: Patient, route: str, dept=None) -> Generator:
+    """Arrive at the SEH by ``route``; treatment, then home, admission or follow-up care."""
+    dept = dept or m.seh_of[p.subarea]
+    m.metrics.count("seh_arrivals")
+    m.metrics.count(f"seh_arrivals.{route}")
+    m.metrics.count(f"seh_arrivals_by_hour.h{m.hour_of_day():02d}")
+    m.log(p, "seh_arrival", dept.name)
+    yield dept.places.request(URGENCY_PRIORITY.get(p.urgency, 3))
+    u = m.u_seh()
+    admit = m.scenario.routing.seh_admit[route].value
+    if u < admit:
+        yield m.env.timeout(m.t_seh_admitted())
+        yield from admit_to_hospital(m, p, dept)
+        return
+    yield m.env.timeout(m.t_seh_home())
+    if u < admit + m.scenario.routing.seh_followup.value:
+        yield from placement.followup_from_seh(m, p, dept)
+        return
+    dept.places.release()
+    m.end(p, "seh_home")
+
+
+def admit_to_hospital(m, p: Patient, dept) -> Generator:
+    """Wait in the SEH for a hospital bed (boarding), then stay; some need follow-up care."""
+    yield m.beds["hospital"].request(URGENCY_PRIORITY.get(p.urgency, 3))
+    dept.places.release()
+    m.metrics.count("hospital_admissions")
+    m.log(p, "admitted", "hospital")
+    yield m.env.timeout(m.t_los["hospital"]())
+    if m.u_hospital() < m.scenario.routing.hospital_followup.value:
+        yield from placement.discharge_with_followup(m, p, m.route_followup())
+    else:
+        m.beds["hospital"].release()
+        m.end(p, "hospital_home")

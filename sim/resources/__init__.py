@@ -1,0 +1,6 @@
+"""Capacity resources of the chain: staffed queues, bed pools and the ambulance fleet."""
+
+from sim.resources.ambulance import AmbulanceFleet
+from sim.resources.pool import CapacityPool
+
+__all__ = ["AmbulanceFleet", "CapacityPool"]

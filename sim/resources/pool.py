@@ -1,0 +1,120 @@
+"""A capacity pool: c servers or beds, a priority queue, patience and a gate.
+
+One mechanism serves every place where patients wait for capacity: telephone
+desks (staff by roster; callers abandon when their patience runs out), GP
+consult rooms and visiting cars, SEH treatment places, bed pools (admission
+only while the admission window is open; a patient at home waits at most a
+set time) and mobile teams.
+
+A request returns a SimPy event that succeeds with ``True`` when capacity is
+granted or ``False`` when the requester's patience ran out first. Lower
+priority numbers are served first, FIFO within a priority. When the roster
+lowers capacity, busy servers finish their work first (no pre-emption).
+"""
+
+from __future__ import annotations
+
+import heapq
+from array import array
+
+import simpy
+
+from sim.metrics import Metrics
+
+
+class CapacityPool:
+    """Servers or beds with a priority queue; see the module docstring."""
+
+    __slots__ = (
+        "env", "name", "capacity", "busy", "waiting", "gate_open", "_queue", "_seq",
+        "_busy_level", "_cap_level", "_waits", "_metrics",
+    )
+
+    def __init__(self, env: simpy.Environment, name: str, capacity: int, metrics: Metrics,
+                 track_waits: bool = False) -> None:
+        self.env = env
+        self.name = name
+        self.capacity = capacity
+        self.busy = 0
+        self.waiting = 0
+        self.gate_open = True
+        self._queue: list[list] = []
+        self._seq = 0
+        self._metrics = metrics
+        self._busy_level = metrics.level(f"{name}.busy")
+        self._cap_level = metrics.level(f"{name}.capacity")
+        self._cap_level.set(env.now, capacity)
+        self._waits = name if track_waits else None
+
+    # ---------------------------------------------------------------- requests
+    def request(self, priority: int = 0, patience: float | None = None) -> simpy.Event:
+        """Ask for one unit of capacity; the event's value says whether it was granted."""
+        ev = simpy.Event(self.env)
+        if self.waiting == 0 and self.busy < self.capacity and self.gate_open:
+            self._grant(ev, self.env.now)
+            return ev
+        entry = [priority, self._seq, ev, self.env.now, True]
+        self._seq += 1
+        heapq.heappush(self._queue, entry)
+        self.waiting += 1
+        if patience is not None:
+            self.env.timeout(patience).callbacks.append(lambda _e, en=entry: self._give_up(en))
+        return ev
+
+    def try_now(self) -> bool:
+        """Take one unit only if it is free right now (no queueing); True if taken."""
+        if self.waiting == 0 and self.busy < self.capacity and self.gate_open:
+            self.busy += 1
+            self._busy_level.set(self.env.now, self.busy)
+            return True
+        return False
+
+    def release(self) -> None:
+        """Give one unit back and serve the queue."""
+        self.busy -= 1
+        self._busy_level.set(self.env.now, self.busy)
+        self._serve()
+
+    def release_after(self, delay: float) -> None:
+        """Give one unit back after ``delay`` minutes (e.g. a bed after its length of stay)."""
+        self.env.timeout(delay).callbacks.append(lambda _e: self.release())
+
+    # ------------------------------------------------------------- capacity
+    def set_capacity(self, capacity: int) -> None:
+        self.capacity = capacity
+        self._cap_level.set(self.env.now, capacity)
+        self._serve()
+
+    def set_gate(self, is_open: bool) -> None:
+        self.gate_open = is_open
+        if is_open:
+            self._serve()
+
+    @property
+    def free(self) -> int:
+        return max(self.capacity - self.busy, 0)
+
+    # --------------------------------------------------------------- internal
+    def _grant(self, ev: simpy.Event, requested_at: float) -> None:
+        self.busy += 1
+        self._busy_level.set(self.env.now, self.busy)
+        if self._waits is not None:
+            self._metrics.tally(f"{self._waits}.wait", self.env.now - requested_at)
+        ev.succeed(True)
+
+    def _serve(self) -> None:
+        while self.waiting and self.busy < self.capacity and self.gate_open:
+            entry = heapq.heappop(self._queue)
+            if not entry[4]:
+                continue
+            entry[4] = False
+            self.waiting -= 1
+            self._grant(entry[2], entry[3])
+
+    def _give_up(self, entry: list) -> None:
+        if entry[4]:
+            entry[4] = False
+            self.waiting -= 1
+            if self._waits is not None:
+                self._metrics.tally(f"{self._waits}.abandon_wait", self.env.now - entry[3])
+            entry[2].succeed(False)

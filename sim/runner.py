@@ -1,0 +1,114 @@
+"""Run replications of a scenario and summarise them with confidence intervals.
+
+Each replication's KPIs are appended to ``replications.csv`` as soon as it
+finishes, so an interrupted run keeps every finished replication. The fully
+resolved scenario is written next to the results.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+from scipy import stats
+
+from sim import kpis
+from sim.eventlog import EventLog
+from sim.loader import resolved_yaml
+from sim.model import Model
+from sim.schema import Scenario
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Mean and 95% t-interval of one KPI over replications."""
+
+    kpi: str
+    mean: float
+    ci_low: float
+    ci_high: float
+    n: int
+
+
+def run_replication(scenario: Scenario, replication: int, event_log_path: Path | None = None) -> dict[str, float]:
+    """Simulate one replication and return its KPIs."""
+    log = EventLog(event_log_path, replication) if event_log_path else None
+    try:
+        model = Model(scenario, replication, event_log=log).run()
+    finally:
+        if log is not None:
+            log.close()
+    return kpis.compute(model)
+
+
+def t_interval(values: list[float], level: float = 0.95) -> Summary:
+    """Mean and Student-t confidence interval (NaN values are left out)."""
+    x = np.asarray([v for v in values if not math.isnan(v)], dtype=float)
+    n = len(x)
+    if n == 0:
+        return Summary("", float("nan"), float("nan"), float("nan"), 0)
+    mean = float(x.mean())
+    if n < 2:
+        return Summary("", mean, float("nan"), float("nan"), n)
+    half = float(stats.t.ppf(0.5 + level / 2, n - 1) * x.std(ddof=1) / math.sqrt(n))
+    return Summary("", mean, mean - half, mean + half, n)
+
+
+def summarise(reps: list[dict[str, float]]) -> list[Summary]:
+    names = list(reps[0]) if reps else []
+    out = []
+    for name in names:
+        s = t_interval([r.get(name, float("nan")) for r in reps])
+        out.append(Summary(name, s.mean, s.ci_low, s.ci_high, s.n))
+    return out
+
+
+def run_id(scenario: Scenario) -> str:
+    digest = hashlib.sha256(resolved_yaml(scenario).encode()).hexdigest()[:8]
+    return f"{dt.datetime.now():%Y%m%d-%H%M%S}-{digest}"
+
+
+def run_scenario(
+    scenario: Scenario,
+    out_dir: Path,
+    replications: int,
+    event_log: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Summary]:
+    """Run ``replications`` replications, writing results into ``out_dir`` as they finish."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "scenario.resolved.yaml").write_text(resolved_yaml(scenario), encoding="utf-8")
+    reps: list[dict[str, float]] = []
+    rep_path = out_dir / "replications.csv"
+    with rep_path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["replication", "kpi", "value"])
+        for r in range(replications):
+            log_path = out_dir / f"events_rep{r:03d}.parquet" if event_log else None
+            result = run_replication(scenario, r, log_path)
+            reps.append(result)
+            writer.writerows([r, k, repr(v)] for k, v in result.items())
+            fh.flush()
+            os.fsync(fh.fileno())
+            if progress:
+                progress(r + 1, replications)
+    summary = summarise(reps)
+    write_summary(summary, out_dir / "summary.csv")
+    return summary
+
+
+def write_summary(summary: list[Summary], path: Path) -> None:
+    tmp = path.with_suffix(".csv.tmp")
+    with tmp.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["kpi", "mean", "ci_low", "ci_high", "n"])
+        for s in summary:
+            writer.writerow([s.kpi, repr(s.mean), repr(s.ci_low), repr(s.ci_high), s.n])
+    os.replace(tmp, path)
