@@ -16,6 +16,7 @@ The derivation is a starting point for planners, not data: region files say so.
 from __future__ import annotations
 
 import math
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -253,12 +254,13 @@ def derive_region(region: str, base: dict[str, Any], fig: dict[str, Any]) -> dic
     bed_requests = (f["elv_users_per_year"] + f["grz_admissions_per_year"] + f["crisis_bed_admissions_per_year"]) * share
     elv_handling = desks["elv_point"]["handling"]["mean"]
 
-    def beds(admissions: float, los_min: float, what: str) -> dict[str, Any]:
+    def beds(admissions: float, los_min: float, what: str, occupancy: float | None = None) -> dict[str, Any]:
+        occupancy = occupancy or f["target_bed_occupancy"]
         busy = admissions * los_min / 1440 / 365
-        n = max(1, math.ceil(busy / f["target_bed_occupancy"]))
+        n = max(1, math.ceil(busy / occupancy))
         return {"value": n, "estimate": f"{admissions:,.0f} {what} a year ({scaled}) x mean stay "
                                         f"{los_min / 1440:.1f} days = {busy:.1f} beds busy, at "
-                                        f"{f['target_bed_occupancy']:.0%} occupancy"}
+                                        f"{occupancy:.0%} occupancy"}
 
     care = base["care"]
     dn_visits = f["acute_district_nursing_visits_per_year"] * share
@@ -288,7 +290,7 @@ def derive_region(region: str, base: dict[str, Any], fig: dict[str, Any]) -> dic
                                          f"{bed_requests:,.0f} bed requests a year of {elv_handling:g} min; "
                                          f"at least 1 coordinator 24/7"},
         "hospital_beds": beds(f["seh_admissions_per_year"] * share, f["hospital_acute_los_days"] * 1440,
-                              "acute admissions from the SEH (NZa 2021)"),
+                              "acute admissions from the SEH (NZa 2021)", f["hospital_target_occupancy"]),
         "elv_beds": beds(f["elv_users_per_year"] * share, care["elv"]["los"]["mean"], "ELV users (staatvenz 2022)"),
         "grz_beds": beds(f["grz_admissions_per_year"] * share, care["grz"]["los"]["mean"], "acute-chain GRZ admissions"),
         "crisis_beds": beds(f["crisis_bed_admissions_per_year"] * share, care["crisis_bed"]["los"]["mean"],
@@ -307,7 +309,8 @@ def derive_region(region: str, base: dict[str, Any], fig: dict[str, Any]) -> dic
 
 
 def _slug(name: str) -> str:
-    out = "".join(ch.lower() if ch.isalnum() else "_" for ch in name)
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    out = "".join(ch.lower() if ch.isalnum() else "_" for ch in ascii_name)
     return "_".join(p for p in out.split("_") if p)
 
 

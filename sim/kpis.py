@@ -107,7 +107,7 @@ def compute(m) -> dict[str, float]:
     k["a2_on_scene_30min_share"] = _share(float((a2 <= norms.a2_norm_min.value).sum()), len(a2))
     k["a1_response_time_mean"] = _mean(a1)
     k["a1_response_time_p95"] = _pct(a1, 95)
-    k["ambulance_utilisation"] = _share(met.level("ambulance.busy").mean(now), m.fleet.size)
+    k["ambulance_utilisation"] = _share(met.level("ambulance.busy").mean(now), met.level("ambulance.on_duty").mean(now))
 
     per_day("seh_arrivals_per_day")
     for r in SEH_ROUTES:

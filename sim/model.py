@@ -16,6 +16,7 @@ import numpy as np
 import simpy
 
 from sim.calendar import Calendar, MIN_PER_DAY, MIN_PER_HOUR
+from sim.flow import run_flow
 from sim.demand import Arrivals, generate_all, merge
 from sim.metrics import Metrics
 from sim.patient import DoubleOutcome, Patient
@@ -185,6 +186,7 @@ class Model:
         self.u_calling = share("calling_around")
         self.route_self_triage = choose("self_triage", r.self_triage)
         self.route_hap = {u: choose(f"hap_triage.{u}", m) for u, m in r.hap_triage.items()}
+        self.hap_urgency = choose("hap_urgency", sc.streams.hap_call.urgency_mix or {"U3": 1.0})
         self.route_hap_mental = choose("hap_mental_health", r.hap_mental_health)
         self.u_after_gp = share("after_gp")
         self.route_dispatch = choose("dispatch", r.dispatch)
@@ -197,8 +199,8 @@ class Model:
 
     # ------------------------------------------------------------- lifecycle
     def start(self, flow: Generator) -> None:
-        """Run a patient flow as a SimPy process."""
-        self.env.process(flow)
+        """Start a patient flow now (see :mod:`sim.flow`)."""
+        run_flow(flow)
 
     def end(self, p: Patient, outcome: str) -> None:
         """Give a patient their one and only outcome."""
@@ -262,8 +264,8 @@ class Model:
 
         arrivals = generate_all(self.scenario, self.populations, self.cal, self.streams)
         entries = [ENTRY[a.stream] for a in arrivals]
-        self.env.process(self._clock())
-        self.env.process(self._source(arrivals, entries))
+        run_flow(self._clock())
+        run_flow(self._source(arrivals, entries))
         self.env.timeout(self.warmup_min).callbacks.append(
             lambda _e: self.metrics.start_measuring(self.env.now))
         self.env.run(until=self.end_min)

@@ -21,6 +21,8 @@ def hap_call(m, p: Patient) -> Generator:
     """A patient phones the out-of-hours post of their sub-area."""
     hap = m.hap_of[p.subarea]
     kit = m.hap_kit
+    if p.urgency not in m.route_hap:  # came via self-triage or 112: urgency as among HAP callers
+        p.urgency = m.hap_urgency()
     answered = yield from phone_call(m, hap.desk, kit, p, URGENCY_PRIORITY[p.urgency])
     if not answered:
         m.end(p, "abandoned")

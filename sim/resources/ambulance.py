@@ -40,14 +40,13 @@ class AmbulanceFleet:
     def size(self) -> int:
         return len(self.home)
 
-    def request(self, priority: int, subarea: int) -> simpy.Event:
-        """An event that succeeds with a vehicle index when one is assigned."""
-        ev = simpy.Event(self.env)
+    def request(self, priority: int, subarea: int) -> simpy.Event | int:
+        """A vehicle index now, or an event that succeeds with one when assigned."""
         if not self._queue and self.busy < self.on_duty and self.idle.any():
-            self._assign(ev, subarea)
-        else:
-            heapq.heappush(self._queue, (priority, self._seq, ev, subarea))
-            self._seq += 1
+            return self._assign(subarea)
+        ev = simpy.Event(self.env)
+        heapq.heappush(self._queue, (priority, self._seq, ev, subarea))
+        self._seq += 1
         return ev
 
     def release(self, vehicle: int, at_subarea: int) -> None:
@@ -72,16 +71,16 @@ class AmbulanceFleet:
         if self.trip[vehicle] == trip and self.idle[vehicle]:
             self.location[vehicle] = self.home[vehicle]
 
-    def _assign(self, ev: simpy.Event, subarea: int) -> None:
+    def _assign(self, subarea: int) -> int:
         times = np.where(self.idle, self.drive_min[self.location, subarea], np.inf)
         vehicle = int(np.argmin(times))
         self.idle[vehicle] = False
         self.trip[vehicle] += 1
         self.busy += 1
         self._busy_level.set(self.env.now, self.busy)
-        ev.succeed(vehicle)
+        return vehicle
 
     def _serve(self) -> None:
         while self._queue and self.busy < self.on_duty and self.idle.any():
             _, _, ev, subarea = heapq.heappop(self._queue)
-            self._assign(ev, subarea)
+            ev.succeed(self._assign(subarea))

@@ -43,16 +43,21 @@ class CapacityPool:
         self._metrics = metrics
         self._busy_level = metrics.level(f"{name}.busy")
         self._cap_level = metrics.level(f"{name}.capacity")
-        self._cap_level.set(env.now, capacity)
+        self._cap_level.add(env.now, capacity)
         self._waits = name if track_waits else None
 
     # ---------------------------------------------------------------- requests
-    def request(self, priority: int = 0, patience: float | None = None) -> simpy.Event:
-        """Ask for one unit of capacity; the event's value says whether it was granted."""
+    def request(self, priority: int = 0, patience: float | None = None) -> simpy.Event | bool:
+        """Ask for one unit of capacity.
+
+        Returns ``True`` when capacity is free now; otherwise an event whose value
+        says whether it was granted (``True``) or patience ran out (``False``).
+        """
+        if self.try_now():
+            if self._waits is not None:
+                self._metrics.tally(f"{self._waits}.wait", 0.0)
+            return True
         ev = simpy.Event(self.env)
-        if self.waiting == 0 and self.busy < self.capacity and self.gate_open:
-            self._grant(ev, self.env.now)
-            return ev
         entry = [priority, self._seq, ev, self.env.now, True]
         self._seq += 1
         heapq.heappush(self._queue, entry)
@@ -65,14 +70,14 @@ class CapacityPool:
         """Take one unit only if it is free right now (no queueing); True if taken."""
         if self.waiting == 0 and self.busy < self.capacity and self.gate_open:
             self.busy += 1
-            self._busy_level.set(self.env.now, self.busy)
+            self._busy_level.add(self.env.now, 1)
             return True
         return False
 
     def release(self) -> None:
         """Give one unit back and serve the queue."""
         self.busy -= 1
-        self._busy_level.set(self.env.now, self.busy)
+        self._busy_level.add(self.env.now, -1)
         self._serve()
 
     def release_after(self, delay: float) -> None:
@@ -81,8 +86,8 @@ class CapacityPool:
 
     # ------------------------------------------------------------- capacity
     def set_capacity(self, capacity: int) -> None:
+        self._cap_level.add(self.env.now, capacity - self.capacity)
         self.capacity = capacity
-        self._cap_level.set(self.env.now, capacity)
         self._serve()
 
     def set_gate(self, is_open: bool) -> None:
@@ -97,7 +102,7 @@ class CapacityPool:
     # --------------------------------------------------------------- internal
     def _grant(self, ev: simpy.Event, requested_at: float) -> None:
         self.busy += 1
-        self._busy_level.set(self.env.now, self.busy)
+        self._busy_level.add(self.env.now, 1)
         if self._waits is not None:
             self._metrics.tally(f"{self._waits}.wait", self.env.now - requested_at)
         ev.succeed(True)
