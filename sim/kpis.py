@@ -84,6 +84,9 @@ def compute(m) -> dict[str, float]:
         k[name] = c.get(key or name.replace("_per_day", ""), 0.0) / days
 
     k["population"] = float(m.populations.sum())
+    for key in sorted(c):
+        if key.startswith("arrivals."):
+            k[f"arrivals_per_day.{key.split('.', 1)[1]}"] = c[key] / days
     k["patients_per_day"] = sum(v for key, v in c.items() if key.startswith("outcome.")) / days
     for outcome in sorted(o for o in (key.split(".", 1)[1] for key in c if key.startswith("outcome."))):
         k[f"outcomes_per_day.{outcome}"] = c[f"outcome.{outcome}"] / days

@@ -13,16 +13,18 @@ naming the file, the key and what is expected.
 from __future__ import annotations
 
 import copy
+import typing
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from sim.regions import known_regions
 from sim.schema import Scenario
 
 PROVENANCE_KEYS = ("source", "estimate")
+REPLACED_WHOLE = ("shares",)  # a mix is one distribution: an override replaces all its categories
 VALUE_KEYS = ("value", "values", "shares", "mean", "dist", "cv")
 
 
@@ -72,7 +74,7 @@ def _merge(
             )
     for key, val in over.items():
         sub = prefix + (str(key),)
-        if isinstance(val, dict) and isinstance(out.get(key), dict):
+        if isinstance(val, dict) and isinstance(out.get(key), dict) and key not in REPLACED_WHOLE:
             out[key] = _merge(out[key], val, origins, path, sub)
         else:
             out[key] = copy.deepcopy(val)
@@ -127,6 +129,29 @@ def _describe(err: dict[str, Any]) -> str:
     return msg[0].lower() + msg[1:]
 
 
+def _allowed_keys(loc: tuple[str, ...]) -> list[str]:
+    """The keys the schema accepts at ``loc`` (for 'unknown key' messages)."""
+    model: Any = Scenario
+    parts = list(loc)
+    while parts:
+        part = parts.pop(0)
+        if not (isinstance(model, type) and issubclass(model, BaseModel)) or part not in model.model_fields:
+            return []
+        ann = model.model_fields[part].annotation
+        if typing.get_origin(ann) is dict:
+            ann = typing.get_args(ann)[1]
+            if parts:
+                parts.pop(0)  # a free key of the mapping (a site or stream name)
+            else:
+                return []
+        else:
+            ann = next((a for a in typing.get_args(ann) if isinstance(a, type) and issubclass(a, BaseModel)), ann)
+        model = ann
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return list(model.model_fields)
+    return []
+
+
 def load_raw(path: str | Path) -> tuple[dict[str, Any], Origins]:
     """Resolve extends and overrides; return the merged mapping and key origins."""
     origins: Origins = {}
@@ -151,6 +176,11 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> 
         desc = _describe(err)
         if not loc and ": " in desc:  # model-level checks put the key in the message
             key, desc = desc.split(": ", 1)
+            where = _origin_of(tuple(key.split(".")), origins, str(path))
+        if err["type"] == "extra_forbidden":
+            allowed = _allowed_keys(loc[:-1])
+            if allowed:
+                desc += f"; expected one of {', '.join(allowed)}"
         raise ScenarioError(f"{where}: key {key}: {desc}") from None
     if scenario.region not in known_regions():
         where = origins.get(("region",), str(path))

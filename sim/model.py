@@ -254,6 +254,7 @@ class Model:
             stream, sub, urg, need, ul, nl = cols[w]
             p = Patient(self.created, stream, sub[i], ul[urg[i]], nl[need[i]], t)
             self.created += 1
+            self.metrics.counts[f"arrivals.{stream}"] += 1
             if self.event_log is not None:
                 self.event_log.record(t, p.id, stream, "arrive", self.areas[p.subarea].code)
             entries[w](self, p)

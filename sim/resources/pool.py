@@ -27,7 +27,7 @@ class CapacityPool:
 
     __slots__ = (
         "env", "name", "capacity", "busy", "waiting", "gate_open", "_queue", "_seq",
-        "_busy_level", "_cap_level", "_waits", "_metrics",
+        "_busy_level", "_cap_level", "_queue_level", "_waits", "_metrics",
     )
 
     def __init__(self, env: simpy.Environment, name: str, capacity: int, metrics: Metrics,
@@ -43,6 +43,7 @@ class CapacityPool:
         self._metrics = metrics
         self._busy_level = metrics.level(f"{name}.busy")
         self._cap_level = metrics.level(f"{name}.capacity")
+        self._queue_level = metrics.level(f"{name}.queue")
         self._cap_level.add(env.now, capacity)
         self._waits = name if track_waits else None
 
@@ -62,6 +63,7 @@ class CapacityPool:
         self._seq += 1
         heapq.heappush(self._queue, entry)
         self.waiting += 1
+        self._queue_level.add(self.env.now, 1)
         if patience is not None:
             self.env.timeout(patience).callbacks.append(lambda _e, en=entry: self._give_up(en))
         return ev
@@ -114,12 +116,14 @@ class CapacityPool:
                 continue
             entry[4] = False
             self.waiting -= 1
+            self._queue_level.add(self.env.now, -1)
             self._grant(entry[2], entry[3])
 
     def _give_up(self, entry: list) -> None:
         if entry[4]:
             entry[4] = False
             self.waiting -= 1
+            self._queue_level.add(self.env.now, -1)
             if self._waits is not None:
                 self._metrics.tally(f"{self._waits}.abandon_wait", self.env.now - entry[3])
             entry[2].succeed(False)
