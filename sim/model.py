@@ -241,23 +241,39 @@ class Model:
             yield env.timeout(MIN_PER_HOUR)
 
     def _source(self, arrivals: list[Arrivals], entries: list[Callable[["Model", Patient], None]]) -> Generator:
-        """Feed the pre-drawn arrivals of all streams into their pathways, in time order."""
+        """Feed the pre-drawn arrivals of all streams into their pathways, in time order.
+
+        Columns are turned into Python objects one chunk at a time, so memory stays
+        small even for a national-size year.
+        """
         times, which, pos = merge(arrivals)
-        cols = [(a.stream, a.subarea.tolist(), a.urgency.tolist(), a.need.tolist(),
-                 a.urgency_labels, a.need_labels) for a in arrivals]
-        env = self.env
-        end = self.end_min
-        for t, w, i in zip(times.tolist(), which.tolist(), pos.tolist()):
-            if t >= end:
-                break
-            yield env.timeout(t - env.now)
-            stream, sub, urg, need, ul, nl = cols[w]
-            p = Patient(self.created, stream, sub[i], ul[urg[i]], nl[need[i]], t)
-            self.created += 1
-            self.metrics.counts[f"arrivals.{stream}"] += 1
-            if self.event_log is not None:
-                self.event_log.record(t, p.id, stream, "arrive", self.areas[p.subarea].code)
-            entries[w](self, p)
+        n = int(np.searchsorted(times, self.end_min))
+        names = [a.stream for a in arrivals]
+        sub = np.empty(n, dtype=np.int64)
+        urg_label = np.empty(n, dtype=object)
+        need_label = np.empty(n, dtype=object)
+        for w, a in enumerate(arrivals):
+            mask = which[:n] == w
+            idx = pos[:n][mask]
+            sub[mask] = a.subarea[idx]
+            urg_label[mask] = np.asarray(a.urgency_labels, dtype=object)[a.urgency[idx]]
+            need_label[mask] = np.asarray(a.need_labels, dtype=object)[a.need[idx]]
+        del pos
+        env, counts, log = self.env, self.metrics.counts, self.event_log
+        chunk = 65_536
+        for start in range(0, n, chunk):
+            stop = min(start + chunk, n)
+            rows = zip(times[start:stop].tolist(), which[start:stop].tolist(), sub[start:stop].tolist(),
+                       urg_label[start:stop].tolist(), need_label[start:stop].tolist())
+            for t, w, s, u, nd in rows:
+                yield env.timeout(t - env.now)
+                stream = names[w]
+                p = Patient(self.created, stream, s, u, nd, t)
+                self.created += 1
+                counts[f"arrivals.{stream}"] += 1
+                if log is not None:
+                    log.record(t, p.id, stream, "arrive", self.areas[s].code)
+                entries[w](self, p)
 
     def run(self) -> "Model":
         """Simulate warm-up plus the measurement period."""

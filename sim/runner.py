@@ -94,7 +94,7 @@ def run_scenario(
             log_path = out_dir / f"events_rep{r:03d}.parquet" if event_log else None
             result = run_replication(scenario, r, log_path)
             reps.append(result)
-            writer.writerows([r, k, repr(v)] for k, v in result.items())
+            writer.writerows([r, k, repr(float(v))] for k, v in result.items())
             fh.flush()
             os.fsync(fh.fileno())
             if progress:
@@ -110,5 +110,5 @@ def write_summary(summary: list[Summary], path: Path) -> None:
         writer = csv.writer(fh)
         writer.writerow(["kpi", "mean", "ci_low", "ci_high", "n"])
         for s in summary:
-            writer.writerow([s.kpi, repr(s.mean), repr(s.ci_low), repr(s.ci_high), s.n])
+            writer.writerow([s.kpi, repr(float(s.mean)), repr(float(s.ci_low)), repr(float(s.ci_high)), s.n])
     os.replace(tmp, path)

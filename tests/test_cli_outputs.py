@@ -1,0 +1,82 @@
+"""The command line and its output files.
+
+Test plan: `acutesim run` writes summary.csv (kpi,mean,ci_low,ci_high,n with
+a t-interval that contains the mean), replications.csv (one row per
+replication and KPI), the resolved scenario (which loads again and gives the
+same results), and with --event-log a Parquet log; the required KPI names
+exist; `python -m sim` works; the t-interval matches scipy.
+"""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+
+import pyarrow.parquet as pq
+import pytest
+from scipy import stats
+
+from sim.cli import main
+from sim.loader import load_scenario
+from sim.runner import run_replication, t_interval
+from tests.helpers import NOORD
+
+pytestmark = pytest.mark.quick
+
+REQUIRED = [
+    "hap_contacts_per_day", "hap_answer_within_2min_share", "ambulance_deployments_per_day",
+    "a1_on_scene_15min_share", "seh_arrivals_per_day", "seh_arrivals_per_day.self_referral",
+    "seh_arrivals_per_day.ambulance", "seh_arrivals_per_day.gp_hap", "seh_occupancy_mean",
+    "elv_admissions_per_day", "verkeerde_bed_days_per_day", "triage_fte", "staff_cost_per_day",
+]
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("run")
+    assert main(["run", str(NOORD), "-n", "2", "--days", "3", "--seed", "11", "--out", str(out), "--event-log"]) == 0
+    return out
+
+
+def test_summary_csv(run_dir):
+    rows = list(csv.DictReader((run_dir / "summary.csv").open()))
+    assert list(rows[0]) == ["kpi", "mean", "ci_low", "ci_high", "n"]
+    names = {r["kpi"] for r in rows}
+    assert set(REQUIRED) <= names
+    for r in rows:
+        if r["kpi"] == "hap_contacts_per_day":
+            assert float(r["ci_low"]) <= float(r["mean"]) <= float(r["ci_high"]) and r["n"] == "2"
+
+
+def test_replications_csv(run_dir):
+    rows = list(csv.DictReader((run_dir / "replications.csv").open()))
+    assert {r["replication"] for r in rows} == {"0", "1"}
+    assert len(rows) == 2 * len({r["kpi"] for r in rows})
+
+
+def test_resolved_scenario_reproduces_the_run(run_dir):
+    resolved = load_scenario(run_dir / "scenario.resolved.yaml")
+    assert resolved.run.seed == 11 and resolved.run.days == 3
+    rows = {(r["replication"], r["kpi"]): float(r["value"]) for r in csv.DictReader((run_dir / "replications.csv").open())}
+    again = run_replication(resolved, 1)
+    assert again["hap_contacts_per_day"] == rows[("1", "hap_contacts_per_day")]
+
+
+def test_event_log_is_parquet(run_dir):
+    table = pq.read_table(run_dir / "events_rep000.parquet")
+    assert table.column_names == ["replication", "time_min", "patient", "stream", "event", "place"]
+    events = set(table.column("event").to_pylist())
+    assert {"arrive", "end", "answered", "seh_arrival"} <= events
+
+
+def test_t_interval_matches_scipy():
+    x = [3.0, 5.0, 4.0, 6.5]
+    s = t_interval(x)
+    lo, hi = stats.t.interval(0.95, len(x) - 1, loc=sum(x) / 4, scale=stats.sem(x))
+    assert (s.ci_low, s.ci_high, s.n) == (pytest.approx(lo), pytest.approx(hi), 4)
+
+
+def test_python_dash_m_sim_validates():
+    done = subprocess.run([sys.executable, "-m", "sim", "validate", str(NOORD)], capture_output=True, text=True)
+    assert done.returncode == 0 and "ok" in done.stdout

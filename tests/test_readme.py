@@ -1,0 +1,33 @@
+"""The README's two commands and CI stay in step.
+
+Test plan: the README opens with exactly two bash commands (main job, tests);
+.ci/run contains the README's test command verbatim; the main job runs the
+default region's scenario, which exists.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.helpers import ROOT
+
+pytestmark = pytest.mark.quick
+
+
+def _commands() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return re.findall(r"```bash\n(.+?)\n```", text)[:2]
+
+
+def test_ci_runs_the_readme_test_command():
+    main_job, tests = _commands()
+    assert tests in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert tests.endswith("pytest")
+
+
+def test_main_job_runs_the_default_region():
+    main_job, _ = _commands()
+    scenario = main_job.split("acutesim run ")[1].split()[0]
+    assert scenario == "scenarios/noord/status_quo.yaml" and (ROOT / scenario).exists()
