@@ -30,72 +30,55 @@ HOURS = 168
 
 
 # ------------------------------------------------------------------ profiles
-def _week(day_shape: list[float], weekend_shape: list[float] | None = None) -> np.ndarray:
-    weekend_shape = weekend_shape or day_shape
-    return np.array([*(day_shape * 5), *(weekend_shape * 2)], dtype=float)
+def _week(shape: dict[str, Any]) -> np.ndarray:
+    weekday = [float(x) for x in shape["weekday"]]
+    weekend = shape.get("weekend") or [x * shape.get("weekend_factor", 1.0) for x in weekday]
+    if len(weekday) != 24 or len(weekend) != 24:
+        raise ValueError("profile shapes need 24 hourly values for weekday and weekend")
+    return np.array([*(weekday * 5), *(list(weekend) * 2)], dtype=float)
 
 
-def _anchor_share(w: np.ndarray, days: range, hours: range) -> float:
+def _anchor_share(w: np.ndarray, days: list[int], hours: list[int]) -> float:
     return sum(w[d * 24 + h] for d in days for h in hours) / w.sum()
 
 
-def hap_profile() -> np.ndarray:
-    """HAP (ANW) call profile: zero in weekday office hours, fitted to Nivel anchors."""
-    night = [0.45, 0.30, 0.25, 0.20, 0.20, 0.20, 0.30, 0.60]
-    weekday = night + [0.0] * 9 + [1.2, 2.6, 2.2, 1.5, 1.1, 0.9, 0.6]
-    weekend = night + [2.0, 3.0, 3.4, 3.3, 2.6, 2.2, 2.0, 2.0, 2.1, 2.3, 2.0, 1.7, 1.4, 1.0, 0.8, 0.6]
-    w = _week(weekday, weekend)
-    weekdays, weekend_days = range(0, 5), range(5, 7)
-    targets = [  # (days, hours, share) from vzinfo.nl HAP gebruik (Nivel)
-        (weekdays, range(18, 20), 0.123),
-        (weekend_days, range(10, 12), 0.101),
-        (weekend_days, range(4, 6), 0.0085),
-    ]
-    for _ in range(200):  # iterative proportional fitting of the three anchor blocks
-        for days, hours, share in targets:
-            cur = _anchor_share(w, days, hours)
-            others = 1 - cur
-            factor = share / cur * others / (1 - share)
-            for d in days:
-                for h in hours:
+def fit_anchors(w: np.ndarray, anchors: list[dict[str, Any]]) -> np.ndarray:
+    """Scale hour blocks so each anchor block holds its published share of the week.
+
+    Iterative proportional fitting over the (disjoint) anchor blocks; the rest of the
+    shape keeps its relative form.
+    """
+    w = w.copy()
+    for _ in range(200):
+        for a in anchors:
+            cur = _anchor_share(w, a["days"], a["hours"])
+            factor = a["share"] / cur * (1 - cur) / (1 - a["share"])
+            for d in a["days"]:
+                for h in a["hours"]:
                     w[d * 24 + h] *= factor
     return w / w.max()
 
 
-def profiles() -> dict[str, dict[str, Any]]:
-    """All hour-of-week profiles with their provenance notes."""
-    emergency = [0.55, 0.45, 0.40, 0.35, 0.33, 0.35, 0.50, 0.75, 1.00, 1.15, 1.20, 1.20,
-                 1.15, 1.10, 1.10, 1.10, 1.10, 1.15, 1.15, 1.10, 1.00, 0.90, 0.80, 0.65]
-    seh = [0.35, 0.25, 0.20, 0.15, 0.12, 0.15, 0.30, 0.60, 1.10, 1.50, 1.60, 1.55,
-           1.45, 1.40, 1.40, 1.40, 1.35, 1.35, 1.30, 1.20, 1.10, 0.95, 0.75, 0.50]
-    office = [0.0] * 8 + [0.6, 1.0, 1.1, 1.1, 0.9, 1.0, 1.1, 1.0, 0.8] + [0.0] * 7
-    planned = [0.05] * 7 + [0.5, 1.0, 1.2, 1.2, 1.1, 1.0, 1.1, 1.1, 1.0, 0.8, 0.5, 0.3, 0.2] + [0.1] * 4
-    self_triage = [0.3, 0.15, 0.1, 0.08, 0.08, 0.1, 0.3, 0.7, 1.0, 1.1, 1.1, 1.0,
-                   0.9, 0.9, 0.9, 0.9, 1.0, 1.1, 1.3, 1.4, 1.4, 1.2, 0.9, 0.6]
-    provider = [0.15] * 7 + [0.5, 1.2, 1.5, 1.5, 1.3, 1.1, 1.2, 1.3, 1.2, 1.0, 0.6, 0.4, 0.3, 0.25, 0.2, 0.15, 0.15]
+def profiles(shapes: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """All hour-of-week profiles, built from the daily shapes, with their provenance."""
+    out = {}
+    for name, shape in shapes.items():
+        w = _week(shape)
+        if shape.get("anchors"):
+            w = fit_anchors(w, shape["anchors"])
+        note = {k: shape[k] for k in ("source", "estimate") if k in shape}
+        out[name] = {"values": [round(float(v), 4) for v in w], **note}
+    return out
 
-    def entry(values: np.ndarray, note: str, kind: str = "estimate") -> dict[str, Any]:
-        return {"values": [round(float(v), 4) for v in values], kind: note}
 
-    return {
-        "anw": entry(hap_profile(),
-                     "HAP calls by hour of week: zero in weekday office hours (own GP), fitted so that weekday "
-                     "18-20 h holds 12.3%, weekend 10-12 h 10.1% and weekend 04-06 h 0.85% of weekly contacts "
-                     "(vzinfo.nl HAP gebruik, Nivel); the remaining shape is an estimate"),
-        "emergency": entry(_week(emergency, [x * 1.05 for x in emergency]),
-                           "112 medical calls by hour: daytime peak, night trough, weekend 5% higher; shape estimated"),
-        "seh_walk_in": entry(_week(seh, [x * 1.1 for x in seh]),
-                             "SEH self-referrals: late-morning to evening plateau, weekend 10% higher; shape estimated"),
-        "office_hours": entry(_week(office, [0.0] * 24),
-                              "own-GP referrals to the SEH: weekdays 08-17 h only (GP practice opening hours)"),
-        "planned": entry(_week(planned, [x * 0.4 for x in planned]),
-                         "planned (B) ambulance transports: weekday daytime, 40% at weekends; shape estimated"),
-        "self_triage": entry(_week(self_triage, [x * 1.3 for x in self_triage]),
-                             "self-triage use: daytime and evening, 30% more at weekends; shape estimated"),
-        "provider": entry(_week(provider, [x * 0.6 for x in provider]),
-                          "provider requests for beds and acute care: office-hours peak, 60% at weekends; "
-                          "shape estimated"),
-    }
+def hap_profile(scenarios: Path | None = None) -> np.ndarray:
+    """The fitted HAP (ANW) profile from the shipped shapes."""
+    return np.array(profiles(_shapes(scenarios))["anw"]["values"])
+
+
+def _shapes(scenarios: Path | None = None) -> dict[str, Any]:
+    folder = scenarios or Path(__file__).resolve().parent.parent / "scenarios"
+    return yaml.safe_load((folder / "_national" / "profile_shapes.yaml").read_text(encoding="utf-8"))["shapes"]
 
 
 # --------------------------------------------------------------- placement
@@ -188,9 +171,14 @@ def derive_region(region: str, base: dict[str, Any], fig: dict[str, Any]) -> dic
     handling = desks["hap_triage"]["handling"]["mean"] + (
         desks["hap_triage"]["gp_input_share"]["value"] * desks["hap_triage"]["gp_input_time"]["mean"])
     consult = base["care"]["hap"]["consult"]["mean"]
-    visit = base["care"]["hap"]["home_visit_on_site"]["mean"] + 2 * 10 / base["care"]["hap"]["car_speed_kmh"]["value"] * 60
+    pops = np.array([a.population for a in areas], dtype=float)
+    nearest_hap = np.argmin(km[:, hap_sites], axis=1)
     haps = {}
     for j, i in enumerate(hap_sites):
+        served = nearest_hap == j
+        trip_km = float((km[served, i] * pops[served]).sum() / pops[served].sum())
+        visit = base["care"]["hap"]["home_visit_on_site"]["mean"] + (
+            2 * trip_km / base["care"]["hap"]["car_speed_kmh"]["value"] * 60)
         contacts = f["hap_contacts_per_year"] * share * hap_share[j]
         note = (f"{contacts:,.0f} HAP contacts a year ({scaled}; {hap_share[j]:.1%} of the region lives nearest "
                 f"this post)")
@@ -200,14 +188,16 @@ def derive_region(region: str, base: dict[str, Any], fig: dict[str, Any]) -> dic
                                                         f["hap_triage_target_within_2min"], 1, hap_open),
                               "estimate": f"Erlang C, {f['hap_triage_target_within_2min']:.0%} within 2 min, "
                                           f"{handling:.2f} min per call; {note}"},
-            "gp_roster": {"values": _occupancy_roster(contacts * (f["hap_consult_share"] + 0.075), prof["anw"],
+            "gp_roster": {"values": _occupancy_roster(contacts * (f["hap_consult_share"] + f["hap_walk_in_share"]), prof["anw"],
                                                       consult, f["gp_target_occupancy"], 1, hap_open),
-                          "estimate": f"consult workload (50% of contacts + walk-ins, {consult:g} min) at "
+                          "estimate": f"consult workload ({f['hap_consult_share']:.0%} of contacts + "
+                                      f"{f['hap_walk_in_share']:.1%} walk-ins, {consult:g} min) at "
                                       f"{f['gp_target_occupancy']:.0%} occupancy; {note}"},
             "car_roster": {"values": _occupancy_roster(contacts * f["hap_home_visit_share"], prof["anw"], visit,
                                                        f["car_target_occupancy"], 1, hap_open),
-                           "estimate": f"home-visit workload (10% of contacts, {visit:.0f} min incl. ~10 km each "
-                                       f"way) at {f['car_target_occupancy']:.0%} occupancy; {note}"},
+                           "estimate": f"home-visit workload ({f['hap_home_visit_share']:.0%} of contacts, {visit:.0f} min "
+                                       f"incl. {trip_km:.1f} km each way, the population-weighted mean distance "
+                                       f"to this post) at {f['car_target_occupancy']:.0%} occupancy; {note}"},
         }
 
     n_seh = max(1, round(f["seh_locations"] * share))
@@ -219,7 +209,7 @@ def derive_region(region: str, base: dict[str, Any], fig: dict[str, Any]) -> dic
     for j, i in enumerate(seh_sites):
         arrivals = f["seh_arrivals_per_year"] * share * seh_share[j]
         peak_load = arrivals / 52.18 * seh_profile.max() * los / 60.0
-        places = max(2, math.ceil(peak_load / f["seh_target_occupancy"]))
+        places = max(int(f["seh_min_places"]), math.ceil(peak_load / f["seh_target_occupancy"]))
         sehs[f"seh_{_slug(areas[i].name)}"] = {
             "subarea": areas[i].code,
             "places": {"value": places,
@@ -271,10 +261,12 @@ def derive_region(region: str, base: dict[str, Any], fig: dict[str, Any]) -> dic
         "meldkamer": {
             "subarea": areas[hap_sites[0]].code,
             "roster": {"values": _erlang_roster(dispatch_calls, prof["emergency"], dispatch_handling,
-                                                f["dispatch_target_within_2min"], 2, always),
+                                                f["dispatch_target_within_2min"], int(f["dispatch_min_staff"]),
+                                                always),
                        "estimate": f"Erlang C, {f['dispatch_target_within_2min']:.0%} within 2 min for "
                                    f"{dispatch_calls:,.0f} 112 medical calls a year of {dispatch_handling:g} min; "
-                                   f"minimum 2 centralists; placed in the most populous HAP town"},
+                                   f"minimum {f['dispatch_min_staff']:g} centralists; placed in the most populous HAP "
+                                   f"town"},
         },
         "ambulance": {
             "posts": posts,
@@ -336,13 +328,14 @@ def write_all(scenarios: Path) -> list[Path]:
     national = scenarios / "_national"
     written = []
     prof_path = national / "profiles.yaml"
-    prof_path.write_text(_dump({"profiles": profiles()},
+    built = profiles(_shapes(scenarios))
+    prof_path.write_text(_dump({"profiles": built},
                                "# Generated by `acutesim derive-regions` (sim/derive.py); do not edit by hand.\n"
                                "# Hour-of-week weights, Monday 00:00 first; only relative sizes matter.\n"),
                          encoding="utf-8")
     written.append(prof_path)
     base = yaml.safe_load((national / "status_quo.yaml").read_text(encoding="utf-8"))
-    base["profiles"] = profiles()
+    base["profiles"] = built
     fig = yaml.safe_load((national / "capacity_figures.yaml").read_text(encoding="utf-8"))
     for region in known_regions():
         folder = scenarios / region

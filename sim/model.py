@@ -51,7 +51,7 @@ class DeskKit:
         self.redial_delay = streams.sampler(f"desk.{name}.redial_delay", b.redial_delay)
         self.u = streams.uniform(f"desk.{name}.redial")
         self.redial_probability = b.redial_probability.value
-        self.max_redials = b.max_redials
+        self.max_redials = b.max_redials.value
         self.norm = b.answer_norm_min.value
 
 

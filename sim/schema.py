@@ -190,7 +190,7 @@ class DeskBehaviour(Strict):
     patience: Dist
     redial_probability: Share
     redial_delay: Dist
-    max_redials: int = Field(ge=0)
+    max_redials: Count
     answer_norm_min: Value
 
 
@@ -259,7 +259,7 @@ class CallingAround(Strict):
 
     attempt_time: Dist
     success_when_all_free: Share
-    max_attempts: int = Field(ge=1)
+    max_attempts: Count
 
 
 class Travel(Strict):

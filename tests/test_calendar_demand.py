@@ -21,7 +21,7 @@ from sim.derive import hap_profile
 from sim.loader import load_scenario
 from sim.rng import Streams
 from sim.schema import Stream, Surge, Value
-from tests.helpers import NOORD
+from tests.helpers import NOORD, ROOT
 
 pytestmark = pytest.mark.quick
 
@@ -48,7 +48,7 @@ def test_anw_hours_and_holidays(scenario):
 
 
 def test_hap_profile_meets_nivel_anchors():
-    w = hap_profile()
+    w = hap_profile(ROOT / "scenarios")
     total = w.sum()
     weekday_evening = sum(w[d * 24 + h] for d in range(5) for h in (18, 19)) / total
     weekend_morning = sum(w[d * 24 + h] for d in (5, 6) for h in (10, 11)) / total

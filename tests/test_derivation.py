@@ -23,7 +23,7 @@ pytestmark = pytest.mark.quick
 def test_shipped_region_files_match_derivation(tmp_path):
     target = tmp_path / "scenarios"
     (target / "_national").mkdir(parents=True)
-    for name in ("status_quo.yaml", "capacity_figures.yaml"):
+    for name in ("status_quo.yaml", "capacity_figures.yaml", "profile_shapes.yaml"):
         shutil.copy(ROOT / "scenarios" / "_national" / name, target / "_national" / name)
     for path in write_all(target):
         rel = path.relative_to(target)

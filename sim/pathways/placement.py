@@ -105,7 +105,7 @@ def call_around(m, p: Patient, need: str) -> Generator:
     team = m.district_nursing if need == "district_nursing" else m.ggz_crisis
     ca = m.scenario.care.calling_around
     asked = m.env.now
-    for _ in range(ca.max_attempts):
+    for _ in range(ca.max_attempts.value):
         yield m.env.timeout(m.t_attempt())
         chance = ca.success_when_all_free.value * team.free / team.capacity if team.capacity else 0.0
         if m.u_calling() < chance and team.try_now():
