@@ -90,9 +90,14 @@ def main() -> None:
     args = ap.parse_args()
     region = args.region or largest_region()
 
-    per_customer = plain_simpy_mmc()
-    print(f"plain SimPy M/M/c:  {1 / per_customer:,.0f} customers/s ({per_customer * 1e6:.1f} µs per customer)")
+    # The baseline is measured three times before and twice after the region run and
+    # the median taken, so that drifts in machine speed affect both sides alike.
+    baseline = [plain_simpy_mmc(seed=s) for s in range(3)]
     patients, seconds = region_year(region, args.days)
+    baseline += [plain_simpy_mmc(seed=s) for s in range(3, 5)]
+    per_customer = float(np.median(baseline))
+    print(f"plain SimPy M/M/c:  {1 / per_customer:,.0f} customers/s ({per_customer * 1e6:.1f} µs per customer; "
+          f"median of {len(baseline)}, range {min(baseline) * 1e6:.1f}-{max(baseline) * 1e6:.1f})")
     per_patient = seconds / patients
     print(f"acutesim {region}, {args.days:g} days + warm-up: {patients:,} patients in {seconds:.1f} s "
           f"= {patients / seconds:,.0f} patients/s ({per_patient * 1e6:.1f} µs per patient)")

@@ -29,7 +29,9 @@ class TimeWeighted:
         self.level = level
 
     def add(self, now: float, delta: float) -> None:
-        self.set(now, self.level + delta)
+        self._area += self.level * (now - self._last)
+        self._last = now
+        self.level += delta
 
     def reset(self, now: float) -> None:
         self._last = now

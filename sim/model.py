@@ -260,6 +260,7 @@ class Model:
             need_label[mask] = np.asarray(a.need_labels, dtype=object)[a.need[idx]]
         del pos
         env, counts, log = self.env, self.metrics.counts, self.event_log
+        arrival_keys = [f"arrivals.{name}" for name in names]
         chunk = 65_536
         for start in range(0, n, chunk):
             stop = min(start + chunk, n)
@@ -270,7 +271,7 @@ class Model:
                 stream = names[w]
                 p = Patient(self.created, stream, s, u, nd, t)
                 self.created += 1
-                counts[f"arrivals.{stream}"] += 1
+                counts[arrival_keys[w]] += 1
                 if log is not None:
                     log.record(t, p.id, stream, "arrive", self.areas[s].code)
                 entries[w](self, p)
