@@ -27,6 +27,7 @@ from sim.queueing import servers_for_service_level
 from sim.regions import SubArea, known_regions, road_km_matrix, subareas_of
 
 HOURS = 168
+WEEKS_PER_YEAR = 365.25 / 7
 
 
 # ------------------------------------------------------------------ profiles
@@ -128,7 +129,7 @@ def _hourly_share(profile: list[float]) -> np.ndarray:
 
 def _erlang_roster(per_year: float, profile: list[float], handling: float, target: float,
                    minimum_when_open: int, open_mask: np.ndarray) -> list[int]:
-    calls_per_hour = per_year / 52.18 * _hourly_share(profile)
+    calls_per_hour = per_year / WEEKS_PER_YEAR * _hourly_share(profile)
     roster = []
     for h in range(HOURS):
         load = calls_per_hour[h] * handling / 60.0
@@ -141,7 +142,7 @@ def _erlang_roster(per_year: float, profile: list[float], handling: float, targe
 
 def _occupancy_roster(per_year: float, profile: list[float], minutes: float, occupancy: float,
                       minimum_when_open: int, open_mask: np.ndarray) -> list[int]:
-    per_hour = per_year / 52.18 * _hourly_share(profile)
+    per_hour = per_year / WEEKS_PER_YEAR * _hourly_share(profile)
     return [max(minimum_when_open, math.ceil(per_hour[h] * minutes / 60.0 / occupancy)) if open_mask[h] else 0
             for h in range(HOURS)]
 
@@ -204,11 +205,12 @@ def derive_region(region: str, base: dict[str, Any], fig: dict[str, Any]) -> dic
     seh_sites = p_median(areas, km, n_seh)
     seh_share = _served_share(areas, km, seh_sites)
     seh_profile = _hourly_share(prof["seh_walk_in"])
-    los = (base["care"]["seh"]["los_home"]["mean"] * 2 + base["care"]["seh"]["los_admitted"]["mean"]) / 3
+    admitted = f["seh_admissions_per_year"] / f["seh_arrivals_per_year"]
+    los = (1 - admitted) * base["care"]["seh"]["los_home"]["mean"] + admitted * base["care"]["seh"]["los_admitted"]["mean"]
     sehs = {}
     for j, i in enumerate(seh_sites):
         arrivals = f["seh_arrivals_per_year"] * share * seh_share[j]
-        peak_load = arrivals / 52.18 * seh_profile.max() * los / 60.0
+        peak_load = arrivals / WEEKS_PER_YEAR * seh_profile.max() * los / 60.0
         places = max(int(f["seh_min_places"]), math.ceil(peak_load / f["seh_target_occupancy"]))
         sehs[f"seh_{_slug(areas[i].name)}"] = {
             "subarea": areas[i].code,

@@ -96,30 +96,27 @@ class Mix(Provenance):
         return v
 
 
-class Week(Provenance):
-    """168 non-negative weights, one per hour of the week, Monday 00:00 first."""
+class _HourOfWeek(Provenance):
+    """168 values, one per hour of the week, Monday 00:00 first; none negative."""
 
-    values: list[float] = Field(min_length=HOURS_PER_WEEK, max_length=HOURS_PER_WEEK)
-
-    @field_validator("values")
+    @field_validator("values", check_fields=False)
     @classmethod
-    def _non_negative(cls, v: list[float]) -> list[float]:
+    def _non_negative(cls, v: list) -> list:
         if any(x < 0 for x in v):
             raise ValueError("hour-of-week values must be >= 0")
         return v
 
 
-class Roster(Provenance):
-    """Staff (or vehicles) on duty per hour of the week: 168 whole numbers, Monday 00:00 first."""
+class Week(_HourOfWeek):
+    """168 non-negative weights (a demand profile or an admission window)."""
+
+    values: list[float] = Field(min_length=HOURS_PER_WEEK, max_length=HOURS_PER_WEEK)
+
+
+class Roster(_HourOfWeek):
+    """Staff (or vehicles) on duty per hour of the week: 168 whole numbers."""
 
     values: list[int] = Field(min_length=HOURS_PER_WEEK, max_length=HOURS_PER_WEEK)
-
-    @field_validator("values")
-    @classmethod
-    def _non_negative(cls, v: list[int]) -> list[int]:
-        if any(x < 0 for x in v):
-            raise ValueError("roster values must be >= 0")
-        return v
 
 
 # --------------------------------------------------------------------------- run
