@@ -22,7 +22,7 @@ from sim.metrics import Metrics
 from sim.patient import DoubleOutcome, Patient
 from sim.regions import road_km_matrix, subareas_of
 from sim.resources import AmbulanceFleet, CapacityPool
-from sim.rng import Sampler, Streams, Uniform, cumulative
+from sim.rng import Sampler, Streams, Uniform, cumulative, residual_stays
 from sim.schema import DeskBehaviour, Mix, Scenario
 
 BED_KINDS = ("elv", "grz", "crisis_bed")
@@ -147,8 +147,24 @@ class Model:
             "grz": self._pool("grz", res.grz_beds.value),
             "crisis_bed": self._pool("crisis_bed", res.crisis_beds.value),
         }
+        self._prefill_beds()
         self.gates = [(self.beds[k], [v > 0 for v in getattr(care, k).admission_hours.values])
                       for k in BED_KINDS]
+
+    def _prefill_beds(self) -> None:
+        """Start each bed pool at its planned occupancy, with equilibrium remaining stays.
+
+        Stays of weeks would take months of warm-up to build up from empty beds; the
+        occupants placed here are not patients of the run and only hold their beds.
+        """
+        care = self.scenario.care
+        for kind, pool in self.beds.items():
+            c = getattr(care, kind)
+            n = int(round(c.initial_occupancy.value * pool.capacity))
+            rng = self.streams.generator(f"prefill.{kind}")
+            for stay in residual_stays(rng, c.los, n).tolist():
+                pool.try_now()
+                pool.release_after(stay)
 
     def _build_samplers(self) -> None:
         sc, st = self.scenario, self.streams

@@ -103,6 +103,22 @@ class Sampler:
         return x
 
 
+def residual_stays(rng: np.random.Generator, dist: Dist, n: int) -> np.ndarray:
+    """Remaining stays of ``n`` occupants found in a pool at a random moment.
+
+    In equilibrium an occupant's total stay is length-biased (density L f(L) / E[L])
+    and the time left is a uniform fraction of it; this draws from that law by
+    resampling a large sample in proportion to length.
+    """
+    if n == 0:
+        return np.empty(0)
+    sample = _draw_block(rng, dist, max(20 * n, 20_000))
+    if sample.sum() <= 0:
+        return np.zeros(n)
+    picked = rng.choice(sample, size=n, p=sample / sample.sum())
+    return picked * rng.random(n)
+
+
 def cumulative(mix: dict[str, float]) -> tuple[list[float], list[str]]:
     """Cumulative shares and labels of a mix, for :meth:`Uniform.choice`."""
     labels = list(mix)

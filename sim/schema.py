@@ -243,6 +243,7 @@ class BedCare(Strict):
     admission_hours: Week
     transfer_lag: Dist
     max_wait_at_home_hours: Value
+    initial_occupancy: Share
 
 
 class VisitCare(Strict):
