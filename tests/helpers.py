@@ -78,3 +78,24 @@ def mmc_hap_scenario(servers: int, calls_per_hour: float, handling_min: float, d
     data["resources"]["haps"] = {"hap_only": first}
     data["run"].update({"days": days, "warmup_days": 5})
     return build(data)
+
+
+def elv_loss_scenario(beds: int, load_erlang: float, stay_days: float, days: float) -> Scenario:
+    """noord reduced to provider requests for ELV beds that nobody waits for: an M/G/c/c loss system."""
+    from sim.regions import subareas_of
+
+    data = only_stream(noord_raw(), "provider_request", 0.0)
+    population = sum(a.population for a in subareas_of("noord"))
+    per_hour = load_erlang / (stay_days * 24)
+    data["streams"]["provider_request"]["rate_per_1000_per_year"]["value"] = per_1000_for(per_hour, population)
+    data["routing"]["provider_request"] = {"shares": {"elv": 1.0}, "estimate": EST}
+    data["resources"]["elv_point_roster"] = roster(50)  # nobody waits at the desk
+    data["resources"]["elv_beds"] = {"value": beds, "estimate": EST}
+    elv = data["care"]["elv"]
+    elv["los"] = dist("lognormal", stay_days * 1440, 0.8)
+    elv["admission_hours"] = {"values": FLAT, "estimate": EST}
+    elv["transfer_lag"] = dist("fixed", 0.0)
+    elv["max_wait_at_home_hours"] = {"value": 0.0, "estimate": EST}
+    elv["initial_occupancy"] = {"value": 0.0, "estimate": EST}
+    data["run"].update({"days": days, "warmup_days": 10 * stay_days})
+    return build(data)

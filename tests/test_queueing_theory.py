@@ -22,7 +22,7 @@ import simpy
 from sim.metrics import Metrics
 from sim.queueing import erlang_b, erlang_c, mmc_mean_wait, mmc_wait_within, servers_for_service_level
 from sim.resources import CapacityPool
-from tests.helpers import mmc_hap_scenario, run
+from tests.helpers import elv_loss_scenario, mmc_hap_scenario, run
 
 pytestmark = pytest.mark.quick
 
@@ -101,3 +101,14 @@ def test_request_with_zero_patience_is_a_loss_system():
     refused = pool.request(0, 0.0)
     env.run()
     assert refused.value is False and pool.waiting == 0 and pool.busy == 1
+
+
+def test_elv_pathway_without_waiting_matches_erlang_b():
+    """The full provider-request path (ELV point, ELV pool) with no waiting at home."""
+    beds, load = 20, 17.0
+    blocked = admitted = 0.0
+    for rep in range(3):
+        m = run(elv_loss_scenario(beds, load, stay_days=2.0, days=400), rep)
+        blocked += m.metrics.counts["placement_fallback_seh"]
+        admitted += m.metrics.counts["elv_admissions"]
+    assert blocked / (blocked + admitted) == pytest.approx(erlang_b(beds, load), abs=0.015)
