@@ -83,28 +83,29 @@ def _shapes(scenarios: Path | None = None) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------- placement
-def p_median(areas: tuple[SubArea, ...], km: np.ndarray, k: int) -> list[int]:
+def p_median(areas: tuple[SubArea, ...], km: np.ndarray, k: int, candidates: list[int] | None = None) -> list[int]:
     """Choose ``k`` sub-areas minimising population-weighted distance to the nearest one.
 
     Greedy addition followed by one-swap improvement (Teitz-Bart), deterministic.
+    ``candidates`` restricts the choice (e.g. towns with a HAP, hospital or meldkamer).
     """
     pop = np.array([a.population for a in areas], dtype=float)
-    n = len(areas)
-    k = max(1, min(k, n))
+    pool = sorted(set(candidates)) if candidates is not None else list(range(len(areas)))
+    k = max(1, min(k, len(pool)))
 
     def cost(sites: list[int]) -> float:
         return float((pop * km[:, sites].min(axis=1)).sum())
 
     chosen: list[int] = []
     for _ in range(k):
-        best = min((i for i in range(n) if i not in chosen), key=lambda i: cost(chosen + [i]))
+        best = min((i for i in pool if i not in chosen), key=lambda i: cost(chosen + [i]))
         chosen.append(best)
     improved = True
     while improved:
         improved = False
         base = cost(chosen)
         for pos in range(k):
-            for cand in range(n):
+            for cand in pool:
                 if cand in chosen:
                     continue
                 trial = chosen.copy()
@@ -302,6 +303,157 @@ def derive_region(region: str, base: dict[str, Any], fig: dict[str, Any]) -> dic
     }
 
 
+# --------------------------------------------------------------------- zcc
+def _per_hour(per_year: float, profile: list[float]) -> np.ndarray:
+    return per_year / WEEKS_PER_YEAR * _hourly_share(profile)
+
+
+def zcc_workload(region: str, base: dict[str, Any], fig: dict[str, Any], zcc: dict[str, Any]) -> dict[str, tuple]:
+    """Offered calls per hour of week and mean handling (min) for each zcc skill.
+
+    Volumes are the national published figures x population share, as for the
+    status-quo desks, so the budget-neutral zcc staffs the same work.
+    """
+    areas = subareas_of(region)
+    pop = sum(a.population for a in areas)
+    share = pop / fig["population"]["value"]
+    f = {k: v["value"] for k, v in fig.items()}
+    prof = {k: v["values"] for k, v in base["profiles"].items()}
+    h, st, rt = zcc["handling"], base["streams"], base["routing"]
+    mental = st["hap_call"]["need_mix"]["shares"].get("mental_health", 0.0)
+    hap_calls = f["hap_contacts_per_year"] * share * (1 - f["hap_walk_in_share"])
+    calls_112 = st["call_112"]["rate_per_1000_per_year"]["value"] * pop / 1000
+    warm = zcc["flows"]["warm_transfer_share"]
+    dispatch = rt["dispatch"]["shares"]
+    transferred = calls_112 * sum(dispatch.get(k, 0.0) * warm[k]["value"] for k in ("A2", "no_ambulance"))
+    beds = (f["elv_users_per_year"] + f["grz_admissions_per_year"] + f["crisis_bed_admissions_per_year"]) * share
+    office = st["gp_referral"]["rate_per_1000_per_year"]["value"] * pop / 1000
+    gp_seh = f["seh_arrivals_per_year"] * share * (0.82 / 2.10)
+    consults = zcc["substitution"]["seh"]["value"]
+    provider = st["provider_request"]["rate_per_1000_per_year"]["value"] * pop / 1000
+    ggz_provider = provider * rt["provider_request"]["shares"].get("ggz_crisis", 0.0)
+    dn = provider * rt["provider_request"]["shares"].get("district_nursing", 0.0)
+    insight = zcc["capacity_insight_step"]["mean"]
+    return {
+        "gp_triagist": (_per_hour(hap_calls * (1 - mental), prof["anw"]), h["patient_line"]["handling"]["mean"]),
+        "mental_health": (_per_hour(hap_calls * mental, prof["anw"]) + _per_hour(ggz_provider, prof["provider"]),
+                          None),
+        "ambulance_nurse": (_per_hour(transferred, prof["emergency"]), h["extended_triage"]["mean"]),
+        "coordinator": (_per_hour(beds, prof["provider"]) + _per_hour(consults * office, prof["office_hours"])
+                        + _per_hour(consults * max(gp_seh - office, 0.0), prof["anw"]), None),
+        "district_nursing": (_per_hour(dn, prof["provider"]), insight),
+        "_parts": {
+            "mental_health": [(_per_hour(hap_calls * mental, prof["anw"]), h["patient_line"]["handling"]["mean"]),
+                              (_per_hour(ggz_provider, prof["provider"]), insight)],
+            "coordinator": [(_per_hour(beds, prof["provider"]), insight),
+                            (_per_hour(consults * office, prof["office_hours"])
+                             + _per_hour(consults * max(gp_seh - office, 0.0), prof["anw"]),
+                             h["provider_request"]["mean"])],
+        },
+    }
+
+
+def _group_load(workload: dict[str, tuple], serves: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Offered load (Erlang) and mean handling per hour for the skills a group mainly serves."""
+    erlang = np.zeros(HOURS)
+    calls = np.zeros(HOURS)
+    for skill in serves:
+        parts = workload["_parts"].get(skill) or [workload[skill]]
+        for per_hour, handling in parts:
+            erlang += per_hour * handling / 60.0
+            calls += per_hour
+    handling = np.where(calls > 0, erlang * 60.0 / np.maximum(calls, 1e-12), 1.0)
+    return erlang, handling
+
+
+def _rosters_at(target: float, loads: dict[str, tuple], minimum: int) -> dict[str, list[int]]:
+    return {g: [servers_for_service_level(a, t, 2.0, target, minimum) for a, t in zip(*loads[g])]
+            for g in loads}
+
+
+def zcc_staffing(budget_hours: float, loads: dict[str, tuple], minimum: int, first_group: str) -> tuple[dict, float]:
+    """Rosters using at most ``budget_hours`` a week at the best common 2-minute service level.
+
+    Bisection on the Erlang C target shared by all groups and hours; hours left
+    over go to ``first_group`` in its busiest hours, so the option uses exactly the budget.
+    """
+    lo, hi = 0.0, 0.999
+    if sum(map(sum, _rosters_at(lo, loads, minimum).values())) > budget_hours:
+        rosters = _rosters_at(lo, loads, minimum)
+        return rosters, lo
+    for _ in range(30):
+        mid = (lo + hi) / 2
+        if sum(map(sum, _rosters_at(mid, loads, minimum).values())) <= budget_hours:
+            lo = mid
+        else:
+            hi = mid
+    rosters = _rosters_at(lo, loads, minimum)
+    left = int(round(budget_hours - sum(map(sum, rosters.values()))))
+    busiest = list(np.argsort(-loads[first_group][0], kind="stable"))
+    for i in range(max(left, 0)):
+        rosters[first_group][int(busiest[i % HOURS])] += 1
+    return rosters, lo
+
+
+def derive_zcc(region: str, base: dict[str, Any], fig: dict[str, Any], zf: dict[str, Any],
+               resources: dict[str, Any]) -> tuple[dict[str, Any], list[int], tuple]:
+    """The region's zcc inputs: moved rosters, default location and the staffing options."""
+    areas = subareas_of(region)
+    zcc = base["zcc"]
+    f = {k: v["value"] for k, v in fig.items()}
+    fte_hours = base["staffing"]["fte_hours_per_week"]["value"]
+    non_urgent = base["staffing"]["dispatch_non_urgent_share"]["value"]
+    hap_hours = sum(sum(h["triage_roster"]["values"]) for h in resources["haps"].values())
+    dispatch_old = resources["meldkamer"]["roster"]["values"]
+    dispatch_new = [max(int(f["dispatch_min_staff"]), round(v * (1 - non_urgent))) for v in dispatch_old]
+    moved_dispatch = sum(dispatch_old) - sum(dispatch_new)
+    elv_hours = sum(resources["elv_point_roster"]["values"])
+    budget = hap_hours + moved_dispatch + elv_hours
+    budget_note = (f"status-quo triage moved into the zcc: HAP triage {hap_hours} h + dispatcher time on non-urgent "
+                   f"calls {moved_dispatch} h ({non_urgent:.0%} of {sum(dispatch_old)} h, staffing."
+                   f"dispatch_non_urgent_share) + ELV point {elv_hours} h = {budget} staff hours a week "
+                   f"({budget / fte_hours:.1f} FTE)")
+    workload = zcc_workload(region, base, fig, zcc)
+    groups = zf["staff_groups"]
+    loads = {g: _group_load(workload, spec["serves"]) for g, spec in groups.items()}
+    minimum = int(zf["minimum_staff_per_group"]["value"])
+    options = {}
+    for name, factor in zf["budget_factors"].items():
+        rosters, level = zcc_staffing(budget * factor["value"], loads, minimum, "triagist")
+        hours = sum(map(sum, rosters.values()))
+        note = (f"{factor['value']:.0%} of the budget: {budget_note}; spread by Erlang C at a common service level "
+                f"({level:.0%} within 2 min per group and hour), remainder to triagists at peak hours")
+        options[name] = {
+            "description": f"{name.replace('_', ' ')}: {hours} staff hours a week ({hours / fte_hours:.1f} FTE)",
+            "groups": {g: {"skills": list(spec["skills"]),
+                           "roster": {"values": rosters[g], "estimate": note},
+                           "hourly_cost": spec["hourly_cost"]} for g, spec in groups.items()},
+        }
+    idx = {a.code: i for i, a in enumerate(areas)}
+    candidates = sorted({idx[h["subarea"]] for h in resources["haps"].values()}
+                        | {idx[s["subarea"]] for s in resources["sehs"].values()}
+                        | {idx[resources["meldkamer"]["subarea"]]})
+    travel = base["care"]["travel"]
+    km = road_km_matrix(areas, travel["detour_factor"]["value"], travel["within_subarea_km"]["value"])
+    [site] = p_median(areas, km, 1, candidates)
+    moved = "moved to the zcc in scenario III (budget-neutral staffing, zcc_figures.yaml)"
+    out = {
+        "resources": {
+            "haps": {name: {"triage_roster": {"values": [0] * HOURS, "estimate": f"HAP triage {moved}"}}
+                     for name in resources["haps"]},
+            "meldkamer": {"roster": {"values": dispatch_new,
+                                     "estimate": f"status-quo roster less the {non_urgent:.0%} of centralist time on "
+                                                 f"non-urgent calls, {moved}; at least {f['dispatch_min_staff']:g}"}},
+            "elv_point_roster": {"values": [0] * HOURS, "estimate": f"ELV coordination point {moved}"},
+        },
+        "zcc": {
+            "locations": {"sites": {f"zcc_{_slug(areas[site].name)}": {"subarea": areas[site].code}}},
+            "staffing_options": options,
+        },
+    }
+    return out, candidates, (areas, km)
+
+
 def _slug(name: str) -> str:
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     out = "".join(ch.lower() if ch.isalnum() else "_" for ch in ascii_name)
@@ -339,6 +491,8 @@ def write_all(scenarios: Path) -> list[Path]:
     base = yaml.safe_load((national / "status_quo.yaml").read_text(encoding="utf-8"))
     base["profiles"] = built
     fig = yaml.safe_load((national / "capacity_figures.yaml").read_text(encoding="utf-8"))
+    base["zcc"] = yaml.safe_load((national / "zcc.yaml").read_text(encoding="utf-8"))["zcc"]
+    zf = yaml.safe_load((national / "zcc_figures.yaml").read_text(encoding="utf-8"))
     for region in known_regions():
         folder = scenarios / region
         folder.mkdir(exist_ok=True)
@@ -347,15 +501,54 @@ def write_all(scenarios: Path) -> list[Path]:
                   f"# `acutesim derive-regions` (sim/derive.py). Every number is an estimate: the national\n"
                   f"# figure times the region's population share, placed and rostered as the notes say.\n"
                   f"# Edit the derivation or override values in a scenario, not this file.\n")
-        path.write_text(_dump({"region": region, "resources": derive_region(region, base, fig)}, header),
+        resources = derive_region(region, base, fig)
+        path.write_text(_dump({"region": region, "resources": resources}, header), encoding="utf-8")
+        written.append(path)
+        zcc_inputs, candidates, (areas, km) = derive_zcc(region, base, fig, zf, resources)
+        zpath = folder / "zcc_region.yaml"
+        zpath.write_text(_dump(zcc_inputs, header.replace("capacities", "scenario-III inputs")), encoding="utf-8")
+        written.append(zpath)
+        written += _ensure(folder / "zcc.yaml",
+                           f"# Scenario III of ROAZ region '{region}': one zcc, budget-neutral staffing, one location.\n"
+                           f"extends: [status_quo.yaml, ../_national/zcc.yaml, zcc_region.yaml]\n"
+                           f"name: {region}_zcc\n")
+        if region == "noord":
+            written += _noord_variants(folder, areas, km, candidates, zf)
+        written += _ensure(folder / "status_quo.yaml",
+                           f"# Status quo of ROAZ region '{region}': national defaults plus the region's capacities.\n"
+                           f"extends: [../_national/status_quo.yaml, region.yaml]\n"
+                           f"name: {region}_status_quo\n")
+    return written
+
+
+def _ensure(path: Path, text: str) -> list[Path]:
+    """Write a hand-editable scenario only if it does not exist yet."""
+    if path.exists():
+        return []
+    path.write_text(text, encoding="utf-8")
+    return [path]
+
+
+def _noord_variants(folder: Path, areas, km, candidates: list[int], zf: dict[str, Any]) -> list[Path]:
+    """Location layouts (1-4 sites, pooled and separate) and staffing variants for the planners."""
+    written = []
+    for k in zf["location_counts"]["values"]:
+        chosen = p_median(areas, km, k, candidates)
+        sites = {f"zcc_{_slug(areas[i].name)}": {"subarea": areas[i].code} for i in chosen}
+        for mode in ("pooled", "separate"):
+            path = folder / f"zcc_{k}loc_{mode}.yaml"
+            body = _dump({"extends": "zcc.yaml", "name": f"noord_zcc_{k}loc_{mode}",
+                          "zcc": {"locations": {"mode": mode, "sites": sites}}},
+                         f"# Generated by `acutesim derive-regions`: {k} zcc work location(s), {mode} mode; sites by\n"
+                         f"# population-weighted p-median among towns with a HAP, SEH or meldkamer.\n")
+            path.write_text(body, encoding="utf-8")
+            written.append(path)
+    for option in zf["budget_factors"]:
+        if option == "budget_neutral":
+            continue
+        path = folder / f"zcc_{option}.yaml"
+        path.write_text(_dump({"extends": "zcc.yaml", "name": f"noord_zcc_{option}", "zcc": {"staffing": option}},
+                              f"# Generated by `acutesim derive-regions`: scenario III with the {option} staffing.\n"),
                         encoding="utf-8")
         written.append(path)
-        sq = folder / "status_quo.yaml"
-        if not sq.exists():
-            sq.write_text(
-                f"# Status quo of ROAZ region '{region}': national defaults plus the region's capacities.\n"
-                f"extends: [../_national/status_quo.yaml, region.yaml]\n"
-                f"name: {region}_status_quo\n",
-                encoding="utf-8")
-            written.append(sq)
     return written

@@ -60,13 +60,18 @@ def staffing_kpis(m) -> dict[str, float]:
         "triage_fte.dispatch_112": dispatch_hours / fte_hours,
         "triage_fte.elv_point": elv_hours / fte_hours,
     }
-    out["triage_fte"] = sum(out.values())
     per_day = 7.0
     cost = {
         "staff_cost_per_day.hap_triage": hap_hours * st.hourly_cost_hap_triagist.value / per_day,
         "staff_cost_per_day.dispatch_112": dispatch_hours * st.hourly_cost_centralist.value / per_day,
         "staff_cost_per_day.elv_point": elv_hours * st.hourly_cost_elv_coordinator.value / per_day,
     }
+    if sc.zcc is not None:
+        groups = sc.zcc.option.groups.values()
+        out["triage_fte.zcc"] = sum(roster_hours_per_week(g.roster.values) for g in groups) / fte_hours
+        cost["staff_cost_per_day.zcc"] = sum(
+            roster_hours_per_week(g.roster.values) * g.hourly_cost.value for g in groups) / per_day
+    out["triage_fte"] = sum(out.values())
     out["staff_cost_per_day"] = sum(cost.values())
     out.update(cost)
     return out
@@ -132,6 +137,31 @@ def compute(m) -> dict[str, float]:
     per_day("district_nursing_visits_per_day")
     per_day("ggz_crisis_visits_per_day")
     k.update(staffing_kpis(m))
+    if m.zcc is not None:
+        k.update(zcc_kpis(m, days))
+    return k
+
+
+def zcc_kpis(m, days: float) -> dict[str, float]:
+    """What the zcc does: answer times, warm transfers, substitutions, avoided rides, commute."""
+    c = m.metrics.counts
+    now = m.env.now
+    k = desk_kpis(m, "zcc_patient_line", "zcc")
+    k.update(desk_kpis(m, "zcc_provider_line", "zcc_provider"))
+    k["zcc_occupancy_mean"] = _share(m.metrics.level("zcc.busy").mean(now), m.metrics.level("zcc.capacity").mean(now))
+    for name in ("zcc_patient_calls", "warm_transfers", "substitutions", "substitutions_no_capacity",
+                 "ambulance_rides_avoided", "out_of_region_placements"):
+        k[f"{name}_per_day"] = c.get(name, 0.0) / days
+    for key in sorted(c):
+        for prefix in ("substitutions.", "substitutions_instead_of.", "ambulance_rides_avoided."):
+            if key.startswith(prefix):
+                k[f"{prefix[:-1]}_per_day.{key[len(prefix):]}"] = c[key] / days
+    z = m.zcc
+    k["staff_commute_min_mean"] = z.commute_mean
+    k["staff_commute_min_p95"] = z.commute_p95
+    k["zcc_locations"] = float(len(z.sites))
+    for name, share in zip(z.site_names, z.staff_shares):
+        k[f"zcc_staff_share.{name}"] = float(share)
     return k
 
 

@@ -24,7 +24,9 @@ from sim.regions import known_regions
 from sim.schema import Scenario
 
 PROVENANCE_KEYS = ("source", "estimate")
-REPLACED_WHOLE = ("shares",)  # a mix is one distribution: an override replaces all its categories
+# Replaced whole by an override, never merged: a mix is one distribution, a set of
+# zcc work locations is one layout.
+REPLACED_WHOLE = ("shares", "sites")
 VALUE_KEYS = ("value", "values", "shares", "mean", "dist", "cv")
 
 

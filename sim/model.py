@@ -21,7 +21,8 @@ from sim.demand import Arrivals, generate_all, merge
 from sim.metrics import Metrics
 from sim.patient import DoubleOutcome, Patient
 from sim.regions import road_km_matrix, subareas_of
-from sim.resources import AmbulanceFleet, CapacityPool
+from sim.locations import commute_minutes, nearest_site, site_shares, split_roster
+from sim.resources import AmbulanceFleet, CapacityPool, GroupRoster, SkillDesk
 from sim.rng import Sampler, Streams, Uniform, cumulative, residual_stays
 from sim.schema import DeskBehaviour, Mix, Scenario
 
@@ -73,6 +74,20 @@ class Seh:
     name: str
     subarea: int
     places: CapacityPool
+
+
+@dataclass
+class ZccLayout:
+    """The zcc as built: locations, their desks, who answers which sub-area, commute."""
+
+    site_names: list[str]
+    sites: list[int]
+    desks: list[SkillDesk]
+    desk_of: list[SkillDesk]
+    staff_shares: np.ndarray
+    commute_mean: float
+    commute_p95: float
+    patient_line_open: list[bool]
 
 
 class Model:
@@ -148,8 +163,40 @@ class Model:
             "crisis_bed": self._pool("crisis_bed", res.crisis_beds.value),
         }
         self._prefill_beds()
+        self.zcc = self._build_zcc() if self.scenario.setting == "zcc" else None
         self.gates = [(self.beds[k], [v > 0 for v in getattr(care, k).admission_hours.values])
                       for k in BED_KINDS]
+
+    def _build_zcc(self) -> "ZccLayout":
+        """The zcc's locations and desks; rosters split over locations in separate mode."""
+        z = self.scenario.zcc
+        loc = z.locations
+        site_names = list(loc.sites)
+        sites = [self.area_index[loc.sites[n].subarea] for n in site_names]
+        nearest = nearest_site(self.km, sites)
+        if loc.staff_residence:
+            residence = np.array([loc.staff_residence.get(a.code, 0.0) for a in self.areas])
+        else:
+            residence = self.populations
+        shares = site_shares(residence, nearest, len(sites))
+        groups = {g: frozenset(spec.skills) for g, spec in z.option.groups.items()}
+        overflow = loc.overflow_after_min.value if loc.overflow_after_min else None
+        if loc.mode == "pooled":
+            desks = [SkillDesk(self.env, "zcc", groups, self.metrics)]
+            desk_of = [desks[0]] * len(self.areas)
+            splits = {g: [spec.roster.values] for g, spec in z.option.groups.items()}
+        else:
+            desks = [SkillDesk(self.env, f"zcc.{n}", groups, self.metrics, overflow) for n in site_names]
+            for d in desks:
+                d.peers = [o for o in desks if o is not d]
+            desk_of = [desks[int(j)] for j in nearest]
+            splits = {g: split_roster(spec.roster.values, shares) for g, spec in z.option.groups.items()}
+        for gi, g in enumerate(groups):
+            for desk, values in zip(desks, splits[g]):
+                self.rosters.append((GroupRoster(desk, gi), values))
+        mean, p95 = commute_minutes(self.km, sites, residence, loc.commute_speed_kmh.value)
+        return ZccLayout(site_names, sites, desks, desk_of, shares, mean, p95,
+                         [v > 0 for v in z.flows.patient_line_hours.values])
 
     def _prefill_beds(self) -> None:
         """Start each bed pool at its planned occupancy, with equilibrium remaining stays.
@@ -212,6 +259,30 @@ class Model:
         self.u_hospital = share("hospital_followup")
         self.route_followup = choose("followup", r.followup_mix)
         self.route_provider = choose("provider_request", r.provider_request)
+        self.neighbour_beds: dict[str, CapacityPool] = {}
+        if sc.zcc is not None:
+            self._build_zcc_samplers()
+
+    def _build_zcc_samplers(self) -> None:
+        z, st = self.scenario.zcc, self.streams
+        h = z.handling
+        self.zcc_patient_kit = DeskKit(st, "zcc_patient_line", h.patient_line)
+        self.zcc_provider_kit = DeskKit(st, "zcc_provider_line", h.provider_line)
+        self.t_first_triage = st.sampler("zcc.first_triage_112", h.first_triage_112)
+        self.t_handover = st.sampler("zcc.transfer_handover", h.transfer_handover)
+        self.t_extended_triage = st.sampler("zcc.extended_triage", h.extended_triage)
+        self.t_zcc_provider = st.sampler("zcc.provider_request", h.provider_request)
+        self.t_insight = st.sampler("zcc.capacity_insight_step", z.capacity_insight_step)
+        self.u_warm_transfer = st.uniform("routing.zcc.warm_transfer")
+        self.u_after_extended = st.uniform("routing.zcc.ambulance_after_extended_triage")
+        self.route_extended = Chooser(st.uniform("routing.zcc.extended_triage"), h.extended_triage_outcome)
+        self.u_subst_ambulance = st.uniform("routing.zcc.substitution.ambulance")
+        self.u_subst_seh = st.uniform("routing.zcc.substitution.seh")
+        self.route_alternative = {need: Chooser(st.uniform(f"routing.zcc.alternative.{need}"), mix)
+                                  for need, mix in z.substitution.alternatives.items()}
+        if z.spreading is not None:
+            self.neighbour_beds = {k: self._pool(f"neighbour_{k}", c.value) for k, c in z.spreading.neighbour_beds.items()}
+            self.t_spread = st.sampler("zcc.spreading.transfer", z.spreading.transfer_time)
 
     # ------------------------------------------------------------- lifecycle
     def start(self, flow: Generator) -> None:

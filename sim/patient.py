@@ -24,7 +24,7 @@ OUTCOMES = (
 class Patient:
     """One arrival. Ends in exactly one outcome (see :data:`OUTCOMES`)."""
 
-    __slots__ = ("id", "stream", "subarea", "urgency", "need", "arrived", "outcome", "self_triaged")
+    __slots__ = ("id", "stream", "subarea", "urgency", "need", "arrived", "outcome", "self_triaged", "via_zcc")
 
     def __init__(self, pid: int, stream: str, subarea: int, urgency: str, need: str, arrived: float) -> None:
         self.id = pid
@@ -35,6 +35,7 @@ class Patient:
         self.arrived = arrived
         self.outcome: str | None = None
         self.self_triaged = False
+        self.via_zcc = False
 
 
 class DoubleOutcome(RuntimeError):

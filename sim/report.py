@@ -20,6 +20,8 @@ HEADLINE = (
     "verkeerde_bed_days_per_day", "placement_time_mean",
     "district_nursing_visits_per_day", "ggz_crisis_visits_per_day",
     "triage_fte", "staff_cost_per_day",
+    "zcc_answer_within_2min_share", "zcc_answer_time_p90", "zcc_abandoned_share", "warm_transfers_per_day",
+    "substitutions_per_day", "ambulance_rides_avoided_per_day", "staff_commute_min_mean", "staff_commute_min_p95",
 )
 
 

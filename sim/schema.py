@@ -371,13 +371,145 @@ class Resources(Strict):
     ggz_crisis_roster: Roster
 
 
+# -------------------------------------------------------------------------- zcc
+
+ZCC_SKILLS = ("gp_triagist", "ambulance_nurse", "mental_health", "district_nursing", "coordinator")
+ALTERNATIVES = ("district_nursing", "elv", "crisis_bed", "home_visit", "ggz_crisis")
+
+
+class StaffGroup(Strict):
+    """Staff who hold the same skills, with their region-wide roster."""
+
+    skills: list[Literal["gp_triagist", "ambulance_nurse", "mental_health", "district_nursing", "coordinator"]] = \
+        Field(min_length=1)
+    roster: Roster
+    hourly_cost: Value
+
+
+class StaffingOption(Strict):
+    """A named way to staff the zcc."""
+
+    description: str = ""
+    groups: dict[str, StaffGroup] = Field(min_length=1)
+
+
+class ZccSite(Strict):
+    subarea: str
+
+
+class ZccLocations(Strict):
+    """Where the zcc works: 1..k locations, pooled (one virtual queue) or separate."""
+
+    mode: Literal["pooled", "separate"]
+    sites: dict[str, ZccSite] = Field(min_length=1)
+    overflow_after_min: Value | None = None
+    staff_residence: dict[str, float] | None = None
+    commute_speed_kmh: Value
+
+
+class ZccFlows(Strict):
+    """Which calls reach the zcc, and when."""
+
+    patient_line_hours: Week
+    forward_hap_calls: bool
+    warm_transfer_112: bool
+    warm_transfer_share: dict[str, Share]
+    provider_line: bool
+    self_triage_visible: bool
+
+    @field_validator("warm_transfer_share")
+    @classmethod
+    def _first_triage_classes(cls, v: dict) -> dict:
+        if set(v) != {"A1", "A2", "no_ambulance"}:
+            raise ValueError("needs exactly the first-triage classes A1, A2, no_ambulance")
+        return v
+
+
+class ZccHandling(Strict):
+    """Desk behaviour and handling times at the zcc."""
+
+    patient_line: DeskBehaviour
+    provider_line: DeskBehaviour
+    first_triage_112: Dist
+    transfer_handover: Dist
+    extended_triage: Dist
+    provider_request: Dist
+    self_triage_factor: Share
+    ambulance_after_extended_triage: Share
+    extended_triage_outcome: Mix
+
+
+class Substitution(Strict):
+    """Passende zorginzet: alternatives to SEH and ambulance, only when capacity is free now."""
+
+    ambulance: Share
+    seh: Share
+    alternatives: dict[str, Mix]
+    team_max_wait_hours: Value
+
+    @field_validator("alternatives")
+    @classmethod
+    def _known(cls, v: dict[str, Mix]) -> dict[str, Mix]:
+        for need, mix in v.items():
+            bad = [k for k in mix.shares if k not in ALTERNATIVES]
+            if bad:
+                raise ValueError(f"{need}: unknown alternative '{bad[0]}'; expected one of {', '.join(ALTERNATIVES)}")
+        return v
+
+
+class Spreading(Strict):
+    """Placement in a neighbouring region when the own pool is full."""
+
+    neighbour_beds: dict[Literal["elv", "grz", "crisis_bed"], Count]
+    transfer_time: Dist
+
+
+class Zcc(Strict):
+    """Scenario III: one care coordination centre for the region."""
+
+    flows: ZccFlows
+    skills: dict[str, Literal["gp_triagist", "ambulance_nurse", "mental_health", "district_nursing", "coordinator"]]
+    handling: ZccHandling
+    substitution: Substitution
+    capacity_insight_step: Dist
+    spreading: Spreading | None = None
+    locations: ZccLocations
+    staffing: str
+    staffing_options: dict[str, StaffingOption] = Field(min_length=1)
+
+    @field_validator("skills")
+    @classmethod
+    def _call_types(cls, v: dict) -> dict:
+        need = {"hap_call", "mental_health_call", "warm_transfer", "bed_request", "district_nursing_request",
+                "ggz_request", "gp_consultation"}
+        if set(v) != need:
+            raise ValueError(f"needs a skill for each call type: {', '.join(sorted(need))}")
+        return v
+
+    @model_validator(mode="after")
+    def _staffing_known(self) -> "Zcc":
+        if self.staffing not in self.staffing_options:
+            raise ValueError(f"zcc.staffing: unknown staffing option '{self.staffing}'; expected one of "
+                             f"{', '.join(sorted(self.staffing_options))}")
+        held = {s for g in self.staffing_options[self.staffing].groups.values() for s in g.skills}
+        missing = sorted(set(self.skills.values()) - held)
+        if missing:
+            raise ValueError(f"zcc.staffing_options.{self.staffing}.groups: no staff group holds the skill "
+                             f"'{missing[0]}' that calls need")
+        return self
+
+    @property
+    def option(self) -> StaffingOption:
+        return self.staffing_options[self.staffing]
+
+
 class Scenario(Strict):
     """A complete, resolved scenario: one region, one setting, all inputs."""
 
     name: str
     description: str = ""
     region: str
-    setting: Literal["status_quo"]
+    setting: Literal["status_quo", "zcc"]
     run: RunSettings = RunSettings()
     calendar: CalendarSettings
     profiles: dict[str, Week]
@@ -387,6 +519,13 @@ class Scenario(Strict):
     routing: Routing
     staffing: Staffing
     resources: Resources
+    zcc: Zcc | None = None
+
+    @model_validator(mode="after")
+    def _zcc_when_needed(self) -> "Scenario":
+        if self.setting == "zcc" and self.zcc is None:
+            raise ValueError("zcc: setting 'zcc' needs a zcc section (flows, locations, staffing)")
+        return self
 
     @model_validator(mode="after")
     def _profiles_exist(self) -> "Scenario":

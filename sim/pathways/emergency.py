@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Generator
 
-from sim.pathways import hap, seh
+from sim.pathways import hap, seh, zcc
 from sim.pathways.phone import URGENCY_PRIORITY, phone_call
 from sim.patient import Patient
 
@@ -21,13 +21,19 @@ def call_112(m, p: Patient) -> Generator:
     """A 112 medical call: first triage by the RAV centralist, then dispatch or advice."""
     env = m.env
     rang = env.now
-    answered = yield from phone_call(m, m.dispatch, m.dispatch_kit, p)
+    answered = yield from phone_call(m, m.dispatch_kit, p, m.dispatch.request, 0)
     if not answered:
         m.end(p, "abandoned")
         return
     handling = m.dispatch_kit.handling()
     decision = m.route_dispatch()
     m.log(p, "dispatch_triage", decision)
+    if decision != "A1" and _warm_transfer(m, decision):
+        # First triage rules out a time-critical life-threatening situation: on to the zcc.
+        yield env.timeout(m.t_first_triage() + m.t_handover())
+        m.dispatch.release()
+        yield from zcc.warm_transfer(m, p, decision, rang)
+        return
     if decision in ("A1", "A2"):
         # Life-threatening or urgent: the ambulance leaves while the centralist is still on the line.
         p.urgency = decision
@@ -44,11 +50,17 @@ def call_112(m, p: Patient) -> Generator:
         m.end(p, "self_care")
     elif advice == "gp":
         if m.cal.is_anw(env.now):
-            yield from hap.hap_call(m, p)  # status quo: the caller phones the HAP and is triaged again
+            yield from hap.out_of_hours_call(m, p)  # the caller phones the HAP and is triaged again
         else:
             m.end(p, "own_gp")
     else:
         raise ValueError(f"routing.no_ambulance: unknown outcome '{advice}'")
+
+
+def _warm_transfer(m, first_triage: str) -> bool:
+    if m.zcc is None or not m.scenario.zcc.flows.warm_transfer_112:
+        return False
+    return m.u_warm_transfer() < m.scenario.zcc.flows.warm_transfer_share[first_triage].value
 
 
 def ambulance_job(m, p: Patient, called_at: float) -> Generator:

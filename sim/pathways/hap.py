@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from typing import Generator
 
-from sim.pathways import emergency, placement, seh
+from sim.pathways import placement, zcc
 from sim.pathways.phone import URGENCY_PRIORITY, phone_call
 from sim.patient import Patient
 
 
 def hap_call_entry(m, p: Patient) -> None:
-    m.start(hap_call(m, p))
+    m.start(out_of_hours_call(m, p))
+
+
+def out_of_hours_call(m, p: Patient) -> Generator:
+    """A call to the HAP number: the post's own desk, or the zcc where calls are forwarded."""
+    if zcc.takes_patient_calls(m):
+        yield from zcc.forwarded_hap_call(m, p)
+    else:
+        yield from hap_call(m, p)
 
 
 def hap_walk_in_entry(m, p: Patient) -> None:
@@ -23,7 +31,7 @@ def hap_call(m, p: Patient) -> Generator:
     kit = m.hap_kit
     if p.urgency not in m.route_hap:  # came via self-triage or 112: urgency as among HAP callers
         p.urgency = m.hap_urgency()
-    answered = yield from phone_call(m, hap.desk, kit, p, URGENCY_PRIORITY[p.urgency])
+    answered = yield from phone_call(m, kit, p, hap.desk.request, URGENCY_PRIORITY[p.urgency])
     if not answered:
         m.end(p, "abandoned")
         return
@@ -36,7 +44,10 @@ def hap_call(m, p: Patient) -> Generator:
 
 
 def after_triage(m, p: Patient, hap) -> Generator:
-    """Send the triaged patient to advice, the post, a home visit, an ambulance or crisis GGZ."""
+    """Send the triaged patient to advice, the post, a home visit, an ambulance or crisis GGZ.
+
+    The same for triage at the post's desk and at the zcc (HAPs keep their consults and visits).
+    """
     route = m.route_hap_mental if p.need == "mental_health" else m.route_hap[p.urgency]
     decision = route()
     m.metrics.count("hap_contacts")
@@ -50,9 +61,9 @@ def after_triage(m, p: Patient, hap) -> Generator:
         yield from home_visit(m, p, hap)
     elif decision == "ambulance":
         p.urgency = "A1" if p.urgency in ("U0", "U1") else "A2"
-        yield from emergency.ambulance_job(m, p, m.env.now)
+        yield from zcc.ambulance_or_alternative(m, p, m.env.now)
     elif decision == "ggz_crisis":
-        yield from placement.crisis_team_visit(m, p, m.env.now)
+        yield from placement.crisis_team_visit(m, p)
     else:
         raise ValueError(f"routing.hap_triage: unknown outcome '{decision}'")
 
@@ -86,6 +97,6 @@ def after_gp(m, p: Patient, outcome: str) -> Generator:
     """After seeing the GP: done, or referred to the SEH."""
     share = m.scenario.routing.after_gp_seh_referral.get(p.urgency)
     if share is not None and m.u_after_gp() < share.value:
-        yield from seh.seh_visit(m, p, "gp_hap")
+        yield from zcc.gp_sends_to_seh(m, p)
     else:
         m.end(p, outcome)

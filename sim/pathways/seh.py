@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Generator
 
-from sim.pathways import placement
+from sim.pathways import placement, zcc
 from sim.pathways.phone import URGENCY_PRIORITY
 from sim.patient import Patient
 
@@ -16,8 +16,8 @@ def seh_self_referral_entry(m, p: Patient) -> None:
 
 
 def gp_referral_entry(m, p: Patient) -> None:
-    """Office-hours referral by the own GP straight to the SEH."""
-    m.start(seh_visit(m, p, "gp_hap"))
+    """Office-hours referral by the own GP to the SEH (with a zcc, possibly an alternative)."""
+    m.start(zcc.gp_sends_to_seh(m, p))
 
 
 def seh_visit(m, p: Patient, route: str, dept=None) -> Generator:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sim.pathways.emergency import call_112
-from sim.pathways.hap import hap_call
+from sim.pathways.hap import out_of_hours_call
 from sim.pathways.seh import seh_visit
 from sim.patient import Patient
 
@@ -17,7 +17,7 @@ def self_triage_entry(m, p: Patient) -> None:
         # Outside ANW hours the own GP practice answers: it leaves the modelled chain.
         if m.cal.is_anw(m.env.now):
             p.self_triaged = True
-            m.start(hap_call(m, p))
+            m.start(out_of_hours_call(m, p))
         else:
             m.end(p, "own_gp")
     elif decision == "call_112":

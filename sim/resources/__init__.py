@@ -2,5 +2,6 @@
 
 from sim.resources.ambulance import AmbulanceFleet
 from sim.resources.pool import CapacityPool
+from sim.resources.skilldesk import GroupRoster, SkillDesk
 
-__all__ = ["AmbulanceFleet", "CapacityPool"]
+__all__ = ["AmbulanceFleet", "CapacityPool", "GroupRoster", "SkillDesk"]
