@@ -50,6 +50,37 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_compare(args: argparse.Namespace) -> int:
+    from sim.report import comparison_report
+    from sim.runner import run_comparison, run_id
+
+    overrides = _scenario_overrides(args)
+    base = load_scenario(args.base, overrides)
+    alt = load_scenario(args.alt, overrides)
+    if base.region != alt.region:
+        print(f"note: comparing different regions ({base.region} vs {alt.region}): no common random numbers",
+              file=sys.stderr)
+    if base.run.seed != alt.run.seed:
+        print("error: the two scenarios have different seeds; pass --seed to compare them with common random "
+              "numbers", file=sys.stderr)
+        return 2
+    n = args.replications or max(base.run.replications, alt.run.replications)
+    out = Path(args.out) if args.out else Path("results") / f"{base.name}__vs__{alt.name}" / run_id(alt)
+    print(f"acutesim: {base.name} vs {alt.name}, {n} paired replication(s) of {base.run.days:g} days, "
+          f"seed {base.run.seed}", file=sys.stderr)
+    started = time.perf_counter()
+
+    def progress(done: int, total: int) -> None:
+        elapsed = time.perf_counter() - started
+        print(f"  replication pair {done}/{total} done ({elapsed:.0f} s, about "
+              f"{elapsed / done * (total - done):.0f} s to go)", file=sys.stderr)
+
+    diffs = run_comparison(base, alt, out, n, progress)
+    print(comparison_report(diffs))
+    print(f"\nresults: {out}/comparison.csv, {out}/replications.csv, {out}/base.resolved.yaml, {out}/alt.resolved.yaml")
+    return 0
+
+
 def cmd_derive_regions(args: argparse.Namespace) -> int:
     from sim.derive import write_all
 
@@ -72,6 +103,14 @@ def build_parser() -> argparse.ArgumentParser:
     val = sub.add_parser("validate", help="check a scenario file")
     val.add_argument("scenario", help="scenario YAML file")
     val.set_defaults(func=cmd_validate)
+    cmp_ = sub.add_parser("compare", help="run two scenarios with common random numbers and compare them")
+    cmp_.add_argument("base", help="base scenario (e.g. the status quo)")
+    cmp_.add_argument("alt", help="alternative scenario (e.g. scenario III)")
+    cmp_.add_argument("-n", "--replications", type=int, help="paired replications (default: the scenarios')")
+    cmp_.add_argument("--seed", type=int, help="random seed for both (default: the scenarios')")
+    cmp_.add_argument("--days", type=float, help="days to simulate after warm-up")
+    cmp_.add_argument("--out", help="output folder (default: results/<base>__vs__<alt>/<run-id>/)")
+    cmp_.set_defaults(func=cmd_compare)
     der = sub.add_parser("derive-regions", help="regenerate region capacities from the national figures")
     der.add_argument("--scenarios", default="scenarios", help="scenario folder (default: scenarios)")
     der.set_defaults(func=cmd_derive_regions)

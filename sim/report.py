@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from sim.kpis import units
-from sim.runner import Summary
+from sim.runner import Difference, Summary
 
 HEADLINE = (
     "patients_per_day",
@@ -52,3 +52,49 @@ def kpi_table(summary: list[Summary], names: tuple[str, ...] = HEADLINE) -> str:
         if i == 0:
             lines.append("-" * (sum(widths) + 6 + 4))
     return "\n".join(lines)
+
+
+MECHANISMS = (
+    "zcc_patient_calls_per_day", "warm_transfers_per_day", "substitutions_per_day",
+    "substitutions_per_day.home_visit", "substitutions_per_day.district_nursing", "substitutions_per_day.elv",
+    "substitutions_per_day.crisis_bed", "substitutions_per_day.ggz_crisis",
+    "substitutions_instead_of_per_day.ambulance", "substitutions_instead_of_per_day.seh",
+    "substitutions_no_capacity_per_day", "ambulance_rides_avoided_per_day",
+    "ambulance_rides_avoided_per_day.extended_triage", "ambulance_rides_avoided_per_day.substitution",
+    "placement_fallback_seh_per_day", "out_of_region_placements_per_day", "placement_time_mean",
+)
+
+
+def _signed(x: float) -> str:
+    return "-" if math.isnan(x) else ("+" if x > 0 else "") + _fmt(x)
+
+
+def comparison_table(diffs: list[Difference], names: tuple[str, ...], title: str = "") -> str:
+    """Base, alternative and the paired difference with its 95% interval."""
+    by_name = {d.kpi: d for d in diffs}
+    rows = [("KPI", "base", "alt", "alt - base", "95% CI of difference", "change")]
+    for name in names:
+        d = by_name.get(name)
+        if d is None:
+            continue
+        ci = "-" if math.isnan(d.diff_ci_low) else f"{_signed(d.diff_ci_low)} – {_signed(d.diff_ci_high)}"
+        rel = "-" if math.isnan(d.rel_change) else f"{d.rel_change:+.1%}"
+        rows.append((name, _fmt(d.base_mean), _fmt(d.alt_mean), _signed(d.diff_mean), ci, rel))
+    widths = [max(len(r[i]) for r in rows) for i in range(6)]
+    lines = [title] if title else []
+    for i, r in enumerate(rows):
+        lines.append(f"{r[0]:<{widths[0]}}  {r[1]:>{widths[1]}}  {r[2]:>{widths[2]}}  {r[3]:>{widths[3]}}  "
+                     f"{r[4]:^{widths[4]}}  {r[5]:>{widths[5]}}")
+        if i == 0:
+            lines.append("-" * (sum(widths) + 10))
+    return "\n".join(lines)
+
+
+def comparison_report(diffs: list[Difference]) -> str:
+    """The headline comparison, the SEH load by hour of day, and the mechanisms behind it."""
+    hours = tuple(f"seh_arrivals_by_hour.h{h:02d}" for h in range(24))
+    return "\n\n".join([
+        comparison_table(diffs, HEADLINE, "Headline KPIs (paired over replications, common random numbers)"),
+        comparison_table(diffs, hours, "SEH arrivals by hour of day"),
+        comparison_table(diffs, MECHANISMS, "Mechanisms"),
+    ])
