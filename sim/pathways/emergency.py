@@ -30,6 +30,7 @@ def call_112(m, p: Patient) -> Generator:
     m.log(p, "dispatch_triage", decision)
     if decision != "A1" and _warm_transfer(m, decision):
         # First triage rules out a time-critical life-threatening situation: on to the zcc.
+        m.log(p, "warm_transfer", decision)
         yield env.timeout(m.t_first_triage() + m.t_handover())
         m.dispatch.release()
         yield from zcc.warm_transfer(m, p, decision, rang)
@@ -58,7 +59,10 @@ def call_112(m, p: Patient) -> Generator:
 
 
 def _warm_transfer(m, first_triage: str) -> bool:
+    """Whether the centralist hands this call over to the zcc (only while its patient line is open)."""
     if m.zcc is None or not m.scenario.zcc.flows.warm_transfer_112:
+        return False
+    if not m.zcc.patient_line_open[m.cal.hour_of_week_at(m.env.now)]:
         return False
     return m.u_warm_transfer() < m.scenario.zcc.flows.warm_transfer_share[first_triage].value
 

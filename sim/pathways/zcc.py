@@ -76,7 +76,6 @@ def warm_transfer(m, p: Patient, first_triage: str, called_at: float) -> Generat
     """Extended triage at the zcc of a 112 call that is not life-threatening."""
     z = m.scenario.zcc
     m.metrics.count("warm_transfers")
-    m.log(p, "warm_transfer", first_triage)
     seat = yield from call(m, m.zcc_patient_kit, p, "warm_transfer", WARM_TRANSFER_PRIORITY)
     if not seat:
         m.end(p, "abandoned")
