@@ -80,3 +80,19 @@ def test_t_interval_matches_scipy():
 def test_python_dash_m_sim_validates():
     done = subprocess.run([sys.executable, "-m", "sim", "validate", str(NOORD)], capture_output=True, text=True)
     assert done.returncode == 0 and "ok" in done.stdout
+
+
+def test_compare_writes_paired_comparison(tmp_path):
+    zcc = NOORD.parent / "zcc.yaml"
+    assert main(["compare", str(NOORD), str(zcc), "-n", "2", "--days", "3", "--out", str(tmp_path)]) == 0
+    rows = list(csv.DictReader((tmp_path / "comparison.csv").open()))
+    assert list(rows[0]) == ["kpi", "base_mean", "alt_mean", "diff_mean", "diff_ci_low", "diff_ci_high", "rel_change"]
+    by = {r["kpi"]: r for r in rows}
+    seh = by["seh_arrivals_per_day"]
+    assert float(seh["diff_mean"]) == pytest.approx(float(seh["alt_mean"]) - float(seh["base_mean"]))
+    assert float(seh["diff_ci_low"]) <= float(seh["diff_mean"]) <= float(seh["diff_ci_high"])
+    assert {"seh_arrivals_per_day.ambulance", "seh_arrivals_by_hour.h10", "warm_transfers_per_day"} <= set(by)
+    assert float(by["warm_transfers_per_day"]["base_mean"]) == 0.0
+    assert (tmp_path / "base.resolved.yaml").exists() and (tmp_path / "alt.resolved.yaml").exists()
+    # Common random numbers: the arrivals are the same in both scenarios.
+    assert float(by["arrivals_per_day.hap_call"]["diff_mean"]) == 0.0

@@ -1,8 +1,8 @@
 """The README's two commands and CI stay in step.
 
 Test plan: the README opens with exactly two bash commands (main job, tests);
-.ci/run contains the README's test command verbatim; the main job runs the
-default region's scenario, which exists.
+.ci/run contains the README's test command verbatim; the main job compares
+scenario III with the status quo of the default region, and both files exist.
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ def test_ci_runs_the_readme_test_command():
     assert tests.endswith("pytest")
 
 
-def test_main_job_runs_the_default_region():
+def test_main_job_compares_scenario_iii_with_the_status_quo_in_noord():
     main_job, _ = _commands()
-    scenario = main_job.split("acutesim run ")[1].split()[0]
-    assert scenario == "scenarios/noord/status_quo.yaml" and (ROOT / scenario).exists()
+    base, alt = main_job.split("acutesim compare ")[1].split()[:2]
+    assert (base, alt) == ("scenarios/noord/status_quo.yaml", "scenarios/noord/zcc.yaml")
+    assert (ROOT / base).exists() and (ROOT / alt).exists()
