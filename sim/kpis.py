@@ -66,7 +66,7 @@ def staffing_kpis(m) -> dict[str, float]:
         "staff_cost_per_day.dispatch_112": dispatch_hours * st.hourly_cost_centralist.value / per_day,
         "staff_cost_per_day.elv_point": elv_hours * st.hourly_cost_elv_coordinator.value / per_day,
     }
-    if sc.zcc is not None:
+    if sc.setting == "zcc":
         groups = sc.zcc.option.groups.values()
         out["triage_fte.zcc"] = sum(roster_hours_per_week(g.roster.values) for g in groups) / fte_hours
         cost["staff_cost_per_day.zcc"] = sum(

@@ -260,7 +260,7 @@ class Model:
         self.route_followup = choose("followup", r.followup_mix)
         self.route_provider = choose("provider_request", r.provider_request)
         self.neighbour_beds: dict[str, CapacityPool] = {}
-        if sc.zcc is not None:
+        if self.zcc is not None:
             self._build_zcc_samplers()
 
     def _build_zcc_samplers(self) -> None:

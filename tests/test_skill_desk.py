@@ -50,12 +50,9 @@ def test_specialists_answer_first_and_free_staff_take_best_call():
     assert waiting_low.value == (desk, 1)
 
 
-def _mmc_sim(desks: list[SkillDesk], env, per_min: float, handling: float, n: int, seed: int) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    gaps = rng.exponential(1 / per_min, n)
-    service = rng.exponential(handling, n)
-    where = rng.integers(0, len(desks), n)
-    waits = np.zeros(n)
+def _feed(env, desks: list[SkillDesk], gaps, service, where) -> np.ndarray:
+    """Poisson callers to the given desks; returns each caller's wait for an answer."""
+    waits = np.zeros(len(gaps))
 
     def caller(i):
         asked = env.now
@@ -65,13 +62,20 @@ def _mmc_sim(desks: list[SkillDesk], env, per_min: float, handling: float, n: in
         seat[0].release(seat[1])
 
     def source():
-        for i in range(n):
+        for i in range(len(gaps)):
             yield env.timeout(gaps[i])
             run_flow(caller(i))
 
     run_flow(source())
     env.run()
-    return waits[n // 10:]
+    return waits
+
+
+def _mmc_sim(desks: list[SkillDesk], env, per_min: float, handling: float, n: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    gaps, service = rng.exponential(1 / per_min, n), rng.exponential(handling, n)
+    where = rng.integers(0, len(desks), n)
+    return _feed(env, desks, gaps, service, where)[n // 10:]
 
 
 def test_separate_and_pooled_locations_match_erlang_c():
@@ -107,23 +111,8 @@ def test_overflow_shortens_waits_at_separate_locations():
         n = 40_000
         gaps, service = rng.exponential(1 / 0.55, n), rng.exponential(6.0, n)
         where = (rng.random(n) < 0.7).astype(int)  # unbalanced: location 1 gets 70% of calls
-        waits = []
-
-        def caller(i):
-            asked = env.now
-            seat = yield desks[where[i]].request("gp_triagist", 3, None)
-            waits.append(env.now - asked)
-            yield env.timeout(service[i])
-            seat[0].release(seat[1])
-
-        def source():
-            for i in range(n):
-                yield env.timeout(gaps[i])
-                run_flow(caller(i))
-
-        run_flow(source())
-        env.run()
-        return np.mean(waits), sum(d.waiting[s] for d in desks for s in d.waiting)
+        waits = _feed(env, desks, gaps, service, where)
+        return waits.mean(), sum(d.waiting[s] for d in desks for s in d.waiting)
 
     without, left1 = run(None)
     with_overflow, left2 = run(1.0)
