@@ -88,6 +88,7 @@ class ZccLayout:
     commute_mean: float
     commute_p95: float
     patient_line_open: list[bool]
+    provider_line_open: list[bool]
 
 
 class Model:
@@ -196,7 +197,8 @@ class Model:
                 self.rosters.append((GroupRoster(desk, gi), values))
         mean, p95 = commute_minutes(self.km, sites, residence, loc.commute_speed_kmh.value)
         return ZccLayout(site_names, sites, desks, desk_of, shares, mean, p95,
-                         [v > 0 for v in z.flows.patient_line_hours.values])
+                         [v > 0 for v in z.flows.patient_line_hours.values],
+                         [v > 0 for v in z.flows.provider_line_hours.values])
 
     def _prefill_beds(self) -> None:
         """Start each bed pool at its planned occupancy, with equilibrium remaining stays.

@@ -411,6 +411,7 @@ class ZccFlows(Strict):
     """Which calls reach the zcc, and when."""
 
     patient_line_hours: Week
+    provider_line_hours: Week
     forward_hap_calls: bool
     warm_transfer_112: bool
     warm_transfer_share: dict[str, Share]

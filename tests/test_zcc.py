@@ -18,6 +18,7 @@ Test plan:
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 
 import pyarrow.parquet as pq
@@ -146,3 +147,20 @@ def test_more_locations_shorten_commute():
     assert all(a >= b for a, b in zip(commute, commute[1:])) and commute[0] > commute[-1]
 
 
+
+
+def test_patient_spreading_uses_neighbour_beds_when_own_pool_is_full():
+    full = {"resources": {"elv_beds": {"value": 5, "estimate": "test: far too few own ELV beds"}}}
+    spread = run_replication(_zcc(full, path=ROOT / "scenarios" / "noord" / "zcc_spreading.yaml"), 0)
+    own_only = run_replication(_zcc(full), 0)
+    assert own_only["out_of_region_placements_per_day"] == 0
+    assert spread["out_of_region_placements_per_day"] > 0.2
+    assert spread["placement_fallback_seh_per_day"] < own_only["placement_fallback_seh_per_day"]
+
+
+def test_provider_line_hours_are_respected():
+    closed = {"zcc": {"flows": {"provider_line_hours": {"values": [0] * 168, "estimate": "test: line closed"}}},
+              "resources": {"elv_point_roster": {"values": [2] * 168, "estimate": "test: ELV point back"}}}
+    k = run_replication(_zcc(closed), 0)
+    assert math.isnan(k["zcc_provider_answer_time_mean"])
+    assert k["elv_point_answer_time_mean"] >= 0 and k["elv_admissions_per_day"] > 0

@@ -35,7 +35,10 @@ def takes_patient_calls(m) -> bool:
 
 
 def has_provider_line(m) -> bool:
-    return m.zcc is not None and m.scenario.zcc.flows.provider_line
+    """True if care providers reach the zcc at this moment (otherwise the status-quo routes)."""
+    z = m.zcc
+    return (z is not None and m.scenario.zcc.flows.provider_line
+            and z.provider_line_open[m.cal.hour_of_week_at(m.env.now)])
 
 
 def call(m, kit, p: Patient, call_type: str, priority: int) -> Generator:
@@ -107,8 +110,12 @@ def warm_transfer(m, p: Patient, first_triage: str, called_at: float) -> Generat
 
 # ------------------------------------------------------ passende zorginzet
 def ambulance_or_alternative(m, p: Patient, called_at: float) -> Generator:
-    """An ambulance, unless the zcc finds an alternative with free capacity now."""
-    if p.via_zcc and m.zcc is not None and m.u_subst_ambulance() < m.scenario.zcc.substitution.ambulance.value:
+    """An ambulance, unless the zcc finds an alternative with free capacity now.
+
+    Life-threatening (A1) cases always get the ambulance straight away.
+    """
+    if (p.via_zcc and m.zcc is not None and p.urgency != "A1"
+            and m.u_subst_ambulance() < m.scenario.zcc.substitution.ambulance.value):
         done = yield from try_alternative(m, p, "ambulance")
         if done:
             return
