@@ -41,6 +41,10 @@ class Calendar:
         is_weekend_or_holiday = self.day_type[day] >= 5
         is_evening_night = (hod >= settings.anw_evening_start_hour) | (hod < settings.anw_morning_end_hour)
         self.is_anw_hour = is_weekend_or_holiday | is_evening_night
+        # Plain lists for the per-patient look-ups (numpy scalar indexing is slow).
+        self._anw = self.is_anw_hour.tolist()
+        self._how = self.hour_of_week.tolist()
+        self._last_hour = len(self._how) - 1
 
     @property
     def n_hours(self) -> int:
@@ -48,14 +52,15 @@ class Calendar:
 
     def hour_index(self, t_min: float) -> int:
         """Index of the simulation hour containing clock time ``t_min``."""
-        return min(int(t_min // MIN_PER_HOUR), self.n_hours - 1)
+        return min(int(t_min // MIN_PER_HOUR), self._last_hour)
 
     def is_anw(self, t_min: float) -> bool:
         """True if ``t_min`` falls in ANW hours (evening, night, weekend, holiday)."""
-        return bool(self.is_anw_hour[self.hour_index(t_min)])
+        return self._anw[min(int(t_min // MIN_PER_HOUR), self._last_hour)]
 
     def hour_of_week_at(self, t_min: float) -> int:
-        return int(self.hour_of_week[self.hour_index(t_min)])
+        """Hour of the week (0 = Monday 00:00; holidays count as Sundays) at ``t_min``."""
+        return self._how[min(int(t_min // MIN_PER_HOUR), self._last_hour)]
 
     def date_of_hour(self, h: int) -> dt.date:
         return self.dates[h // 24]

@@ -6,6 +6,8 @@ other yielded object is an answer that is already known (a desk with a free
 triagist, a free bed) and is sent straight back without scheduling an event.
 This keeps flows readable while a patient costs only the events where time
 really passes: that is where the model's speed comes from (see benchmarks/).
+Each event is waited on by exactly one flow (requests and timeouts are made
+per wait), so the flow can travel on the event itself.
 """
 
 from __future__ import annotations
@@ -22,8 +24,13 @@ def run_flow(flow: Generator, value: Any = None) -> None:
         while True:
             item = send(value)
             if isinstance(item, Event):
-                item.callbacks.append(lambda ev, f=flow: run_flow(f, ev._value))
+                item._flow = flow  # the waiting flow travels with its event (no closure per wait)
+                item.callbacks.append(_resume)
                 return
             value = item
     except StopIteration:
         return
+
+
+def _resume(event: Event) -> None:
+    run_flow(event._flow, event._value)

@@ -99,6 +99,7 @@ class Model:
         self.replication = replication
         self.env = simpy.Environment()
         self.metrics = Metrics()
+        self.counts = self.metrics.counts  # hot-path alias; cleared in place at the end of warm-up
         self.streams = Streams(sc.run.seed, replication)
         self.event_log = event_log
         self.areas = subareas_of(sc.region)
@@ -297,7 +298,7 @@ class Model:
             raise DoubleOutcome(f"patient {p.id} ({p.stream}) ended twice: {p.outcome} then {outcome}")
         p.outcome = outcome
         self.outcomes[outcome] += 1
-        self.metrics.count(f"outcome.{outcome}")
+        self.counts[f"outcome.{outcome}"] += 1
         if self.event_log is not None:
             self.event_log.record(self.env.now, p.id, p.stream, "end", outcome)
 

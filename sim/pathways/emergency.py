@@ -72,8 +72,8 @@ def ambulance_job(m, p: Patient, called_at: float) -> Generator:
     env, fleet = m.env, m.fleet
     vehicle = yield fleet.request(URGENCY_PRIORITY[p.urgency], p.subarea)
     urgency = p.urgency.lower()
-    m.metrics.count("ambulance_deployments")
-    m.metrics.count(f"ambulance_deployments.{urgency}")
+    m.counts["ambulance_deployments"] += 1
+    m.counts[f"ambulance_deployments.{urgency}"] += 1
     m.log(p, "ambulance_dispatched", str(vehicle))
     yield env.timeout(m.t_chute() + m.drive_urgent[fleet.location[vehicle], p.subarea])
     response = env.now - called_at
@@ -95,8 +95,8 @@ def planned_ride(m, p: Patient) -> Generator:
     """A planned (B) transport: occupies an ambulance, never reaches the SEH."""
     p.urgency = "B"
     vehicle = yield m.fleet.request(URGENCY_PRIORITY["B"], p.subarea)
-    m.metrics.count("ambulance_deployments")
-    m.metrics.count("ambulance_deployments.b")
+    m.counts["ambulance_deployments"] += 1
+    m.counts["ambulance_deployments.b"] += 1
     yield m.env.timeout(m.t_planned())
     m.fleet.release(vehicle, p.subarea)
     m.end(p, "planned_ride")

@@ -50,8 +50,8 @@ def after_triage(m, p: Patient, hap) -> Generator:
     """
     route = m.route_hap_mental if p.need == "mental_health" else m.route_hap[p.urgency]
     decision = route()
-    m.metrics.count("hap_contacts")
-    m.metrics.count(f"hap_contacts.{decision}")
+    m.counts["hap_contacts"] += 1
+    m.counts[f"hap_contacts.{decision}"] += 1
     m.log(p, "triaged", decision)
     if decision == "telephone_advice":
         m.end(p, "telephone_advice")
@@ -71,8 +71,8 @@ def after_triage(m, p: Patient, hap) -> Generator:
 def hap_walk_in(m, p: Patient) -> Generator:
     """A patient walks into the post without calling first."""
     hap = m.hap_of[p.subarea]
-    m.metrics.count("hap_contacts")
-    m.metrics.count("hap_contacts.walk_in")
+    m.counts["hap_contacts"] += 1
+    m.counts["hap_contacts.walk_in"] += 1
     yield from gp_consult(m, p, hap, count=False)
 
 

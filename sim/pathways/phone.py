@@ -23,14 +23,14 @@ def phone_call(m, kit, p: Patient, request: Callable, *args) -> Generator:
         rang = env.now
         answered = yield request(*args, kit.patience())
         waited = env.now - rang
-        metrics.count(f"{key}.attempts")
+        metrics.counts[f"{key}.attempts"] += 1
         if answered:
             metrics.tally(f"{key}.answer_wait", waited)
             if waited <= kit.norm:
-                metrics.count(f"{key}.answered_within_norm")
+                metrics.counts[f"{key}.answered_within_norm"] += 1
             m.log(p, "answered", key)
             return answered
-        metrics.count(f"{key}.abandoned")
+        metrics.counts[f"{key}.abandoned"] += 1
         m.log(p, "hung_up", key)
         if attempt == kit.max_redials or kit.u() >= kit.redial_probability:
             return None

@@ -40,7 +40,7 @@ def provider_request(m, p: Patient) -> Generator:
     else:
         placed = yield from call_around(m, p, need)
     if not placed:
-        m.metrics.count("placement_fallback_seh")
+        m.counts["placement_fallback_seh"] += 1
         yield from seh.seh_visit(m, p, "gp_hap")
 
 
@@ -75,7 +75,7 @@ def admit(m, p: Patient, kind: str, pool, asked: float, travel: float = 0.0) -> 
     m.metrics.tally("placement_time", m.env.now - asked)
     yield m.env.timeout(m.t_transfer[kind]() + travel)
     pool.release_after(m.t_los[kind]())
-    m.metrics.count(f"{kind}_admissions")
+    m.counts[f"{kind}_admissions"] += 1
     m.end(p, kind)
 
 
@@ -88,8 +88,8 @@ def followup_from_seh(m, p: Patient, dept) -> Generator:
         return
     yield m.beds["hospital"].request(2)
     dept.places.release()
-    m.metrics.count("hospital_admissions")
-    m.metrics.count("hospital_admissions.waiting_for_followup")
+    m.counts["hospital_admissions"] += 1
+    m.counts["hospital_admissions.waiting_for_followup"] += 1
     yield from discharge_with_followup(m, p, kind, ask=False)
 
 
@@ -137,5 +137,5 @@ def visit(m, p: Patient, need: str, team) -> Generator:
     duration = m.t_dn_visit() if need == "district_nursing" else m.t_ggz_visit()
     yield m.env.timeout(duration)
     team.release()
-    m.metrics.count(f"{need}_visits")
+    m.counts[f"{need}_visits"] += 1
     m.end(p, need)

@@ -23,9 +23,9 @@ def gp_referral_entry(m, p: Patient) -> None:
 def seh_visit(m, p: Patient, route: str, dept=None) -> Generator:
     """Arrive at the SEH by ``route``; treatment, then home, admission or follow-up care."""
     dept = dept or m.seh_of[p.subarea]
-    m.metrics.count("seh_arrivals")
-    m.metrics.count(f"seh_arrivals.{route}")
-    m.metrics.count(f"seh_arrivals_by_hour.h{m.hour_of_day():02d}")
+    m.counts["seh_arrivals"] += 1
+    m.counts[f"seh_arrivals.{route}"] += 1
+    m.counts[f"seh_arrivals_by_hour.h{m.hour_of_day():02d}"] += 1
     m.log(p, "seh_arrival", dept.name)
     yield dept.places.request(URGENCY_PRIORITY.get(p.urgency, 3))
     u = m.u_seh()
@@ -46,7 +46,7 @@ def admit_to_hospital(m, p: Patient, dept) -> Generator:
     """Wait in the SEH for a hospital bed (boarding), then stay; some need follow-up care."""
     yield m.beds["hospital"].request(URGENCY_PRIORITY.get(p.urgency, 3))
     dept.places.release()
-    m.metrics.count("hospital_admissions")
+    m.counts["hospital_admissions"] += 1
     m.log(p, "admitted", "hospital")
     yield m.env.timeout(m.t_los["hospital"]())
     if m.u_hospital() < m.scenario.routing.hospital_followup.value:

@@ -71,14 +71,14 @@ def forwarded_hap_call(m, p: Patient) -> Generator:
     yield m.env.timeout(handling)
     hang_up(seat)
     p.via_zcc = True
-    m.metrics.count("zcc_patient_calls")
+    m.counts["zcc_patient_calls"] += 1
     yield from hap.after_triage(m, p, m.hap_of[p.subarea])
 
 
 def warm_transfer(m, p: Patient, first_triage: str, called_at: float) -> Generator:
     """Extended triage at the zcc of a 112 call that is not life-threatening."""
     z = m.scenario.zcc
-    m.metrics.count("warm_transfers")
+    m.counts["warm_transfers"] += 1
     seat = yield from call(m, m.zcc_patient_kit, p, "warm_transfer", WARM_TRANSFER_PRIORITY)
     if not seat:
         m.end(p, "abandoned")
@@ -91,8 +91,8 @@ def warm_transfer(m, p: Patient, first_triage: str, called_at: float) -> Generat
         yield from ambulance_or_alternative(m, p, called_at)
         return
     if first_triage == "A2":
-        m.metrics.count("ambulance_rides_avoided")
-        m.metrics.count("ambulance_rides_avoided.extended_triage")
+        m.counts["ambulance_rides_avoided"] += 1
+        m.counts["ambulance_rides_avoided.extended_triage"] += 1
     outcome = m.route_extended()
     m.log(p, "extended_triage", outcome)
     if outcome == "self_care":
@@ -141,14 +141,14 @@ def try_alternative(m, p: Patient, instead_of: str) -> Generator:
     alternative = m.route_alternative[need]()
     done = yield from _use_if_free(m, p, alternative)
     if done:
-        m.metrics.count("substitutions")
-        m.metrics.count(f"substitutions.{alternative}")
-        m.metrics.count(f"substitutions_instead_of.{instead_of}")
+        m.counts["substitutions"] += 1
+        m.counts[f"substitutions.{alternative}"] += 1
+        m.counts[f"substitutions_instead_of.{instead_of}"] += 1
         if instead_of == "ambulance":
-            m.metrics.count("ambulance_rides_avoided")
-            m.metrics.count("ambulance_rides_avoided.substitution")
+            m.counts["ambulance_rides_avoided"] += 1
+            m.counts["ambulance_rides_avoided.substitution"] += 1
     else:
-        m.metrics.count("substitutions_no_capacity")
+        m.counts["substitutions_no_capacity"] += 1
     m.log(p, "alternative" if done else "no_alternative", alternative)
     return done
 
@@ -207,7 +207,7 @@ def place_with_insight(m, p: Patient, kind: str, patience: float | None, asked: 
         return True
     neighbour = m.neighbour_beds.get(kind)
     if neighbour is not None and neighbour.try_now():
-        m.metrics.count("out_of_region_placements")
+        m.counts["out_of_region_placements"] += 1
         m.log(p, "out_of_region", kind)
         yield from placement.admit(m, p, kind, neighbour, asked, travel=m.t_spread())
         return True
