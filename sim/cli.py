@@ -81,6 +81,32 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_experiment(args: argparse.Namespace) -> int:
+    import os
+
+    from tqdm import tqdm
+
+    from sim.experiment import collect, execute, load_experiment, tasks_for, write_results
+
+    exp, points = load_experiment(args.experiment)
+    out = Path(args.out or exp.out or Path("results") / "experiments" / exp.name)
+    tasks = tasks_for(points, exp.replications, out)
+    workers = args.workers or os.cpu_count() or 1
+    done_before = sum(t.path.exists() for t in tasks)
+    where = f"Dask scheduler {args.scheduler}" if args.scheduler else f"{workers} local worker(s)"
+    print(f"acutesim: experiment {exp.name}: {len(points)} design point(s) x {exp.replications} replication(s); "
+          f"{done_before} already done, {len(tasks) - done_before} to run on {where}; results in {out}",
+          file=sys.stderr)
+
+    def progress(iterable, total):
+        return tqdm(iterable, total=total, unit="replication", file=sys.stderr, dynamic_ncols=True)
+
+    execute(points, tasks, workers=workers, scheduler=args.scheduler, progress=progress)
+    write_results(exp, points, collect(points, tasks), out)
+    print(f"results: {out}/summary.csv, {out}/results.parquet (one row per design point x replication x kpi)")
+    return 0
+
+
 def cmd_derive_regions(args: argparse.Namespace) -> int:
     from sim.derive import write_all
 
@@ -111,6 +137,12 @@ def build_parser() -> argparse.ArgumentParser:
     cmp_.add_argument("--days", type=float, help="days to simulate after warm-up")
     cmp_.add_argument("--out", help="output folder (default: results/<base>__vs__<alt>/<run-id>/)")
     cmp_.set_defaults(func=cmd_compare)
+    exp = sub.add_parser("experiment", help="run a grid of scenario variants x replications (resumable)")
+    exp.add_argument("experiment", help="experiment YAML file")
+    exp.add_argument("--workers", type=int, help="local worker processes (default: all cores)")
+    exp.add_argument("--scheduler", help="address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786")
+    exp.add_argument("--out", help="output folder (default: the experiment's out, or results/experiments/<name>)")
+    exp.set_defaults(func=cmd_experiment)
     der = sub.add_parser("derive-regions", help="regenerate region capacities from the national figures")
     der.add_argument("--scenarios", default="scenarios", help="scenario folder (default: scenarios)")
     der.set_defaults(func=cmd_derive_regions)
