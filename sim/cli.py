@@ -107,6 +107,19 @@ def cmd_experiment(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_warmup(args: argparse.Namespace) -> int:
+    from sim.warmup import check
+
+    scenario = load_scenario(args.scenario)
+    result = check(scenario, args.level, args.replications, args.days)
+    verdict = "suffices" if result.suffices else "is too short"
+    print(f"{args.scenario}: MSER-5 on daily {result.level} occupancy ({args.replications} replications, "
+          f"{len(result.daily)} days from the start): truncation point {result.truncation_days} days; "
+          f"the configured warm-up of {result.configured_days:g} days {verdict}"
+          + ("" if result.suffices else f" (use at least {result.truncation_days} days)"))
+    return 0 if result.suffices else 1
+
+
 def cmd_derive_regions(args: argparse.Namespace) -> int:
     from sim.derive import write_all
 
@@ -143,6 +156,13 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--scheduler", help="address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786")
     exp.add_argument("--out", help="output folder (default: the experiment's out, or results/experiments/<name>)")
     exp.set_defaults(func=cmd_experiment)
+    wu = sub.add_parser("warmup", help="check whether the configured warm-up is long enough (MSER-5)")
+    wu.add_argument("scenario", help="scenario YAML file")
+    wu.add_argument("--level", default="hospital",
+                    help="level to check: hospital, elv, grz, crisis_bed, seh, verkeerde_bed, ambulance")
+    wu.add_argument("-n", "--replications", type=int, default=3)
+    wu.add_argument("--days", type=float, help="days to simulate from the start (default: 4 x warm-up, >= 120)")
+    wu.set_defaults(func=cmd_warmup)
     der = sub.add_parser("derive-regions", help="regenerate region capacities from the national figures")
     der.add_argument("--scenarios", default="scenarios", help="scenario folder (default: scenarios)")
     der.set_defaults(func=cmd_derive_regions)

@@ -94,7 +94,7 @@ class ZccLayout:
 class Model:
     """One replication of one scenario."""
 
-    def __init__(self, scenario: Scenario, replication: int = 0, event_log=None) -> None:
+    def __init__(self, scenario: Scenario, replication: int = 0, event_log=None, sample_levels: bool = False) -> None:
         self.scenario = sc = scenario
         self.replication = replication
         self.env = simpy.Environment()
@@ -111,6 +111,7 @@ class Model:
         self.cal = Calendar(sc.calendar, sc.run.start_date, total_days)
         self.created = 0
         self.outcomes: Counter[str] = Counter()
+        self.samples: dict[str, list[float]] | None = {} if sample_levels else None
         self._build_travel()
         self._build_resources()
         self._build_samplers()
@@ -204,17 +205,34 @@ class Model:
     def _prefill_beds(self) -> None:
         """Start each bed pool at its planned occupancy, with equilibrium remaining stays.
 
-        Stays of weeks would take months of warm-up to build up from empty beds; the
-        occupants placed here are not patients of the run and only hold their beds.
+        Stays of weeks would take months of warm-up to build up from empty beds.
+        Hospital occupants are patients (stream ``initial_occupant``): at discharge
+        some need follow-up care, as later patients do, so the follow-up pools get
+        their inflow from the first day. Occupants of the follow-up pools only hold
+        their beds for the rest of their stay.
         """
         care = self.scenario.care
+        self._initial_hospital: list[float] = []
         for kind, pool in self.beds.items():
             c = getattr(care, kind)
             n = int(round(c.initial_occupancy.value * pool.capacity))
             rng = self.streams.generator(f"prefill.{kind}")
             for stay in residual_stays(rng, c.los, n).tolist():
                 pool.try_now()
-                pool.release_after(stay)
+                if kind == "hospital":
+                    self._initial_hospital.append(stay)
+                else:
+                    pool.release_after(stay)
+
+    def _start_initial_occupants(self) -> None:
+        from sim.pathways.seh import hospital_stay
+
+        for stay in self._initial_hospital:
+            p = Patient(self.created, "initial_occupant", 0, "U3", "somatic", 0.0)
+            self.created += 1
+            if self.event_log is not None:
+                self.event_log.record(0.0, p.id, p.stream, "arrive", "hospital")
+            run_flow(hospital_stay(self, p, stay))
 
     def _build_samplers(self) -> None:
         sc, st = self.scenario, self.streams
@@ -328,7 +346,19 @@ class Model:
             for pool, mask in self.gates:
                 if pool.gate_open != mask[how]:
                     pool.set_gate(mask[how])
+            if self.samples is not None:
+                self._sample_levels()
             yield env.timeout(MIN_PER_HOUR)
+
+    def _sample_levels(self) -> None:
+        """Hourly occupancy of the slow pools, for the warm-up check (sim.warmup)."""
+        s = self.samples
+        for name, pool in self.beds.items():
+            s.setdefault(name, []).append(pool.busy / pool.capacity if pool.capacity else 0.0)
+        seh_busy = sum(d.places.busy for d in self.sehs)
+        s.setdefault("seh", []).append(seh_busy / max(sum(d.places.capacity for d in self.sehs), 1))
+        s.setdefault("verkeerde_bed", []).append(self.metrics.level("verkeerde_bed").level)
+        s.setdefault("ambulance", []).append(self.fleet.busy / max(self.fleet.on_duty, 1))
 
     def _source(self, arrivals: list[Arrivals], entries: list[Callable[["Model", Patient], None]]) -> Generator:
         """Feed the pre-drawn arrivals of all streams into their pathways, in time order.
@@ -373,6 +403,7 @@ class Model:
         arrivals = generate_all(self.scenario, self.populations, self.cal, self.streams)
         entries = [ENTRY[a.stream] for a in arrivals]
         run_flow(self._clock())
+        self._start_initial_occupants()
         run_flow(self._source(arrivals, entries))
         self.env.timeout(self.warmup_min).callbacks.append(
             lambda _e: self.metrics.start_measuring(self.env.now))

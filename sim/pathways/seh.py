@@ -48,7 +48,12 @@ def admit_to_hospital(m, p: Patient, dept) -> Generator:
     dept.places.release()
     m.counts["hospital_admissions"] += 1
     m.log(p, "admitted", "hospital")
-    yield m.env.timeout(m.t_los["hospital"]())
+    yield from hospital_stay(m, p, m.t_los["hospital"]())
+
+
+def hospital_stay(m, p: Patient, stay: float) -> Generator:
+    """In a hospital bed for ``stay`` minutes; then home, or waiting for follow-up care."""
+    yield m.env.timeout(stay)
     if m.u_hospital() < m.scenario.routing.hospital_followup.value:
         yield from placement.discharge_with_followup(m, p, m.route_followup())
     else:
