@@ -86,7 +86,7 @@ def cmd_experiment(args: argparse.Namespace) -> int:
 
     from tqdm import tqdm
 
-    from sim.experiment import collect, execute, load_experiment, tasks_for, write_results
+    from sim.experiment import collect, execute, load_experiment, run_sequential, tasks_for, write_results
 
     exp, points = load_experiment(args.experiment)
     out = Path(args.out or exp.out or Path("results") / "experiments" / exp.name)
@@ -101,8 +101,16 @@ def cmd_experiment(args: argparse.Namespace) -> int:
     def progress(iterable, total):
         return tqdm(iterable, total=total, unit="replication", file=sys.stderr, dynamic_ncols=True)
 
-    execute(points, tasks, workers=workers, scheduler=args.scheduler, progress=progress)
+    def run(batch_tasks):
+        return execute(points, batch_tasks, workers=workers, scheduler=args.scheduler, progress=progress)
+
+    count = run_sequential(exp, points, out, max(workers, 2), run)
+    tasks = tasks_for(points, count, out)
     write_results(exp, points, collect(points, tasks), out)
+    if exp.precision is not None:
+        print(f"precision: {exp.precision.kpi} within ±{exp.precision.relative_half_width:.1%} needed "
+              f"{min(count.values())}-{max(count.values())} replications per design point "
+              f"(maximum {exp.precision.max_replications})", file=sys.stderr)
     print(f"results: {out}/summary.csv, {out}/results.parquet (one row per design point x replication x kpi)")
     return 0
 

@@ -40,6 +40,15 @@ class GridFigure(BaseModel):
     estimate: str | None = None
 
 
+class Precision(BaseModel):
+    """Sequential replications: add replications until the interval is narrow enough."""
+
+    model_config = ConfigDict(extra="forbid")
+    kpi: str
+    relative_half_width: float = Field(gt=0)
+    max_replications: int = Field(ge=2)
+
+
 class ExperimentFile(BaseModel):
     """What an experiment file may contain."""
 
@@ -52,6 +61,7 @@ class ExperimentFile(BaseModel):
     seed: int = Field(ge=0)
     days: float | None = Field(default=None, gt=0)
     out: str | None = None
+    precision: Precision | None = None
 
 
 @dataclass(frozen=True)
@@ -136,9 +146,48 @@ def load_experiment(path: str | Path) -> tuple[ExperimentFile, list[DesignPoint]
     return exp, points
 
 
-def tasks_for(points: list[DesignPoint], replications: int, out: Path) -> list[Task]:
+def tasks_for(points: list[DesignPoint], replications: int | dict[str, int], out: Path) -> list[Task]:
+    """Replications 0..n-1 of every point (``n`` may differ per point)."""
+    count = replications if isinstance(replications, dict) else {p.key: replications for p in points}
     return [Task(p.key, r, out / "replications" / p.key / f"rep{r:04d}.json")
-            for p in points for r in range(replications)]
+            for p in points for r in range(count[p.key])]
+
+
+def relative_half_width(values: list[float]) -> float:
+    s = t_interval(values)
+    if s.n < 2 or s.mean == 0:
+        return float("inf")
+    return (s.ci_high - s.ci_low) / 2 / abs(s.mean)
+
+
+def run_sequential(exp: ExperimentFile, points: list[DesignPoint], out: Path, batch: int,
+                   run: Callable[[list[Task]], int]) -> dict[str, int]:
+    """Replications per point: the experiment's number, then more where the KPI's interval is too wide.
+
+    Adds ``batch`` replications at a time to each point whose relative half-width
+    of ``precision.kpi`` exceeds the target, until all meet it or reach the maximum.
+    Returns the replications each point ended with.
+    """
+    count = {p.key: exp.replications for p in points}
+    run(tasks_for(points, count, out))
+    if exp.precision is None:
+        return count
+    target = exp.precision
+    while True:
+        rows = collect(points, tasks_for(points, count, out))
+        values: dict[str, list[float]] = {}
+        for r in rows:
+            if r["kpi"] == target.kpi:
+                values.setdefault(r["point"], []).append(r["value"])
+        if not values:
+            raise ScenarioError(f"precision.kpi: unknown KPI '{target.kpi}'")
+        wide = [k for k in count if relative_half_width(values.get(k, [])) > target.relative_half_width
+                and count[k] < target.max_replications]
+        if not wide:
+            return count
+        for k in wide:
+            count[k] = min(count[k] + batch, target.max_replications)
+        run(tasks_for(points, count, out))
 
 
 def run_task(scenario: Scenario, replication: int, path: str) -> dict[str, float]:

@@ -122,3 +122,18 @@ def test_bad_experiment_file_gives_one_line(tmp_path, capsys):
     assert main(["experiment", str(path)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "bad.yaml" in err[0] and "workers" in err[0]
+
+
+def test_sequential_replications_until_precision(tmp_path):
+    exp_path = _experiment(tmp_path, reps=2, days=2)
+    text = exp_path.read_text()
+    exp_path.write_text(text.replace("zcc.locations.mode: [pooled, separate]", "zcc.locations.mode: [pooled]")
+                        + "precision: {kpi: seh_arrivals_per_day, relative_half_width: 0.02, max_replications: 6}\n")
+    out = tmp_path / "out"
+    assert main(["experiment", str(exp_path), "--workers", "1", "--out", str(out)]) == 0
+    rows = [r for r in csv.DictReader((out / "summary.csv").open()) if r["kpi"] == "seh_arrivals_per_day"]
+    for r in rows:
+        n, mean = int(r["n"]), float(r["mean"])
+        half = (float(r["ci_high"]) - float(r["ci_low"])) / 2 / mean
+        assert 2 <= n <= 6 and (half <= 0.02 or n == 6)
+    assert any(int(r["n"]) > 2 for r in rows)  # two days of noord are too noisy for 2%: more were added
