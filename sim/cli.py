@@ -185,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("interrupted: finished replications are kept in replications.csv", file=sys.stderr)
+        print("interrupted: every finished replication is kept; rerun the same command to continue", file=sys.stderr)
         return 130
 
 
