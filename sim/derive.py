@@ -129,7 +129,7 @@ def _hourly_share(profile: list[float]) -> np.ndarray:
 
 
 def _erlang_roster(per_year: float, profile: list[float], handling: float, target: float,
-                   minimum_when_open: int, open_mask: np.ndarray) -> list[int]:
+                   minimum_when_open: int, open_mask: np.ndarray, norm_min: float) -> list[int]:
     calls_per_hour = per_year / WEEKS_PER_YEAR * _hourly_share(profile)
     roster = []
     for h in range(HOURS):
@@ -137,7 +137,7 @@ def _erlang_roster(per_year: float, profile: list[float], handling: float, targe
         if not open_mask[h]:
             roster.append(0)
             continue
-        roster.append(servers_for_service_level(load, handling, 2.0, target, minimum_when_open))
+        roster.append(servers_for_service_level(load, handling, norm_min, target, minimum_when_open))
     return roster
 
 
@@ -187,7 +187,8 @@ def derive_region(region: str, base: dict[str, Any], fig: dict[str, Any]) -> dic
         haps[f"hap_{_slug(areas[i].name)}"] = {
             "subarea": areas[i].code,
             "triage_roster": {"values": _erlang_roster(contacts, prof["anw"], handling,
-                                                        f["hap_triage_target_within_2min"], 1, hap_open),
+                                                        f["hap_triage_target_within_2min"], 1, hap_open,
+                                                        desks["hap_triage"]["answer_norm_min"]["value"]),
                               "estimate": f"Erlang C, {f['hap_triage_target_within_2min']:.0%} within 2 min, "
                                           f"{handling:.2f} min per call; {note}"},
             "gp_roster": {"values": _occupancy_roster(contacts * (f["hap_consult_share"] + f["hap_walk_in_share"]), prof["anw"],
@@ -265,7 +266,7 @@ def derive_region(region: str, base: dict[str, Any], fig: dict[str, Any]) -> dic
             "subarea": areas[hap_sites[0]].code,
             "roster": {"values": _erlang_roster(dispatch_calls, prof["emergency"], dispatch_handling,
                                                 f["dispatch_target_within_2min"], int(f["dispatch_min_staff"]),
-                                                always),
+                                                always, desks["dispatch_112"]["answer_norm_min"]["value"]),
                        "estimate": f"Erlang C, {f['dispatch_target_within_2min']:.0%} within 2 min for "
                                    f"{dispatch_calls:,.0f} 112 medical calls a year of {dispatch_handling:g} min; "
                                    f"minimum {f['dispatch_min_staff']:g} centralists; placed in the most populous HAP "
@@ -280,7 +281,8 @@ def derive_region(region: str, base: dict[str, Any], fig: dict[str, Any]) -> dic
                                     f"{f['ambulance_night_share_of_day']:.0%} of that (estimate)"},
         },
         "elv_point_roster": {"values": _erlang_roster(bed_requests, prof["provider"], elv_handling,
-                                                      f["elv_point_target_within_2min"], 1, always),
+                                                      f["elv_point_target_within_2min"], 1, always,
+                                                      desks["elv_point"]["answer_norm_min"]["value"]),
                              "estimate": f"Erlang C, {f['elv_point_target_within_2min']:.0%} within 2 min for "
                                          f"{bed_requests:,.0f} bed requests a year of {elv_handling:g} min; "
                                          f"at least 1 coordinator 24/7"},
@@ -328,7 +330,7 @@ def zcc_workload(region: str, base: dict[str, Any], fig: dict[str, Any], zcc: di
     transferred = calls_112 * sum(dispatch.get(k, 0.0) * warm[k]["value"] for k in ("A2", "no_ambulance"))
     beds = (f["elv_users_per_year"] + f["grz_admissions_per_year"] + f["crisis_bed_admissions_per_year"]) * share
     office = st["gp_referral"]["rate_per_1000_per_year"]["value"] * pop / 1000
-    gp_seh = f["seh_arrivals_per_year"] * share * (0.82 / 2.10)
+    gp_seh = f["seh_arrivals_gp_hap_per_year"] * share
     consults = zcc["substitution"]["seh"]["value"]
     provider = st["provider_request"]["rate_per_1000_per_year"]["value"] * pop / 1000
     ggz_provider = provider * rt["provider_request"]["shares"].get("ggz_crisis", 0.0)
@@ -366,28 +368,29 @@ def _group_load(workload: dict[str, tuple], serves: list[str]) -> tuple[np.ndarr
     return erlang, handling
 
 
-def _rosters_at(target: float, loads: dict[str, tuple], minimum: int) -> dict[str, list[int]]:
-    return {g: [servers_for_service_level(a, t, 2.0, target, minimum) for a, t in zip(*loads[g])]
+def _rosters_at(target: float, loads: dict[str, tuple], minimum: int, norm_min: float) -> dict[str, list[int]]:
+    return {g: [servers_for_service_level(a, t, norm_min, target, minimum) for a, t in zip(*loads[g])]
             for g in loads}
 
 
-def zcc_staffing(budget_hours: float, loads: dict[str, tuple], minimum: int, first_group: str) -> tuple[dict, float]:
+def zcc_staffing(budget_hours: float, loads: dict[str, tuple], minimum: int, first_group: str,
+                 norm_min: float) -> tuple[dict, float]:
     """Rosters using at most ``budget_hours`` a week at the best common 2-minute service level.
 
     Bisection on the Erlang C target shared by all groups and hours; hours left
     over go to ``first_group`` in its busiest hours, so the option uses exactly the budget.
     """
     lo, hi = 0.0, 0.999
-    if sum(map(sum, _rosters_at(lo, loads, minimum).values())) > budget_hours:
-        rosters = _rosters_at(lo, loads, minimum)
+    if sum(map(sum, _rosters_at(lo, loads, minimum, norm_min).values())) > budget_hours:
+        rosters = _rosters_at(lo, loads, minimum, norm_min)
         return rosters, lo
     for _ in range(30):
         mid = (lo + hi) / 2
-        if sum(map(sum, _rosters_at(mid, loads, minimum).values())) <= budget_hours:
+        if sum(map(sum, _rosters_at(mid, loads, minimum, norm_min).values())) <= budget_hours:
             lo = mid
         else:
             hi = mid
-    rosters = _rosters_at(lo, loads, minimum)
+    rosters = _rosters_at(lo, loads, minimum, norm_min)
     left = int(round(budget_hours - sum(map(sum, rosters.values()))))
     busiest = list(np.argsort(-loads[first_group][0], kind="stable"))
     for i in range(max(left, 0)):
@@ -419,7 +422,8 @@ def derive_zcc(region: str, base: dict[str, Any], fig: dict[str, Any], zf: dict[
     minimum = int(zf["minimum_staff_per_group"]["value"])
     options = {}
     for name, factor in zf["budget_factors"].items():
-        rosters, level = zcc_staffing(budget * factor["value"], loads, minimum, "triagist")
+        rosters, level = zcc_staffing(budget * factor["value"], loads, minimum, "triagist",
+                                      zcc["handling"]["patient_line"]["answer_norm_min"]["value"])
         hours = sum(map(sum, rosters.values()))
         note = (f"{factor['value']:.0%} of the budget: {budget_note}; spread by Erlang C at a common service level "
                 f"({level:.0%} within 2 min per group and hour), remainder to triagists at peak hours")
