@@ -21,6 +21,12 @@ def _scenario_overrides(args: argparse.Namespace) -> dict:
     return {"run": run} if run else {}
 
 
+def _workers(args: argparse.Namespace) -> int:
+    import os
+
+    return args.workers or os.cpu_count() or 1
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     print(f"{args.scenario}: ok (region {scenario.region}, setting {scenario.setting})")
@@ -44,7 +50,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         eta = elapsed / done * (total - done)
         print(f"  replication {done}/{total} done ({elapsed:.0f} s, about {eta:.0f} s to go)", file=sys.stderr)
 
-    summary = run_scenario(scenario, out, n, event_log=args.event_log, progress=progress)
+    summary = run_scenario(scenario, out, n, event_log=args.event_log, progress=progress,
+                           workers=_workers(args))
     print(kpi_table(summary))
     print(f"\nresults: {out}/summary.csv, {out}/replications.csv, {out}/scenario.resolved.yaml")
     return 0
@@ -75,7 +82,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         print(f"  replication pair {done}/{total} done ({elapsed:.0f} s, about "
               f"{elapsed / done * (total - done):.0f} s to go)", file=sys.stderr)
 
-    diffs = run_comparison(base, alt, out, n, progress)
+    diffs = run_comparison(base, alt, out, n, progress, workers=_workers(args))
     print(comparison_report(diffs))
     print(f"\nresults: {out}/comparison.csv, {out}/replications.csv, {out}/base.resolved.yaml, {out}/alt.resolved.yaml")
     return 0
@@ -91,7 +98,7 @@ def cmd_experiment(args: argparse.Namespace) -> int:
     exp, points = load_experiment(args.experiment)
     out = Path(args.out or exp.out or Path("results") / "experiments" / exp.name)
     tasks = tasks_for(points, exp.replications, out)
-    workers = args.workers or os.cpu_count() or 1
+    workers = _workers(args)
     done_before = sum(t.path.exists() for t in tasks)
     where = f"Dask scheduler {args.scheduler}" if args.scheduler else f"{workers} local worker(s)"
     print(f"acutesim: experiment {exp.name}: {len(points)} design point(s) x {exp.replications} replication(s); "
@@ -146,6 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--days", type=float, help="days to simulate after warm-up (default: the scenario's)")
     run.add_argument("--out", help="output folder (default: results/<scenario>/<run-id>/)")
     run.add_argument("--event-log", action="store_true", help="write a per-event Parquet log per replication")
+    run.add_argument("--workers", type=int, help="replications run in parallel (default: all cores)")
     run.set_defaults(func=cmd_run)
     val = sub.add_parser("validate", help="check a scenario file")
     val.add_argument("scenario", help="scenario YAML file")
@@ -157,6 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
     cmp_.add_argument("--seed", type=int, help="random seed for both (default: the scenarios')")
     cmp_.add_argument("--days", type=float, help="days to simulate after warm-up")
     cmp_.add_argument("--out", help="output folder (default: results/<base>__vs__<alt>/<run-id>/)")
+    cmp_.add_argument("--workers", type=int, help="replications run in parallel (default: all cores)")
     cmp_.set_defaults(func=cmd_compare)
     exp = sub.add_parser("experiment", help="run a grid of scenario variants x replications (resumable)")
     exp.add_argument("experiment", help="experiment YAML file")

@@ -37,6 +37,29 @@ class Summary:
     n: int
 
 
+def replications_of(jobs: list[tuple[Scenario, int, Path | None]], workers: int):
+    """Run (scenario, replication, event-log path) jobs; yield (job index, KPIs) as each finishes.
+
+    With ``workers`` > 1 the jobs run in a local process pool; results are the same
+    either way, because each replication depends only on its scenario, seed and number.
+    """
+    if workers <= 1 or len(jobs) <= 1:
+        for i, job in enumerate(jobs):
+            yield i, run_replication(*job)
+        return
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)))
+    try:
+        futures = {pool.submit(run_replication, *job): i for i, job in enumerate(jobs)}
+        for fut in as_completed(futures):
+            yield futures[fut], fut.result()
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+
+
 def run_replication(scenario: Scenario, replication: int, event_log_path: Path | None = None) -> dict[str, float]:
     """Simulate one replication and return its KPIs."""
     log = EventLog(event_log_path, replication) if event_log_path else None
@@ -81,25 +104,25 @@ def run_scenario(
     replications: int,
     event_log: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    workers: int = 1,
 ) -> list[Summary]:
     """Run ``replications`` replications, writing results into ``out_dir`` as they finish."""
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "scenario.resolved.yaml").write_text(resolved_yaml(scenario), encoding="utf-8")
-    reps: list[dict[str, float]] = []
-    rep_path = out_dir / "replications.csv"
-    with rep_path.open("w", newline="", encoding="utf-8") as fh:
+    jobs = [(scenario, r, out_dir / f"events_rep{r:03d}.parquet" if event_log else None)
+            for r in range(replications)]
+    reps: dict[int, dict[str, float]] = {}
+    with (out_dir / "replications.csv").open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(["replication", "kpi", "value"])
-        for r in range(replications):
-            log_path = out_dir / f"events_rep{r:03d}.parquet" if event_log else None
-            result = run_replication(scenario, r, log_path)
-            reps.append(result)
+        for r, result in replications_of(jobs, workers):
+            reps[r] = result
             writer.writerows([r, k, repr(float(v))] for k, v in result.items())
             fh.flush()
             os.fsync(fh.fileno())
             if progress:
-                progress(r + 1, replications)
-    summary = summarise(reps)
+                progress(len(reps), replications)
+    summary = summarise([reps[r] for r in sorted(reps)])
     write_summary(summary, out_dir / "summary.csv")
     return summary
 
@@ -145,25 +168,28 @@ def paired(base: list[dict[str, float]], alt: list[dict[str, float]]) -> list[Di
 
 
 def run_comparison(base: Scenario, alt: Scenario, out_dir: Path, replications: int,
-                   progress: Callable[[int, int], None] | None = None) -> list[Difference]:
+                   progress: Callable[[int, int], None] | None = None, workers: int = 1) -> list[Difference]:
     """Run both scenarios with the same seeds, replication by replication; write comparison.csv."""
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "base.resolved.yaml").write_text(resolved_yaml(base), encoding="utf-8")
     (out_dir / "alt.resolved.yaml").write_text(resolved_yaml(alt), encoding="utf-8")
-    results: dict[str, list[dict[str, float]]] = {"base": [], "alt": []}
+    labels = [(label, r) for r in range(replications) for label in ("base", "alt")]
+    jobs = [(base if label == "base" else alt, r, None) for label, r in labels]
+    results: dict[tuple[str, int], dict[str, float]] = {}
     with (out_dir / "replications.csv").open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(["scenario", "replication", "kpi", "value"])
-        for r in range(replications):
-            for label, scenario in (("base", base), ("alt", alt)):
-                result = run_replication(scenario, r)
-                results[label].append(result)
-                writer.writerows([label, r, k, repr(float(v))] for k, v in result.items())
+        for i, result in replications_of(jobs, workers):
+            label, r = labels[i]
+            results[(label, r)] = result
+            writer.writerows([label, r, k, repr(float(v))] for k, v in result.items())
             fh.flush()
             os.fsync(fh.fileno())
-            if progress:
-                progress(r + 1, replications)
-    diffs = paired(results["base"], results["alt"])
+            pairs_done = sum(1 for q in range(replications) if ("base", q) in results and ("alt", q) in results)
+            if progress and ("base", r) in results and ("alt", r) in results:
+                progress(pairs_done, replications)
+    diffs = paired([results[("base", r)] for r in range(replications)],
+                   [results[("alt", r)] for r in range(replications)])
     tmp = out_dir / "comparison.csv.tmp"
     with tmp.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)

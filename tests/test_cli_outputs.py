@@ -96,3 +96,14 @@ def test_compare_writes_paired_comparison(tmp_path):
     assert (tmp_path / "base.resolved.yaml").exists() and (tmp_path / "alt.resolved.yaml").exists()
     # Common random numbers: the arrivals are the same in both scenarios.
     assert float(by["arrivals_per_day.hap_call"]["diff_mean"]) == 0.0
+
+
+def test_workers_give_identical_results(tmp_path):
+    zcc = NOORD.parent / "zcc.yaml"
+    for w in ("1", "2"):
+        assert main(["run", str(zcc), "-n", "2", "--days", "2", "--out", str(tmp_path / f"run{w}"),
+                     "--workers", w]) == 0
+        assert main(["compare", str(NOORD), str(zcc), "-n", "2", "--days", "2", "--out", str(tmp_path / f"cmp{w}"),
+                     "--workers", w]) == 0
+    for name, f in (("run", "summary.csv"), ("cmp", "comparison.csv")):
+        assert (tmp_path / f"{name}1" / f).read_text() == (tmp_path / f"{name}2" / f).read_text()
