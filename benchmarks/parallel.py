@@ -2,7 +2,10 @@
 
 Runs the same small experiment (noord scenario III, N replications) serially
 and with ``--workers 2`` into fresh folders, checks that the results are
-identical, and reports wall times and the speed-up.
+identical, and reports wall times and the speed-up. Alongside, it measures the
+machine's own ceiling: the speed-up of a trivially parallel pure-Python loop in
+the same minutes (shared cores, memory bandwidth and frequency scaling limit
+both alike), so the runner's efficiency can be read apart from the machine's.
 
 Usage: ``python benchmarks/parallel.py [--replications N] [--days D]``
 """
@@ -19,6 +22,29 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sim.experiment import execute, load_experiment, tasks_for  # noqa: E402
+
+
+def _busy_loop(n: int = 4_000_000) -> int:
+    table: dict[int, int] = {}
+    total = 0
+    for i in range(n):
+        table[i & 4095] = total
+        total += i * 3 % 7
+    return total
+
+
+def machine_ceiling() -> float:
+    """Speed-up of two copies of a pure-Python loop on 2 processes over running them in turn."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    start = time.perf_counter()
+    _busy_loop(), _busy_loop()
+    serial = time.perf_counter() - start
+    with ProcessPoolExecutor(2) as pool:
+        start = time.perf_counter()
+        list(pool.map(_busy_loop, [4_000_000] * 2))
+        parallel = time.perf_counter() - start
+    return serial / parallel
 
 
 def main() -> None:
@@ -39,9 +65,13 @@ def main() -> None:
             execute(points, tasks, workers=workers)
             times[workers] = time.perf_counter() - start
             results[workers] = [t.path.read_text() for t in tasks]
+    ceiling = [machine_ceiling() for _ in range(3)]
     same = results[1] == results[2]
+    speedup = times[1] / times[2]
     print(f"{args.replications} replications of {args.days:g} days: serial {times[1]:.1f} s, 2 workers "
-          f"{times[2]:.1f} s, speed-up {times[1] / times[2]:.2f}x (target >= 1.7); identical results: {same}")
+          f"{times[2]:.1f} s, speed-up {speedup:.2f}x (target >= 1.7); identical results: {same}")
+    print(f"machine ceiling (trivially parallel loop, 3 tries): {min(ceiling):.2f}-{max(ceiling):.2f}x; "
+          f"runner efficiency vs the best try: {speedup / max(ceiling):.0%}")
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from sim.loader import ScenarioError, load_scenario, resolved_yaml
-from sim.runner import run_replication, t_interval
+from sim.runner import paired, run_replication, t_interval
 from sim.schema import Scenario
 
 PROVENANCE = ("source", "estimate")
@@ -293,7 +293,33 @@ def write_results(exp: ExperimentFile, points: list[DesignPoint], rows: list[dic
             s = t_interval(values)
             writer.writerow([*design_of[point].values(), kpi, repr(s.mean), repr(s.ci_low), repr(s.ci_high), s.n])
     os.replace(tmp, out / "summary.csv")
+    _write_differences(points, rows, design_cols, out)
     for p in points:
         folder = out / "replications" / p.key
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "scenario.resolved.yaml").write_text(resolved_yaml(p.scenario), encoding="utf-8")
+
+
+def _write_differences(points: list[DesignPoint], rows: list[dict[str, Any]], design_cols: list[str],
+                       out: Path) -> None:
+    """Every design point against the first, paired over replications (all points share the seed)."""
+    reps: dict[str, dict[int, dict[str, float]]] = {}
+    design_of: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        reps.setdefault(r["point"], {}).setdefault(r["replication"], {})[r["kpi"]] = r["value"]
+        design_of[r["point"]] = {c: r.get(c) for c in design_cols}
+    reference = points[0].key
+    tmp = out / "differences.csv.tmp"
+    with tmp.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow([*design_cols, "reference", "kpi", "diff_mean", "diff_ci_low", "diff_ci_high",
+                         "rel_change", "n"])
+        for p in points[1:]:
+            common = sorted(set(reps.get(reference, {})) & set(reps.get(p.key, {})))
+            if not common:
+                continue
+            diffs = paired([reps[reference][r] for r in common], [reps[p.key][r] for r in common])
+            for d in diffs:
+                writer.writerow([*design_of[p.key].values(), reference, d.kpi, repr(d.diff_mean),
+                                 repr(d.diff_ci_low), repr(d.diff_ci_high), repr(d.rel_change), d.n])
+    os.replace(tmp, out / "differences.csv")

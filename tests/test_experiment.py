@@ -74,6 +74,14 @@ def test_serial_pool_and_dask_give_identical_results(tmp_path):
     assert set(table) == {*design, "replication", "kpi", "value"}
     header = next(csv.reader((tmp_path / "serial" / "summary.csv").open()))
     assert header == [*design, "kpi", "mean", "ci_low", "ci_high", "n"]
+    diffs = list(csv.DictReader((tmp_path / "serial" / "differences.csv").open()))
+    assert {r["reference"] for r in diffs} == {points[0].key} and len({r["point"] for r in diffs}) == 3
+    summary = {(r["point"], r["kpi"]): float(r["mean"]) for r in csv.DictReader((tmp_path / "serial" / "summary.csv").open())}
+    for r in diffs:
+        if r["kpi"] == "seh_arrivals_per_day":
+            expected = summary[(r["point"], r["kpi"])] - summary[(points[0].key, r["kpi"])]
+            assert float(r["diff_mean"]) == pytest.approx(expected)
+            assert float(r["diff_ci_low"]) <= float(r["diff_mean"]) <= float(r["diff_ci_high"])
 
 
 def test_killed_run_resumes_with_every_replication_once(tmp_path):
