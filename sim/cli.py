@@ -89,8 +89,6 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_experiment(args: argparse.Namespace) -> int:
-    import os
-
     from tqdm import tqdm
 
     from sim.experiment import collect, execute, load_experiment, run_sequential, tasks_for, write_results

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import yaml
 
+from sim.locations import nearest_site, site_shares
 from sim.queueing import servers_for_service_level
 from sim.regions import SubArea, known_regions, road_km_matrix, subareas_of
 
@@ -116,12 +117,6 @@ def p_median(areas: tuple[SubArea, ...], km: np.ndarray, k: int, candidates: lis
     return sorted(chosen, key=lambda i: -pop[i])
 
 
-def _served_share(areas, km, sites: list[int]) -> np.ndarray:
-    pop = np.array([a.population for a in areas], dtype=float)
-    nearest = np.argmin(km[:, sites], axis=1)
-    return np.array([pop[nearest == j].sum() for j in range(len(sites))]) / pop.sum()
-
-
 # ----------------------------------------------------------------- rosters
 def _hourly_share(profile: list[float]) -> np.ndarray:
     w = np.asarray(profile, dtype=float)
@@ -169,12 +164,12 @@ def derive_region(region: str, base: dict[str, Any], fig: dict[str, Any]) -> dic
 
     n_hap = max(1, round(f["hap_posts"] * share))
     hap_sites = p_median(areas, km, n_hap)
-    hap_share = _served_share(areas, km, hap_sites)
+    pops = np.array([a.population for a in areas], dtype=float)
+    nearest_hap = nearest_site(km, hap_sites)
+    hap_share = site_shares(pops, nearest_hap, len(hap_sites))
     handling = desks["hap_triage"]["handling"]["mean"] + (
         desks["hap_triage"]["gp_input_share"]["value"] * desks["hap_triage"]["gp_input_time"]["mean"])
     consult = base["care"]["hap"]["consult"]["mean"]
-    pops = np.array([a.population for a in areas], dtype=float)
-    nearest_hap = np.argmin(km[:, hap_sites], axis=1)
     haps = {}
     for j, i in enumerate(hap_sites):
         served = nearest_hap == j
@@ -205,7 +200,7 @@ def derive_region(region: str, base: dict[str, Any], fig: dict[str, Any]) -> dic
 
     n_seh = max(1, round(f["seh_locations"] * share))
     seh_sites = p_median(areas, km, n_seh)
-    seh_share = _served_share(areas, km, seh_sites)
+    seh_share = site_shares(pops, nearest_site(km, seh_sites), len(seh_sites))
     seh_profile = _hourly_share(prof["seh_walk_in"])
     admitted = f["seh_admissions_per_year"] / f["seh_arrivals_per_year"]
     los = (1 - admitted) * base["care"]["seh"]["los_home"]["mean"] + admitted * base["care"]["seh"]["los_admitted"]["mean"]
@@ -224,7 +219,7 @@ def derive_region(region: str, base: dict[str, Any], fig: dict[str, Any]) -> dic
 
     n_post = max(1, round(f["ambulance_posts"] * share))
     post_sites = p_median(areas, km, n_post)
-    post_share = _served_share(areas, km, post_sites)
+    post_share = site_shares(pops, nearest_site(km, post_sites), len(post_sites))
     fleet = max(n_post, round(f["ambulances"] * share))
     vehicles = np.maximum(1, np.floor(post_share * fleet)).astype(int)
     while vehicles.sum() < fleet:

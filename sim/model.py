@@ -141,10 +141,9 @@ class Model:
                              (hap.cars, h.car_roster.values)]
         self.sehs = [Seh(n, idx[s.subarea], self._pool("seh", s.places.value, track_waits=True))
                      for n, s in res.sehs.items()]
-        hap_at = np.array([h.subarea for h in self.haps])
-        seh_at = np.array([s.subarea for s in self.sehs])
-        self.hap_of = [self.haps[int(np.argmin(self.km[i, hap_at]))] for i in range(len(self.areas))]
-        self.seh_of = [self.sehs[int(np.argmin(self.km[i, seh_at]))] for i in range(len(self.areas))]
+        # Patients use the nearest post and the nearest SEH.
+        self.hap_of = [self.haps[j] for j in nearest_site(self.km, [h.subarea for h in self.haps]).tolist()]
+        self.seh_of = [self.sehs[j] for j in nearest_site(self.km, [s.subarea for s in self.sehs]).tolist()]
 
         self.dispatch = self._pool("dispatch_112", 0)
         self.elv_point = self._pool("elv_point", 0)

@@ -36,7 +36,7 @@ class Provenance(Strict):
         if len(given) != 1:
             raise ValueError(
                 "needs exactly one of 'source:' (document, year) or 'estimate:' (reasoning)"
-                + (f", got both" if len(given) == 2 else ", got neither")
+                + (", got both" if len(given) == 2 else ", got neither")
             )
         return self
 

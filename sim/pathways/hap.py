@@ -86,11 +86,15 @@ def gp_consult(m, p: Patient, hap, count: bool = True) -> Generator:
 
 def home_visit(m, p: Patient, hap) -> Generator:
     yield hap.cars.request(URGENCY_PRIORITY.get(p.urgency, 3))
-    travel = m.car_min[hap.subarea, p.subarea]
     m.log(p, "visit_start", hap.name)
-    yield m.env.timeout(2 * travel + m.t_visit())
+    yield m.env.timeout(home_visit_minutes(m, hap, p))
     hap.cars.release()
     yield from after_gp(m, p, "home_visit")
+
+
+def home_visit_minutes(m, hap, p: Patient) -> float:
+    """The visiting car's time for one visit: there and back from the post, plus the visit."""
+    return 2 * m.car_min[hap.subarea, p.subarea] + m.t_visit()
 
 
 def after_gp(m, p: Patient, outcome: str) -> Generator:

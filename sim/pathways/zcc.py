@@ -169,7 +169,7 @@ def _use_if_free(m, p: Patient, alternative: str) -> Generator:
     if alternative == "home_visit":
         post = m.hap_of[p.subarea]
         if post.cars.try_now():
-            yield m.env.timeout(2 * m.car_min[post.subarea, p.subarea] + m.t_visit())
+            yield m.env.timeout(hap.home_visit_minutes(m, post, p))
             post.cars.release()
             m.end(p, "home_visit")
             return True

@@ -15,7 +15,6 @@ lowers capacity, busy servers finish their work first (no pre-emption).
 from __future__ import annotations
 
 import heapq
-from array import array
 
 import simpy
 
