@@ -281,8 +281,11 @@ def derive_region(region: str, base: dict[str, Any], fig: dict[str, Any]) -> dic
                              "estimate": f"Erlang C, {f['elv_point_target_within_2min']:.0%} within 2 min for "
                                          f"{bed_requests:,.0f} bed requests a year of {elv_handling:g} min; "
                                          f"at least 1 coordinator 24/7"},
-        "hospital_beds": beds(f["seh_admissions_per_year"] * share, f["hospital_acute_los_days"] * 1440,
-                              "acute admissions from the SEH (NZa 2021)", f["hospital_target_occupancy"]),
+        "hospital_beds": beds(f["seh_admissions_per_year"] * share,
+                              f["hospital_acute_los_days"] * 1440 + base["routing"]["hospital_long_term_care"]["value"]
+                              * care["long_term_care"]["wait"]["mean"],
+                              "acute admissions from the SEH (NZa 2021; stays include the waits for long-term care places)",
+                              f["hospital_target_occupancy"]),
         "elv_beds": beds(f["elv_users_per_year"] * share, care["elv"]["los"]["mean"], "ELV users (staatvenz 2022)"),
         "grz_beds": beds(f["grz_admissions_per_year"] * share, care["grz"]["los"]["mean"], "acute-chain GRZ admissions"),
         "crisis_beds": beds(f["crisis_bed_admissions_per_year"] * share, care["crisis_bed"]["los"]["mean"],
@@ -513,9 +516,15 @@ def write_all(scenarios: Path) -> list[Path]:
                            f"name: {region}_zcc\n")
         if region == "noord":
             written += _noord_variants(folder, areas, km, candidates, zf)
-        written += _ensure(folder / "status_quo.yaml",
-                           f"# Status quo of ROAZ region '{region}': national defaults plus the region's capacities.\n"
+        written += _ensure(folder / "uncalibrated.yaml",
+                           f"# Region '{region}' before calibration: national defaults plus the region's capacities.\n"
+                           f"# `acutesim calibrate` fits uncertain inputs starting from this file.\n"
                            f"extends: [../_national/status_quo.yaml, region.yaml]\n"
+                           f"name: {region}_uncalibrated\n")
+        written += _ensure(folder / "status_quo.yaml",
+                           f"# Status quo of ROAZ region '{region}': national defaults, the region's capacities and the\n"
+                           f"# national calibration (calibration/calibrated/national.yaml, written by acutesim calibrate).\n"
+                           f"extends: [uncalibrated.yaml, ../../calibration/calibrated/national.yaml]\n"
                            f"name: {region}_status_quo\n")
     return written
 

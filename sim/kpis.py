@@ -108,6 +108,7 @@ def compute(m) -> dict[str, float]:
     per_day("ambulance_deployments_per_day")
     for u in ("a1", "a2", "b"):
         k[f"ambulance_deployments_per_day.{u}"] = c.get(f"ambulance_deployments.{u}", 0.0) / days
+    k["ambulance_deployments_per_day.urgent"] = k["ambulance_deployments_per_day.a1"] + k["ambulance_deployments_per_day.a2"]
     a1 = met.tally_array("ambulance.response.a1")
     a2 = met.tally_array("ambulance.response.a2")
     norms = m.scenario.care.ambulance
@@ -124,6 +125,13 @@ def compute(m) -> dict[str, float]:
         k[f"seh_arrivals_by_hour.h{h:02d}"] = c.get(f"seh_arrivals_by_hour.h{h:02d}", 0.0) / days
     k["seh_occupancy_mean"] = _share(met.level("seh.busy").mean(now), met.level("seh.capacity").mean(now))
     k["seh_wait_mean"] = _mean(met.tally_array("seh.wait"))
+    for disposition in ("home", "admitted"):
+        k[f"seh_los_mean.{disposition}"] = _mean(met.tally_array(f"seh.los.{disposition}"))
+    departures = {d: c.get(f"seh_departures.{d}", 0.0) / days for d in ("home", "admitted", "followup")}
+    k["seh_departures_per_day"] = sum(departures.values())
+    for d, v in departures.items():
+        k[f"seh_departures_per_day.{d}"] = v
+    k["seh_admitted_share"] = _share(departures["admitted"], k["seh_departures_per_day"])
 
     per_day("hospital_admissions_per_day")
     k["hospital_occupancy_mean"] = _share(met.level("hospital.busy").mean(now), met.level("hospital.capacity").mean(now))
@@ -131,6 +139,7 @@ def compute(m) -> dict[str, float]:
         per_day(f"{kind}_admissions_per_day")
         k[f"{kind}_occupancy_mean"] = _share(met.level(f"{kind}.busy").mean(now), met.level(f"{kind}.capacity").mean(now))
     k["verkeerde_bed_days_per_day"] = met.level("verkeerde_bed").mean(now)
+    k["long_term_care_discharges_per_day"] = c.get("outcome.long_term_care", 0.0) / days
     placement = met.tally_array("placement_time")
     k["placement_time_mean"] = _mean(placement) / MIN_PER_HOUR
     k["placement_fallback_seh_per_day"] = c.get("placement_fallback_seh", 0.0) / days
@@ -173,7 +182,7 @@ def units(kpi: str) -> str:
         return "share"
     if kpi.startswith("placement_time"):
         return "hours"
-    if "time" in kpi or kpi.endswith("_wait_mean"):
+    if "time" in kpi or kpi.endswith("_wait_mean") or kpi.startswith("seh_los_mean"):
         return "minutes"
     if "fte" in kpi:
         return "FTE"

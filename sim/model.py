@@ -266,6 +266,7 @@ class Model:
         self.t_dn_visit = s("care.district_nursing.visit", c.district_nursing.visit)
         self.t_ggz_visit = s("care.ggz_crisis.visit", c.ggz_crisis.visit)
         self.t_attempt = s("care.calling_around.attempt", c.calling_around.attempt_time)
+        self.t_long_term_care_wait = s("care.long_term_care.wait", c.long_term_care.wait)
         self.u_calling = share("calling_around")
         self.route_self_triage = choose("self_triage", r.self_triage)
         self.route_hap = {u: choose(f"hap_triage.{u}", m) for u, m in r.hap_triage.items()}

@@ -16,6 +16,7 @@ OUTCOMES = (
     "elv",                 # admitted to a short-stay bed
     "grz",                 # admitted to geriatric rehabilitation
     "crisis_bed",          # admitted to a VVT crisis bed
+    "long_term_care",      # discharged to a long-term care place (Wlz) after waiting in hospital
     "district_nursing",    # acute district nursing at home
     "ggz_crisis",          # seen by the crisis GGZ team
 )

@@ -246,6 +246,12 @@ class BedCare(Strict):
     initial_occupancy: Share
 
 
+class LongTermCare(Strict):
+    """Waiting in hospital for a long-term care place (Wlz nursing home, home care) outside the model's pools."""
+
+    wait: Dist
+
+
 class VisitCare(Strict):
     """A mobile team visit (district nursing, crisis GGZ)."""
 
@@ -279,6 +285,7 @@ class Care(Strict):
     ggz_crisis: VisitCare
     calling_around: CallingAround
     travel: Travel
+    long_term_care: LongTermCare
 
 
 # ----------------------------------------------------------------------- routing
@@ -297,6 +304,7 @@ class Routing(Strict):
     seh_admit: dict[str, Share]
     seh_followup: Share
     hospital_followup: Share
+    hospital_long_term_care: Share
     followup_mix: Mix
     provider_request: Mix
 

@@ -110,6 +110,17 @@ def discharge_with_followup(m, p: Patient, kind: str, ask: bool = True) -> Gener
     m.beds["hospital"].release()
 
 
+def wait_for_long_term_care(m, p: Patient) -> Generator:
+    """Ready to leave hospital for a long-term care place (Wlz) that has no pool in the model: a verkeerde bed."""
+    waiting = m.metrics.level("verkeerde_bed")
+    waiting.add(m.env.now, 1)
+    m.log(p, "ready_for_discharge", "long_term_care")
+    yield m.env.timeout(m.t_long_term_care_wait())
+    waiting.add(m.env.now, -1)
+    m.beds["hospital"].release()
+    m.end(p, "long_term_care")
+
+
 def call_around(m, p: Patient, need: str) -> Generator:
     """Status quo: phone providers one by one until one has room; False after the last attempt."""
     team = m.district_nursing if need == "district_nursing" else m.ggz_crisis

@@ -27,35 +27,45 @@ def seh_visit(m, p: Patient, route: str, dept=None) -> Generator:
     m.counts[f"seh_arrivals.{route}"] += 1
     m.counts[f"seh_arrivals_by_hour.h{m.hour_of_day():02d}"] += 1
     m.log(p, "seh_arrival", dept.name)
+    arrived = m.env.now
     yield dept.places.request(URGENCY_PRIORITY.get(p.urgency, 3))
     u = m.u_seh()
     admit = m.scenario.routing.seh_admit[route].value
     if u < admit:
         yield m.env.timeout(m.t_seh_admitted())
-        yield from admit_to_hospital(m, p, dept)
+        yield from admit_to_hospital(m, p, dept, arrived)
         return
     yield m.env.timeout(m.t_seh_home())
     if u < admit + m.scenario.routing.seh_followup.value:
+        m.counts["seh_departures.followup"] += 1
         yield from placement.followup_from_seh(m, p, dept)
         return
     dept.places.release()
+    m.counts["seh_departures.home"] += 1
+    m.metrics.tally("seh.los.home", m.env.now - arrived)
     m.end(p, "seh_home")
 
 
-def admit_to_hospital(m, p: Patient, dept) -> Generator:
+def admit_to_hospital(m, p: Patient, dept, arrived: float) -> Generator:
     """Wait in the SEH for a hospital bed (boarding), then stay; some need follow-up care."""
     yield m.beds["hospital"].request(URGENCY_PRIORITY.get(p.urgency, 3))
     dept.places.release()
+    m.counts["seh_departures.admitted"] += 1
+    m.metrics.tally("seh.los.admitted", m.env.now - arrived)
     m.counts["hospital_admissions"] += 1
     m.log(p, "admitted", "hospital")
     yield from hospital_stay(m, p, m.t_los["hospital"]())
 
 
 def hospital_stay(m, p: Patient, stay: float) -> Generator:
-    """In a hospital bed for ``stay`` minutes; then home, or waiting for follow-up care."""
+    """In a hospital bed for ``stay`` minutes; then home, waiting for follow-up care, or for a Wlz place."""
     yield m.env.timeout(stay)
-    if m.u_hospital() < m.scenario.routing.hospital_followup.value:
+    u = m.u_hospital()
+    followup = m.scenario.routing.hospital_followup.value
+    if u < followup:
         yield from placement.discharge_with_followup(m, p, m.route_followup())
+    elif u < followup + m.scenario.routing.hospital_long_term_care.value:
+        yield from placement.wait_for_long_term_care(m, p)
     else:
         m.beds["hospital"].release()
         m.end(p, "hospital_home")
