@@ -141,6 +141,96 @@ def cmd_derive_regions(args: argparse.Namespace) -> int:
     return 0
 
 
+CALIBRATION_FILE = Path("calibration") / "targets.yaml"
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from sim.calibration import base_raws, calibrate, write_overlay
+    from sim.national import SCENARIOS, aggregate
+    from sim.regions import known_regions
+    from sim.targets import fit_table, format_fit_table, load_calibration
+
+    cal = load_calibration(args.file)
+    d = cal.defaults
+    days, seed = args.days or d.days, args.seed if args.seed is not None else d.seed
+    if args.national:
+        regions, name = known_regions(), "national"
+    else:
+        region = args.region or d.region
+        if region not in known_regions():
+            raise ScenarioError(f"--region: unknown region '{region}'; expected one of {', '.join(known_regions())}")
+        regions, name = [region], region
+    scenarios = Path(args.scenarios)
+    raws = base_raws(regions, d.base, scenarios, days, seed)
+    print(f"acutesim: calibrating {len(cal.parameters)} parameter(s) to {len(cal.targets)} target(s) on {name} "
+          f"({len(regions)} region(s), {days:g} days, seed {seed}, {args.replications} replication(s) per evaluation)",
+          file=sys.stderr)
+    result, problem = calibrate(cal, raws, str(args.file), args.replications, _workers(args), aggregate,
+                                args.max_evaluations, report=lambda s: print(s, file=sys.stderr))
+    out = Path(args.out) if args.out else Path("calibration") / "calibrated" / f"{name}.yaml"
+    why = (f"fitted to {args.file} by `acutesim calibrate {'--national' if args.national else '--region ' + name}` "
+           f"(seed {seed}, {days:g} days)")
+    header = (f"# Calibrated inputs for {name}, written by `acutesim calibrate` (sim/calibration.py); do not edit.\n"
+              f"# {len(cal.parameters)} parameters fitted to {len(cal.targets)} targets of {args.file}, "
+              f"seed {seed}, {days:g} days x {args.replications} replication(s) per evaluation,\n"
+              f"# {result.evaluations} evaluations, {'converged: every target within half its tolerance' if result.converged else 'NOT converged: best point found'}.\n"
+              f"# Fitted values: " + ", ".join(f"{k} {v:g}" for k, v in result.values.items()) + "\n")
+    write_overlay(out, raws, result, problem.params, header, why)
+    print(f"wrote {out}", file=sys.stderr)
+    from sim.calibration import prepare
+    from sim.national import run_national
+    from sim.schema import Scenario
+
+    check = {r: Scenario.model_validate(prepare(raw, days, seed)) for r, raw in result.calibrated.items()}
+    national, _ = run_national(check, args.check_replications, _workers(args))
+    rows = fit_table(cal, national)
+    print(format_fit_table(rows))
+    fit_path = out.with_suffix(".fit.md")
+    fit_path.write_text(f"# Fit of {out.name} ({args.check_replications} replications x {days:g} days, seed {seed})\n\n"
+                        + format_fit_table(rows, markdown=True) + "\n", encoding="utf-8")
+    print(f"\nfit table: {fit_path}")
+    return 0 if all(r.within for r in rows) else 1
+
+
+def cmd_national(args: argparse.Namespace) -> int:
+    from sim.national import region_scenarios, run_national
+    from sim.report import kpi_table
+    from sim.runner import summarise, write_summary
+    from sim.targets import fit_table, format_fit_table, load_calibration
+
+    regional = region_scenarios(args.scenario, _scenario_overrides(args), Path(args.scenarios))
+    first = next(iter(regional.values()))
+    n = args.replications or first.run.replications
+    out = Path(args.out) if args.out else Path("results") / "national" / Path(args.scenario).stem
+    out.mkdir(parents=True, exist_ok=True)
+    print(f"acutesim: the Netherlands, {len(regional)} regions x {n} replication(s) of {first.run.days:g} days "
+          f"({args.scenario}), seed {first.run.seed}", file=sys.stderr)
+    national, per_region = run_national(regional, n, _workers(args),
+                                        progress=lambda d, t: print(f"  region-replication {d}/{t} done",
+                                                                    file=sys.stderr))
+    summary = summarise(national)
+    write_summary(summary, out / "summary.csv")
+    for region, reps in per_region.items():
+        write_summary(summarise(reps), out / f"summary_{region}.csv")
+    print(kpi_table(summary))
+    cal = load_calibration(args.targets)
+    rows = fit_table(cal, national)
+    print("\nNational totals against published figures (national counts at the figure year's population):")
+    print(format_fit_table(rows))
+    (out / "fit.md").write_text(format_fit_table(rows, markdown=True) + "\n", encoding="utf-8")
+    print(f"\nresults: {out}/summary.csv (national), {out}/summary_<region>.csv, {out}/fit.md")
+    return 0
+
+
+def cmd_validation_report(args: argparse.Namespace) -> int:
+    from sim.validation import write_report
+
+    path = write_report(Path(args.out), args.targets, args.replications, args.days, _workers(args),
+                        Path(args.scenarios), progress=lambda s: print(s, file=sys.stderr))
+    print(f"wrote {path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="acutesim", description="Simulate the Dutch acute care chain.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -181,6 +271,38 @@ def build_parser() -> argparse.ArgumentParser:
     der = sub.add_parser("derive-regions", help="regenerate region capacities from the national figures")
     der.add_argument("--scenarios", default="scenarios", help="scenario folder (default: scenarios)")
     der.set_defaults(func=cmd_derive_regions)
+    cal = sub.add_parser("calibrate", help="fit uncertain inputs to published targets (writes a scenario overlay)")
+    where = cal.add_mutually_exclusive_group()
+    where.add_argument("--region", help="fit one region (default: the calibration file's region)")
+    where.add_argument("--national", action="store_true", help="fit all regions together to national figures")
+    cal.add_argument("--file", default=str(CALIBRATION_FILE), help="calibration file (default: calibration/targets.yaml)")
+    cal.add_argument("--days", type=float, help="days per evaluation (default: the calibration file's)")
+    cal.add_argument("--seed", type=int, help="seed (default: the calibration file's)")
+    cal.add_argument("-n", "--replications", type=int, default=1, help="replications per evaluation (default 1)")
+    cal.add_argument("--max-evaluations", type=int, default=60, help="simulation budget (default 60)")
+    cal.add_argument("--check-replications", type=int, default=3, help="replications of the final fit check")
+    cal.add_argument("--out", help="overlay file (default: calibration/calibrated/<region or national>.yaml)")
+    cal.add_argument("--scenarios", default="scenarios", help="scenario folder (default: scenarios)")
+    cal.add_argument("--workers", type=int, help="simulations run in parallel (default: all cores)")
+    cal.set_defaults(func=cmd_calibrate)
+    nat = sub.add_parser("national", help="run every region together and compare national totals with the targets")
+    nat.add_argument("--scenario", default="status_quo.yaml", help="scenario file in each region folder (default: status_quo.yaml)")
+    nat.add_argument("-n", "--replications", type=int, help="replications (default: the scenarios')")
+    nat.add_argument("--seed", type=int, help="random seed (default: the scenarios')")
+    nat.add_argument("--days", type=float, help="days to simulate after warm-up")
+    nat.add_argument("--targets", default=str(CALIBRATION_FILE), help="calibration file with the targets")
+    nat.add_argument("--out", help="output folder (default: results/national/<scenario>/)")
+    nat.add_argument("--scenarios", default="scenarios", help="scenario folder (default: scenarios)")
+    nat.add_argument("--workers", type=int, help="simulations run in parallel (default: all cores)")
+    nat.set_defaults(func=cmd_national)
+    vr = sub.add_parser("validation-report", help="analytic checks and the calibrated national status quo against every target")
+    vr.add_argument("--out", default=str(Path("results") / "validation"), help="folder (default: results/validation)")
+    vr.add_argument("--targets", default=str(CALIBRATION_FILE), help="calibration file with the targets")
+    vr.add_argument("-n", "--replications", type=int, default=3, help="national replications (default 3)")
+    vr.add_argument("--days", type=float, default=365, help="days per replication (default 365)")
+    vr.add_argument("--scenarios", default="scenarios", help="scenario folder (default: scenarios)")
+    vr.add_argument("--workers", type=int, help="simulations run in parallel (default: all cores)")
+    vr.set_defaults(func=cmd_validation_report)
     return parser
 
 
