@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from sim.loader import ScenarioError
 from sim.runner import t_interval
@@ -54,11 +54,15 @@ class Parameter(_Strict):
     bounds: tuple[float, float]
     note: str
 
+    @field_validator("bounds")
+    @classmethod
+    def _bounds(cls, v: tuple[float, float]) -> tuple[float, float]:
+        if not 0 < v[0] < v[1]:
+            raise ValueError(f"expected two positive numbers [low, high] with low < high; got [{v[0]:g}, {v[1]:g}]")
+        return v
+
     @model_validator(mode="after")
     def _check(self) -> "Parameter":
-        lo, hi = self.bounds
-        if not 0 < lo < hi:
-            raise ValueError(f"bounds must be two positive numbers, low < high; got [{lo}, {hi}]")
         if (self.kind == "share_scale") != (self.outcome is not None):
             raise ValueError("'outcome' is required for kind share_scale and only there")
         return self
