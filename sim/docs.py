@@ -111,7 +111,7 @@ def streams_section(root: Path) -> str:
         mixes = " / ".join(x for x in ("urgency" if st.urgency_mix else "", "need" if st.need_mix else "") if x)
         rows.append([f"`{name}`", f"`{entry.__module__.rsplit('.', 1)[-1]}.{entry.__name__}`", f"{rate:g}",
                      f"{per_day:,.1f}", f"`{st.profile}`", mixes or "-"])
-    return (f"Region `{sc.region}`: {len(sc.streams.model_fields)} streams, population {population:,} "
+    return (f"Region `{sc.region}`: {len(type(sc.streams).model_fields)} streams, population {population:,} "
             f"(`sim/data/municipalities.csv`).\n\n"
             + _table(["stream", "pathway entry", "per 1,000 per year", f"{sc.region} arrivals per day",
                       "profile", "mixes drawn at arrival"], rows))
