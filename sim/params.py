@@ -114,6 +114,8 @@ def _resolve(path: Path, res: Resolved, chain: tuple[Path, ...]) -> tuple[dict[s
     parents = data.pop("extends", None) or []
     if isinstance(parents, str):
         parents = [parents]
+    if not (isinstance(parents, list) and all(isinstance(p, str) for p in parents)):
+        raise ScenarioError(f"{path}: key extends: expected a file path or a list of file paths")
     merged: dict[str, Any] = {}
     origins: dict[Path_, int] = {}
     for parent in parents:
