@@ -228,6 +228,39 @@ def cmd_validation_report(args: argparse.Namespace) -> int:
     path = write_report(Path(args.out), args.targets, args.replications, args.days, _workers(args),
                         Path(args.scenarios), progress=lambda s: print(s, file=sys.stderr))
     print(f"wrote {path}")
+def cmd_params(args: argparse.Namespace) -> int:
+    from sim import params
+
+    if args.all:
+        text = params.parameters_markdown(args.root)
+        out = Path(args.out or Path(args.root) / "docs" / "parameters.md")
+    elif args.scenario:
+        figs = params.figures(args.scenario)
+        text = params.to_csv(figs) if args.format == "csv" else params.to_markdown(figs)
+        out = Path(args.out) if args.out else None
+    else:
+        print("error: give a SCENARIO file or --all", file=sys.stderr)
+        return 2
+    if out is None:
+        sys.stdout.write(text)
+        return 0
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    print(f"wrote {out}")
+    return 0
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    from sim import docs
+
+    changed = docs.write(args.root, check=args.check)
+    for path in changed:
+        print(f"{'out of date' if args.check else 'wrote'}: {path}")
+    if args.check and changed:
+        print("run `acutesim docs` to regenerate", file=sys.stderr)
+        return 1
+    if not changed:
+        print("docs are up to date")
     return 0
 
 
@@ -303,6 +336,17 @@ def build_parser() -> argparse.ArgumentParser:
     vr.add_argument("--scenarios", default="scenarios", help="scenario folder (default: scenarios)")
     vr.add_argument("--workers", type=int, help="simulations run in parallel (default: all cores)")
     vr.set_defaults(func=cmd_validation_report)
+    par = sub.add_parser("params", help="table of every input figure: value, unit, source or estimate, file")
+    par.add_argument("scenario", nargs="?", help="scenario (or national input) YAML file")
+    par.add_argument("--all", action="store_true", help="write docs/parameters.md (national inputs, noord)")
+    par.add_argument("--format", choices=["md", "csv"], default="md", help="output format (default: md)")
+    par.add_argument("--out", help="output file (default: stdout; with --all docs/parameters.md)")
+    par.add_argument("--root", default=".", help="project folder for --all (default: .)")
+    par.set_defaults(func=cmd_params)
+    doc = sub.add_parser("docs", help="regenerate docs/parameters.md and the generated sections of docs/model.md")
+    doc.add_argument("--check", action="store_true", help="only check; exit 1 if a file is out of date")
+    doc.add_argument("--root", default=".", help="project folder (default: .)")
+    doc.set_defaults(func=cmd_docs)
     return parser
 
 

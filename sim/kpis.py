@@ -176,9 +176,15 @@ def zcc_kpis(m, days: float) -> dict[str, float]:
 
 def units(kpi: str) -> str:
     """Unit label of a KPI, for tables and plots."""
+    if kpi.startswith("staff_cost"):
+        return "EUR per day"
+    if kpi.startswith("staff_commute_min"):
+        return "minutes"
+    if kpi == "population":
+        return "inhabitants"
     if "per_day" in kpi or "by_hour" in kpi:
         return "per day"
-    if kpi.endswith("_share") or "occupancy" in kpi or "utilisation" in kpi:
+    if kpi.endswith("_share") or "_share." in kpi or "occupancy" in kpi or "utilisation" in kpi:
         return "share"
     if kpi.startswith("placement_time"):
         return "hours"
@@ -186,8 +192,6 @@ def units(kpi: str) -> str:
         return "minutes"
     if "fte" in kpi:
         return "FTE"
-    if kpi.startswith("staff_cost"):
-        return "EUR per day"
     return ""
 
 
