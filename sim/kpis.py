@@ -208,7 +208,13 @@ def flow_kpis(m, days: float) -> dict[str, float]:
     """Patients per day from each entry stream to each final outcome (``flows_per_day.<stream>.<outcome>``).
 
     Counted when a patient ends (:meth:`sim.model.Model.end`), so the flows sum to
-    ``patients_per_day`` and, per outcome, to ``outcomes_per_day.<outcome>``.
+    ``patients_per_day`` and, per outcome, to ``outcomes_per_day.<outcome>``. Every
+    stream x outcome pair is reported (zero if none), so all replications have the
+    same KPIs and can be averaged pair by pair.
     """
+    from sim.pathways import ENTRY
+    from sim.patient import OUTCOMES
+
     c = m.metrics.counts
-    return {f"flows_per_day.{key[len('flow.'):]}": c[key] / days for key in sorted(c) if key.startswith("flow.")}
+    streams = [*ENTRY, "initial_occupant"]
+    return {f"flows_per_day.{s}.{o}": c.get(f"flow.{s}.{o}", 0.0) / days for s in streams for o in OUTCOMES}
