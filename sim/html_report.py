@@ -38,6 +38,8 @@ details{margin:.4rem 0} summary{cursor:pointer;font-weight:600}
 .src{font-size:.8rem;color:#444} .kind{font-size:.75rem;color:#777;white-space:nowrap}
 footer{margin-top:3rem;font-size:.8rem;color:#555;border-top:1px solid #ddd;padding-top:.6rem}
 code{font-size:.85em;background:#f4f4f4;padding:0 .2rem}
+table.inputs td:first-child{overflow-wrap:anywhere;min-width:15rem;max-width:19rem;font-family:ui-monospace,monospace;font-size:.78rem}
+table.inputs td{max-width:14rem} table.inputs td:last-child{max-width:none;min-width:22rem;font-size:.8rem;color:#444}
 """
 
 SCENARIO_TITLES = {"base": "base", "alt": "alternative", "scenario": "scenario"}
@@ -54,7 +56,8 @@ def _float(row: dict[str, str], key: str) -> float:
         return math.nan
 
 
-def _table(header: list[str], rows: list[list[str]], numeric: set[int], classes: list[str] | None = None) -> str:
+def _table(header: list[str], rows: list[list[str]], numeric: set[int], classes: list[str] | None = None,
+           table_class: str = "") -> str:
     """An HTML table; cells are escaped here, columns in ``numeric`` right-aligned."""
     head = "".join(f"<th>{_e(h)}</th>" for h in header)
     body = []
@@ -63,7 +66,8 @@ def _table(header: list[str], rows: list[list[str]], numeric: set[int], classes:
         cells = "".join(f'<td class="n">{_e(c)}</td>' if j in numeric else f"<td>{_e(c)}</td>"
                         for j, c in enumerate(row))
         body.append(f"<tr{cls}>{cells}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    cls = f' class="{table_class}"' if table_class else ""
+    return f"<table{cls}><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
 # ------------------------------------------------------------------ KPIs
@@ -157,18 +161,19 @@ def _inputs_section(res: Results) -> str:
 
         header = ["key", f"base: {res.names['base']}", f"alt: {res.names['alt']}", "kind", "source or estimate"]
         differs = [k for k in keys if base.get(k, empty).value != alt.get(k, empty).value and k != "name"]
-        parts += [f"<h3>Inputs that differ ({len(differs)})</h3>", _table(header, [row(k) for k in differs], set())]
+        parts += [f"<h3>Inputs that differ ({len(differs)})</h3>", _table(header, [row(k) for k in differs], set(), table_class="inputs")]
         groups = _grouped(keys)
         for section, ks in groups.items():
             parts.append(f"<details><summary>{_e(section)} ({len(ks)})</summary>"
                          + _table(header, [row(k) for k in ks], set(),
-                                  ["differs" if k in differs else "" for k in ks]) + "</details>")
+                                  ["differs" if k in differs else "" for k in ks], "inputs") + "</details>")
     else:
         figs = {f.key: f for f in lists["scenario"]}
         for section, ks in _grouped(list(figs)).items():
             parts.append(f"<details><summary>{_e(section)} ({len(ks)})</summary>"
                          + _table(["key", "value", "kind", "source or estimate"],
-                                  [[k, figs[k].value, figs[k].kind, figs[k].text] for k in ks], set()) + "</details>")
+                                  [[k, figs[k].value, figs[k].kind, figs[k].text] for k in ks], set(),
+                                  table_class="inputs") + "</details>")
     return "\n".join(parts)
 
 
