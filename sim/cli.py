@@ -85,6 +85,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     diffs = run_comparison(base, alt, out, n, progress, workers=_workers(args))
     print(comparison_report(diffs))
     print(f"\nresults: {out}/comparison.csv, {out}/replications.csv, {out}/base.resolved.yaml, {out}/alt.resolved.yaml")
+    print(f"report:  acutesim report {out}")
     return 0
 
 
@@ -131,6 +132,19 @@ def cmd_warmup(args: argparse.Namespace) -> int:
           f"the configured warm-up of {result.configured_days:g} days {verdict}"
           + ("" if result.suffices else f" (use at least {result.truncation_days} days)"))
     return 0 if result.suffices else 1
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from sim.html_report import build_report
+    from sim.results import ResultsError
+
+    try:
+        out = build_report(args.results, args.out)
+    except ResultsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"report: {out}")
+    return 0
 
 
 def cmd_derive_regions(args: argparse.Namespace) -> int:
@@ -301,6 +315,10 @@ def build_parser() -> argparse.ArgumentParser:
     wu.add_argument("-n", "--replications", type=int, default=3)
     wu.add_argument("--days", type=float, help="days to simulate from the start (default: 4 x warm-up, >= 120)")
     wu.set_defaults(func=cmd_warmup)
+    rep = sub.add_parser("report", help="write a self-contained HTML report of a run or compare results folder")
+    rep.add_argument("results", help="results folder of 'acutesim run' or 'acutesim compare'")
+    rep.add_argument("--out", help="HTML file to write (default: RESULTS/report.html)")
+    rep.set_defaults(func=cmd_report)
     der = sub.add_parser("derive-regions", help="regenerate region capacities from the national figures")
     der.add_argument("--scenarios", default="scenarios", help="scenario folder (default: scenarios)")
     der.set_defaults(func=cmd_derive_regions)

@@ -27,12 +27,28 @@ def _pct(x: np.ndarray, q: float) -> float:
     return float(np.percentile(x, q)) if len(x) else float("nan")
 
 
+# Thresholds (minutes) of the answer-time distribution KPIs ``<desk>_answer_within.mMM``:
+# a fixed set, so replications and scenarios can be averaged point by point.
+ANSWER_WITHIN_MIN = (0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 30.0)
+
+
+def answer_within_label(minutes: float) -> str:
+    """Breakdown label of a threshold: 0.5 -> ``m00_5``, 2 -> ``m02``, 30 -> ``m30``."""
+    whole, frac = divmod(minutes, 1.0)
+    return f"m{int(whole):02d}" + (f"_{round(frac * 10):d}" if frac else "")
+
+
 def desk_kpis(m, key: str, prefix: str) -> dict[str, float]:
-    """Answer-time KPIs of one kind of desk (all sites of that kind together)."""
+    """Answer-time KPIs of one kind of desk (all sites of that kind together).
+
+    ``<prefix>_answer_within.mMM`` is the share of call attempts (answered or
+    abandoned) answered within MM minutes: the answer-time distribution, defective
+    by the abandoned share, on the same base as ``<prefix>_answer_within_2min_share``.
+    """
     c = m.metrics.counts
     waits = m.metrics.tally_array(f"{key}.answer_wait")
     offered = c.get(f"{key}.attempts", 0.0)
-    return {
+    out = {
         f"{prefix}_answer_within_2min_share": _share(c.get(f"{key}.answered_within_norm", 0.0), offered),
         f"{prefix}_answer_time_mean": _mean(waits),
         f"{prefix}_answer_time_p50": _pct(waits, 50),
@@ -40,6 +56,9 @@ def desk_kpis(m, key: str, prefix: str) -> dict[str, float]:
         f"{prefix}_answer_time_p95": _pct(waits, 95),
         f"{prefix}_abandoned_share": _share(c.get(f"{key}.abandoned", 0.0), offered),
     }
+    for t in ANSWER_WITHIN_MIN:
+        out[f"{prefix}_answer_within.{answer_within_label(t)}"] = _share(float((waits <= t).sum()), offered)
+    return out
 
 
 def roster_hours_per_week(values: list[int]) -> float:
@@ -148,6 +167,7 @@ def compute(m) -> dict[str, float]:
     k.update(staffing_kpis(m))
     if m.zcc is not None:
         k.update(zcc_kpis(m, days))
+    k.update(flow_kpis(m, days))
     return k
 
 
@@ -184,7 +204,8 @@ def units(kpi: str) -> str:
         return "inhabitants"
     if "per_day" in kpi or "by_hour" in kpi:
         return "per day"
-    if kpi.endswith("_share") or "_share." in kpi or "occupancy" in kpi or "utilisation" in kpi:
+    if kpi.endswith("_share") or "_share." in kpi or "_answer_within." in kpi or "occupancy" in kpi \
+            or "utilisation" in kpi:
         return "share"
     if kpi.startswith("placement_time"):
         return "hours"
@@ -195,3 +216,19 @@ def units(kpi: str) -> str:
     return ""
 
 
+
+
+def flow_kpis(m, days: float) -> dict[str, float]:
+    """Patients per day from each entry stream to each final outcome (``flows_per_day.<stream>.<outcome>``).
+
+    Counted when a patient ends (:meth:`sim.model.Model.end`), so the flows sum to
+    ``patients_per_day`` and, per outcome, to ``outcomes_per_day.<outcome>``. Every
+    stream x outcome pair is reported (zero if none), so all replications have the
+    same KPIs and can be averaged pair by pair.
+    """
+    from sim.pathways import ENTRY
+    from sim.patient import OUTCOMES
+
+    c = m.metrics.counts
+    streams = [*ENTRY, "initial_occupant"]
+    return {f"flows_per_day.{s}.{o}": c.get(f"flow.{s}.{o}", 0.0) / days for s in streams for o in OUTCOMES}

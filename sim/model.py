@@ -317,6 +317,7 @@ class Model:
         p.outcome = outcome
         self.outcomes[outcome] += 1
         self.counts[f"outcome.{outcome}"] += 1
+        self.counts[f"flow.{p.stream}.{outcome}"] += 1
         if self.event_log is not None:
             self.event_log.record(self.env.now, p.id, p.stream, "end", outcome)
 

@@ -2,7 +2,8 @@
 
 Each replication's KPIs are appended to ``replications.csv`` as soon as it
 finishes, so an interrupted run keeps every finished replication. The fully
-resolved scenario is written next to the results.
+resolved scenario is written next to the results, and the daily bed occupancy
+of every replication to ``levels.csv`` (see :mod:`sim.levels`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from scipy import stats
 
 from sim import kpis
 from sim.eventlog import EventLog
+from sim.levels import daily_occupancy, write_levels
 from sim.loader import resolved_yaml
 from sim.model import Model
 from sim.schema import Scenario
@@ -37,21 +39,23 @@ class Summary:
     n: int
 
 
-def replications_of(jobs: list[tuple[Scenario, int, Path | None]], workers: int):
-    """Run (scenario, replication, event-log path) jobs; yield (job index, KPIs) as each finishes.
+def replications_of(jobs: list[tuple[Scenario, int, Path | None]], workers: int, fn: Callable | None = None):
+    """Run (scenario, replication, event-log path) jobs; yield (job index, result) as each finishes.
 
+    ``fn`` runs one job (default :func:`run_replication`, whose result is the KPIs).
     With ``workers`` > 1 the jobs run in a local process pool; results are the same
     either way, because each replication depends only on its scenario, seed and number.
     """
+    fn = fn or run_replication
     if workers <= 1 or len(jobs) <= 1:
         for i, job in enumerate(jobs):
-            yield i, run_replication(*job)
+            yield i, fn(*job)
         return
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)))
     try:
-        futures = {pool.submit(run_replication, *job): i for i, job in enumerate(jobs)}
+        futures = {pool.submit(fn, *job): i for i, job in enumerate(jobs)}
         for fut in as_completed(futures):
             yield futures[fut], fut.result()
     except BaseException:
@@ -60,15 +64,28 @@ def replications_of(jobs: list[tuple[Scenario, int, Path | None]], workers: int)
     pool.shutdown()
 
 
-def run_replication(scenario: Scenario, replication: int, event_log_path: Path | None = None) -> dict[str, float]:
-    """Simulate one replication and return its KPIs."""
+def _simulate(scenario: Scenario, replication: int, event_log_path: Path | None, sample_levels: bool) -> Model:
     log = EventLog(event_log_path, replication) if event_log_path else None
     try:
-        model = Model(scenario, replication, event_log=log).run()
+        return Model(scenario, replication, event_log=log, sample_levels=sample_levels).run()
     finally:
         if log is not None:
             log.close()
-    return kpis.compute(model)
+
+
+def run_replication(scenario: Scenario, replication: int, event_log_path: Path | None = None) -> dict[str, float]:
+    """Simulate one replication and return its KPIs."""
+    return kpis.compute(_simulate(scenario, replication, event_log_path, False))
+
+
+def run_replication_with_levels(scenario: Scenario, replication: int, event_log_path: Path | None = None
+                                ) -> tuple[dict[str, float], dict[str, list[float]]]:
+    """Simulate one replication; return its KPIs and the daily bed occupancy (see :mod:`sim.levels`).
+
+    Sampling the pools hourly only reads them, so the KPIs equal :func:`run_replication`'s.
+    """
+    model = _simulate(scenario, replication, event_log_path, True)
+    return kpis.compute(model), daily_occupancy(model.samples)
 
 
 def t_interval(values: list[float], level: float = 0.95) -> Summary:
@@ -112,11 +129,13 @@ def run_scenario(
     jobs = [(scenario, r, out_dir / f"events_rep{r:03d}.parquet" if event_log else None)
             for r in range(replications)]
     reps: dict[int, dict[str, float]] = {}
+    levels: dict[tuple[str, int], dict[str, list[float]]] = {}
     with (out_dir / "replications.csv").open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(["replication", "kpi", "value"])
-        for r, result in replications_of(jobs, workers):
+        for r, (result, daily) in replications_of(jobs, workers, run_replication_with_levels):
             reps[r] = result
+            levels[("scenario", r)] = daily
             writer.writerows([r, k, repr(float(v))] for k, v in result.items())
             fh.flush()
             os.fsync(fh.fileno())
@@ -124,6 +143,7 @@ def run_scenario(
                 progress(len(reps), replications)
     summary = summarise([reps[r] for r in sorted(reps)])
     write_summary(summary, out_dir / "summary.csv")
+    write_levels(out_dir / "levels.csv", levels, with_scenario=False)
     return summary
 
 
@@ -176,12 +196,14 @@ def run_comparison(base: Scenario, alt: Scenario, out_dir: Path, replications: i
     labels = [(label, r) for r in range(replications) for label in ("base", "alt")]
     jobs = [(base if label == "base" else alt, r, None) for label, r in labels]
     results: dict[tuple[str, int], dict[str, float]] = {}
+    levels: dict[tuple[str, int], dict[str, list[float]]] = {}
     with (out_dir / "replications.csv").open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(["scenario", "replication", "kpi", "value"])
-        for i, result in replications_of(jobs, workers):
+        for i, (result, daily) in replications_of(jobs, workers, run_replication_with_levels):
             label, r = labels[i]
             results[(label, r)] = result
+            levels[(label, r)] = daily
             writer.writerows([label, r, k, repr(float(v))] for k, v in result.items())
             fh.flush()
             os.fsync(fh.fileno())
@@ -198,4 +220,5 @@ def run_comparison(base: Scenario, alt: Scenario, out_dir: Path, replications: i
             writer.writerow([d.kpi, *(repr(float(x)) for x in (d.base_mean, d.alt_mean, d.diff_mean,
                                                                 d.diff_ci_low, d.diff_ci_high, d.rel_change))])
     os.replace(tmp, out_dir / "comparison.csv")
+    write_levels(out_dir / "levels.csv", levels, with_scenario=True)
     return diffs
