@@ -14,12 +14,19 @@
    replications of ``--days`` days, the same seed every iteration, so the
    search is deterministic) and the target KPI is measured per skill and
    4-hour block of the week (``<kpi>_by_block.<skill>.<block>``, mean over
-   replications). Where a block misses ``target + margin`` (the safety margin),
+   replications). A block *meets* the target when the lower one-sided
+   ``z_score`` (95%) confidence bound of its share, x - z sqrt(x(1-x)/n) with
+   n the block's offered calls in the run (from the offered load), is at least
+   ``target + margin``: noisy blocks (few calls) need a larger lead, and the
+   small fixed margin covers what the binomial bound misses (calls in a busy
+   spell are correlated). Where a block misses,
    one staff member of the skill's primary group is added in the hour of the
    block with the lowest Erlang C service level, and in one more hour for each
-   further ``slack`` of shortfall. Only when no block misses: where a block has
-   clear slack (``>= target + slack``) and never missed, one is removed from
-   the hour with the highest level, never below the floor. The floor is ``minimum_staff``
+   further ``slack`` of shortfall. In a 4-hour block where no skill misses, a
+   skill with clear slack (``>= target + slack``) that never missed loses one
+   person in the hour with the highest level, never below the floor (staff
+   who hold several skills take over calls, so removals wait for the whole
+   block to be fine). The floor is ``minimum_staff``
    and, for a group that also serves the other telephone line, the Erlang C
    roster of that line's load: calls the target does not measure stay staffed
    by Erlang C at the target share and are not refined. A block that misses
@@ -82,6 +89,10 @@ class Target:
         if math.isnan(x):
             return False
         return x >= self.value + margin if self.op == ">=" else x <= self.value - margin
+
+    def pessimistic(self, x: float, half_width: float) -> float:
+        """The confidence bound on the bad side of the target."""
+        return x - half_width if self.op == ">=" else x + half_width
 
     def slack(self, x: float) -> float:
         """How far ``x`` is on the good side of the target (negative if it misses)."""
@@ -154,6 +165,7 @@ class Loads:
 
     erlang: dict[str, dict[str, np.ndarray]]   # group -> line -> 168 loads
     handling: dict[str, np.ndarray]            # group -> 168 mean handling times (min)
+    calls: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)  # (line, skill) -> calls per hour
 
     def total(self, group: str, lines: tuple[str, ...] | None = None) -> np.ndarray:
         parts = self.erlang[group]
@@ -169,6 +181,7 @@ def offered_loads(scenario: Scenario, scenario_path: Path | None = None) -> Load
     primary = primary_groups(scenario)
     erlang = {g: {} for g in scenario.zcc.option.groups}
     calls = {g: np.zeros(HOURS) for g in erlang}
+    by_skill: dict[tuple[str, str], np.ndarray] = {}
     for skill in ("gp_triagist", "ambulance_nurse", "mental_health", "coordinator", "district_nursing"):
         group = primary.get(skill)
         if group is None:
@@ -178,11 +191,12 @@ def offered_loads(scenario: Scenario, scenario_path: Path | None = None) -> Load
             line = _LINE_OF_PART[(skill, i)]
             erlang[group][line] = erlang[group].get(line, np.zeros(HOURS)) + per_hour * handling / 60.0
             calls[group] += per_hour
+            by_skill[(line, skill)] = by_skill.get((line, skill), np.zeros(HOURS)) + per_hour
     handling = {}
     for g in erlang:
         total = sum(erlang[g].values(), np.zeros(HOURS))
         handling[g] = np.where(calls[g] > 0, total * 60.0 / np.maximum(calls[g], 1e-12), 1.0)
-    return Loads(erlang, handling)
+    return Loads(erlang, handling, by_skill)
 
 
 def erlang_roster(load: np.ndarray, handling: np.ndarray, target: float, norm_min: float,
@@ -271,8 +285,8 @@ def _level(servers: int, load: float, handling: float, norm: float) -> float:
     return mmc_wait_within(servers, load, handling, norm) if load > 0 else 1.0
 
 
-def search(scenario: Scenario, target: Target, replications: int, workers: int = 1, margin: float = 0.02,
-           slack: float = 0.05, max_iterations: int = 30, scenario_path: Path | None = None,
+def search(scenario: Scenario, target: Target, replications: int, workers: int = 1, margin: float = 0.01,
+           slack: float = 0.05, max_iterations: int = 12, z_score: float = 1.645, scenario_path: Path | None = None,
            progress: Callable[[str], None] | None = None) -> SearchResult:
     """Find the roster (see the module docstring). ``scenario.run`` sets seed and days."""
     z = scenario.zcc
@@ -293,6 +307,9 @@ def search(scenario: Scenario, target: Target, replications: int, workers: int =
     frozen: set[tuple[str, str]] = set()
     history = []
     blocks = _blocks()
+    per_run = scenario.run.days / 7.0 * replications
+    calls = {(skill, name): float(loads.calls.get((line, skill), np.zeros(HOURS))[list(hours)].sum()) * per_run
+             for skill in skills for name, hours in blocks}
     measured: dict[str, float] = {}
     converged = False
     it = 0
@@ -301,8 +318,12 @@ def search(scenario: Scenario, target: Target, replications: int, workers: int =
         measured = measure(trial, replications, workers)
         shares = {(skill, name): measured.get(f"{target.kpi}_by_block.{skill}.{name}", float("nan"))
                   for skill in skills for name, _ in blocks}
+        # Pessimistic one-sided confidence bound of each block's share (binomial, Wald).
+        shares = {key: target.pessimistic(x, z_score * math.sqrt(max(x * (1 - x), 0.0) / max(calls[key], 1.0)))
+                  for key, x in shares.items()}
         misses = {key: x for key, x in shares.items() if not math.isnan(x) and not target.met(x, margin)}
         added = removed = 0
+        missed_blocks = {name for _, name in misses}
         for skill, name in misses:
             frozen.add((skill, name))
         for (skill, name), hours in ((key, dict(blocks)[key[1]]) for key in shares):
@@ -315,7 +336,8 @@ def search(scenario: Scenario, target: Target, replications: int, workers: int =
                 for h in sorted(hours, key=lambda h: (_level(rosters[g][h], load[h], handling[h], norm), h))[:n]:
                     rosters[g][h] += 1
                     added += 1
-            elif not misses and not math.isnan(x) and target.slack(x) >= slack and (skill, name) not in frozen:
+            elif (name not in missed_blocks and not math.isnan(x) and target.slack(x) >= slack
+                  and (skill, name) not in frozen):
                 cands = [h for h in hours if rosters[g][h] > floor[g][h]]
                 if cands:
                     h = max(cands, key=lambda h: (_level(rosters[g][h] - 1, load[h], handling[h], norm), -h))
@@ -325,7 +347,8 @@ def search(scenario: Scenario, target: Target, replications: int, workers: int =
         history.append((it, fte, measured.get(target.kpi, float("nan")), len(misses)))
         if progress:
             progress(f"iteration {it}: {target.kpi} = {measured.get(target.kpi, float('nan')):.3f}, "
-                     f"{len(misses)} block(s) below {target.value + margin:g}: +{added} / -{removed} staff hours, "
+                     f"{len(misses)} skill block(s) with bound below {target.value + margin:g}: "
+                     f"+{added} / -{removed} staff hours, "
                      f"{fte:.1f} FTE next")
         if not added and not removed:
             converged = True
