@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import time
 from pathlib import Path
@@ -204,18 +205,21 @@ def cmd_staffing(args: argparse.Namespace) -> int:
     confirmed = measure(with_option(confirm, "searched", option_from(scenario, result.rosters, "searched", "")),
                         args.replications, workers)
     blocks = [k for k in confirmed if k.startswith(f"{target.kpi}_by_block.") and k.count(".") == 2]
+    blocks = [k for k in blocks if not math.isnan(confirmed[k])]
     below = [k for k in blocks if not target.met(confirmed[k])]
     command = (f"acutesim staffing {args.scenario} --target \"{target}\" -n {args.replications} --days {args.days:g} "
                f"--seed {run['seed']} --margin {args.margin:g}")
     note = (f"found by `{command}`: Erlang C start, then refined by simulation until every 4-hour block of "
             f"every skill met {target} (lower 95% confidence bound at least the target + {args.margin:g})"
-            + ("" if result.converged else f" (stopped after {result.iterations} iterations, not converged)"))
+            + ("" if result.feasible else f" (no roster met it within {result.iterations} iterations: the last one)"))
     out = Path(args.out) if args.out else Path("results") / "staffing" / scenario.name / "staffing_option.yaml"
     option_path, scen_path = write_option(scenario, path, result.rosters, note, args.option_name, out)
     print(f"{'option':<22}{'FTE':>8}{'EUR/day':>10}")
     print(f"{scenario.zcc.staffing:<22}{fte0:>8.1f}{cost0:>10,.0f}")
     print(f"{args.option_name:<22}{fte:>8.1f}{cost:>10,.0f}")
-    print(f"search: {result.iterations} iteration(s), {'converged' if result.converged else 'NOT converged'}; "
+    state = ("converged" if result.converged else "stopped at --max-iterations") + (
+        ", cheapest roster meeting every block" if result.feasible else ", NO roster met every block: the last one")
+    print(f"search: {result.iterations} iteration(s), {state}; "
           f"{target.kpi} = {result.measured.get(target.kpi, float('nan')):.3f} in the search")
     print(f"confirmation ({args.replications} x {args.confirm_days:g} days): {target.kpi} = "
           f"{confirmed.get(target.kpi, float('nan')):.3f}; {len(below)} of {len(blocks)} blocks below {target.value:g}"
@@ -281,7 +285,7 @@ def build_parser() -> argparse.ArgumentParser:
     stf.add_argument("--margin", type=float, default=0.01,
                      help="margin the lower 95%% bound of each block must keep above the target (default 0.01)")
     stf.add_argument("--slack", type=float, default=0.05, help="slack above the target that allows removing staff")
-    stf.add_argument("--max-iterations", type=int, default=12, help="iterations at most (default 12)")
+    stf.add_argument("--max-iterations", type=int, default=30, help="iterations at most (default 30)")
     stf.add_argument("--option-name", default="searched", help="name of the staffing option (default searched)")
     stf.add_argument("--workers", type=int, help="replications run in parallel (default: all cores)")
     stf.set_defaults(func=cmd_staffing)

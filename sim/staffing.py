@@ -22,17 +22,19 @@
    spell are correlated). Where a block misses,
    one staff member of the skill's primary group is added in the hour of the
    block with the lowest Erlang C service level, and in one more hour for each
-   further ``slack`` of shortfall. In a 4-hour block where no skill misses, a
-   skill with clear slack (``>= target + slack``) that never missed loses one
-   person in the hour with the highest level, never below the floor (staff
-   who hold several skills take over calls, so removals wait for the whole
-   block to be fine). The floor is ``minimum_staff``
-   and, for a group that also serves the other telephone line, the Erlang C
-   roster of that line's load: calls the target does not measure stay staffed
-   by Erlang C at the target share and are not refined. A block that misses
-   after a removal gets its staff back and is not reduced again. The search
+   further ``slack`` of shortfall. In a 4-hour block where no skill misses,
+   a skill with clear slack (bound ``>= target + slack``) loses one person in
+   the hour with the highest level, never below the floor. Staff who hold
+   several skills take over each other's calls (nurses answer GP triage calls
+   when triagists are busy), so a miss of any skill right after a removal in
+   its block stops removals in that block for good. The floor is ``minimum_staff`` and,
+   for a group that also serves the other telephone line, the Erlang C roster
+   of that line's load: calls the target does not measure stay staffed by
+   Erlang C at the target share and are not refined. The search
    stops when every measured block meets ``target + margin`` and nothing more
-   can be removed, or after ``max_iterations``.
+   can be removed, or after ``max_iterations``; it returns the cheapest roster
+   that was measured with every block meeting the target (else the last one,
+   flagged as not feasible).
 3. **Confirmation.** The final roster is run once more with ``confirm_days``
    (reported next to the search's own measurement).
 
@@ -271,6 +273,7 @@ class SearchResult:
     converged: bool
     measured: dict[str, float]
     history: list[tuple[int, float, float, int]] = field(default_factory=list)  # (iter, fte, kpi, missing blocks)
+    feasible: bool = False  # the roster was measured with every block meeting the target
 
 
 def _blocks() -> list[tuple[str, range]]:
@@ -286,8 +289,8 @@ def _level(servers: int, load: float, handling: float, norm: float) -> float:
 
 
 def search(scenario: Scenario, target: Target, replications: int, workers: int = 1, margin: float = 0.01,
-           slack: float = 0.05, max_iterations: int = 12, z_score: float = 1.645, scenario_path: Path | None = None,
-           progress: Callable[[str], None] | None = None) -> SearchResult:
+           slack: float = 0.05, max_iterations: int = 30, z_score: float = 1.645, scenario_path: Path | None = None,
+           progress: Callable[[str], None] | None = None, trace: list | None = None) -> SearchResult:
     """Find the roster (see the module docstring). ``scenario.run`` sets seed and days."""
     z = scenario.zcc
     if z is None:
@@ -304,13 +307,15 @@ def search(scenario: Scenario, target: Target, replications: int, workers: int =
     from sim.kpis import ZCC_LINE_CALLS
 
     skills = sorted({z.skills[t] for t in ZCC_LINE_CALLS[line]})
-    frozen: set[tuple[str, str]] = set()
+    frozen: set[str] = set()  # blocks that missed right after a removal: no removals there any more
+    reduced: set[str] = set()  # blocks where staff were removed in the last iteration
     history = []
     blocks = _blocks()
     per_run = scenario.run.days / 7.0 * replications
     calls = {(skill, name): float(loads.calls.get((line, skill), np.zeros(HOURS))[list(hours)].sum()) * per_run
              for skill in skills for name, hours in blocks}
     measured: dict[str, float] = {}
+    best: tuple[float, dict[str, list[int]], dict[str, float]] | None = None
     converged = False
     it = 0
     for it in range(1, max_iterations + 1):
@@ -318,14 +323,19 @@ def search(scenario: Scenario, target: Target, replications: int, workers: int =
         measured = measure(trial, replications, workers)
         shares = {(skill, name): measured.get(f"{target.kpi}_by_block.{skill}.{name}", float("nan"))
                   for skill in skills for name, _ in blocks}
+        shares_raw = dict(shares)
         # Pessimistic one-sided confidence bound of each block's share (binomial, Wald).
         shares = {key: target.pessimistic(x, z_score * math.sqrt(max(x * (1 - x), 0.0) / max(calls[key], 1.0)))
                   for key, x in shares.items()}
         misses = {key: x for key, x in shares.items() if not math.isnan(x) and not target.met(x, margin)}
+        if not misses:
+            fte, _ = fte_and_cost(scenario, rosters)
+            if best is None or fte < best[0]:
+                best = (fte, {g: list(r) for g, r in rosters.items()}, measured)
         added = removed = 0
-        missed_blocks = {name for _, name in misses}
-        for skill, name in misses:
-            frozen.add((skill, name))
+        missed = {name for _, name in misses}
+        frozen |= missed & reduced
+        reduced = set()
         for (skill, name), hours in ((key, dict(blocks)[key[1]]) for key in shares):
             g = primary[skill]
             load, handling = loads.total(g), loads.handling[g]
@@ -336,15 +346,17 @@ def search(scenario: Scenario, target: Target, replications: int, workers: int =
                 for h in sorted(hours, key=lambda h: (_level(rosters[g][h], load[h], handling[h], norm), h))[:n]:
                     rosters[g][h] += 1
                     added += 1
-            elif (name not in missed_blocks and not math.isnan(x) and target.slack(x) >= slack
-                  and (skill, name) not in frozen):
+            elif name not in frozen and name not in missed and not math.isnan(x) and target.slack(x) >= slack:
                 cands = [h for h in hours if rosters[g][h] > floor[g][h]]
                 if cands:
                     h = max(cands, key=lambda h: (_level(rosters[g][h] - 1, load[h], handling[h], norm), -h))
                     rosters[g][h] -= 1
                     removed += 1
+                    reduced.add(name)
         fte, _ = fte_and_cost(scenario, rosters)
         history.append((it, fte, measured.get(target.kpi, float("nan")), len(misses)))
+        if trace is not None:
+            trace.append({key: (round(x, 3), round(shares_raw[key], 3), round(calls[key])) for key, x in misses.items()})
         if progress:
             progress(f"iteration {it}: {target.kpi} = {measured.get(target.kpi, float('nan')):.3f}, "
                      f"{len(misses)} skill block(s) with bound below {target.value + margin:g}: "
@@ -353,7 +365,9 @@ def search(scenario: Scenario, target: Target, replications: int, workers: int =
         if not added and not removed:
             converged = True
             break
-    return SearchResult(rosters, it, converged, measured, history)
+    if best is not None:
+        return SearchResult(best[1], it, converged, best[2], history, feasible=True)
+    return SearchResult(rosters, it, converged, measured, history, feasible=False)
 
 
 # ------------------------------------------------------------------ output
