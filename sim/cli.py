@@ -223,7 +223,7 @@ def cmd_staffing(args: argparse.Namespace) -> int:
           f"{target.kpi} = {result.measured.get(target.kpi, float('nan')):.3f} in the search")
     print(f"confirmation ({args.replications} x {args.confirm_days:g} days): {target.kpi} = "
           f"{confirmed.get(target.kpi, float('nan')):.3f}; {len(below)} of {len(blocks)} blocks below {target.value:g}"
-          + (f" ({', '.join(b.rsplit('.', 1)[1] for b in below[:6])})" if below else ""))
+          + (f" ({', '.join(b.split('.', 1)[1] for b in below[:6])})" if below else ""))
     print(f"results: {option_path}, {scen_path}")
     return 0
 
