@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import time
 from pathlib import Path
@@ -242,6 +243,9 @@ def cmd_validation_report(args: argparse.Namespace) -> int:
     path = write_report(Path(args.out), args.targets, args.replications, args.days, _workers(args),
                         Path(args.scenarios), progress=lambda s: print(s, file=sys.stderr))
     print(f"wrote {path}")
+    return 0
+
+
 def cmd_params(args: argparse.Namespace) -> int:
     from sim import params
 
@@ -275,6 +279,92 @@ def cmd_docs(args: argparse.Namespace) -> int:
         return 1
     if not changed:
         print("docs are up to date")
+    return 0
+
+
+def cmd_locations(args: argparse.Namespace) -> int:
+    from sim.planning import plan, plot, table, write_csv, write_layouts
+    from sim.staffing import _with_run
+
+    path = Path(args.scenario)
+    scenario = load_scenario(path, {"run": {"seed": args.seed}} if args.seed is not None else None)
+    if scenario.zcc is None or scenario.zcc.service_level is None:
+        print(f"error: {path}: key zcc.service_level: location planning needs a zcc scenario with a service level "
+              f"(share, minimum_staff)", file=sys.stderr)
+        return 2
+    if args.max < 1:
+        print("error: --max: expected a number of locations >= 1", file=sys.stderr)
+        return 2
+    out = Path(args.out) if args.out else Path("results") / "locations" / scenario.name
+    out.mkdir(parents=True, exist_ok=True)
+    sl = scenario.zcc.service_level.share.value
+    print(f"acutesim: locations for {scenario.name}, k = 1..{args.max}, pooled and separate, staffed to "
+          f"zcc_answer_within_2min_share >= {sl:g}; {args.replications} replication(s) of {args.days:g} days per "
+          f"check, seed {scenario.run.seed}", file=sys.stderr)
+    started = time.perf_counter()
+    trial = _with_run(scenario, days=args.days)
+    rows = plan(trial, args.max, args.replications, _workers(args), path,
+                progress=lambda msg: print(f"  {msg} ({time.perf_counter() - started:.0f} s)", file=sys.stderr))
+    command = (f"acutesim locations {args.scenario} --max {args.max} -n {args.replications} --days {args.days:g} "
+               f"--seed {scenario.run.seed}")
+    write_csv(rows, out / "locations.csv")
+    figures = plot(rows, out, f"{scenario.name}: staff against commute per zcc layout")
+    scenarios = write_layouts(scenario, path, rows, out, command)
+    print(table(rows))
+    print(f"\nresults: {out}/locations.csv, {', '.join(str(f) for f in figures)}, {len(scenarios)} layout scenarios "
+          f"in {out}/layouts/")
+    return 0
+
+
+def cmd_staffing(args: argparse.Namespace) -> int:
+    from sim.staffing import fte_and_cost, kpi_names, measure, parse_target, search, with_option, option_from, \
+        write_option
+
+    path = Path(args.scenario)
+    scenario = load_scenario(path, {"run": {"seed": args.seed}} if args.seed is not None else None)
+    if scenario.zcc is None:
+        print(f"error: {path}: key setting: the staffing search needs a zcc scenario (setting: zcc)", file=sys.stderr)
+        return 2
+    target = parse_target(args.target, lambda: kpi_names(scenario))
+    workers = _workers(args)
+    run = scenario.model_dump()["run"]
+    from sim.staffing import _with_run
+
+    trial = _with_run(scenario, days=args.days)
+    print(f"acutesim: staffing search for {scenario.name}: {target} in every 4-hour block per skill "
+          f"(lower 95% bound >= target + {args.margin:g}), {args.replications} replication(s) of {args.days:g} days per "
+          f"iteration, seed {run['seed']}", file=sys.stderr)
+    started = time.perf_counter()
+    result = search(trial, target, args.replications, workers, margin=args.margin, slack=args.slack,
+                    max_iterations=args.max_iterations, scenario_path=path,
+                    progress=lambda msg: print(f"  {msg} ({time.perf_counter() - started:.0f} s)", file=sys.stderr))
+    fte, cost = fte_and_cost(scenario, result.rosters)
+    current = {g: spec.roster.values for g, spec in scenario.zcc.option.groups.items()}
+    fte0, cost0 = fte_and_cost(scenario, current)
+    confirm = _with_run(scenario, days=args.confirm_days)
+    confirmed = measure(with_option(confirm, "searched", option_from(scenario, result.rosters, "searched", "")),
+                        args.replications, workers)
+    blocks = [k for k in confirmed if k.startswith(f"{target.kpi}_by_block.") and k.count(".") == 2]
+    blocks = [k for k in blocks if not math.isnan(confirmed[k])]
+    below = [k for k in blocks if not target.met(confirmed[k])]
+    command = (f"acutesim staffing {args.scenario} --target \"{target}\" -n {args.replications} --days {args.days:g} "
+               f"--seed {run['seed']} --margin {args.margin:g}")
+    note = (f"found by `{command}`: Erlang C start, then refined by simulation until every 4-hour block of "
+            f"every skill met {target} (lower 95% confidence bound at least the target + {args.margin:g})"
+            + ("" if result.feasible else f" (no roster met it within {result.iterations} iterations: the last one)"))
+    out = Path(args.out) if args.out else Path("results") / "staffing" / scenario.name / "staffing_option.yaml"
+    option_path, scen_path = write_option(scenario, path, result.rosters, note, args.option_name, out)
+    print(f"{'option':<22}{'FTE':>8}{'EUR/day':>10}")
+    print(f"{scenario.zcc.staffing:<22}{fte0:>8.1f}{cost0:>10,.0f}")
+    print(f"{args.option_name:<22}{fte:>8.1f}{cost:>10,.0f}")
+    state = ("converged" if result.converged else "stopped at --max-iterations") + (
+        ", cheapest roster meeting every block" if result.feasible else ", NO roster met every block: the last one")
+    print(f"search: {result.iterations} iteration(s), {state}; "
+          f"{target.kpi} = {result.measured.get(target.kpi, float('nan')):.3f} in the search")
+    print(f"confirmation ({args.replications} x {args.confirm_days:g} days): {target.kpi} = "
+          f"{confirmed.get(target.kpi, float('nan')):.3f}; {len(below)} of {len(blocks)} blocks below {target.value:g}"
+          + (f" ({', '.join(b.split('.', 1)[1] for b in below[:6])})" if below else ""))
+    print(f"results: {option_path}, {scen_path}")
     return 0
 
 
@@ -319,6 +409,30 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("results", help="results folder of 'acutesim run' or 'acutesim compare'")
     rep.add_argument("--out", help="HTML file to write (default: RESULTS/report.html)")
     rep.set_defaults(func=cmd_report)
+    loc = sub.add_parser("locations", help="zcc work locations for k = 1..K: FTE and commute per layout and mode")
+    loc.add_argument("scenario", help="zcc scenario YAML file")
+    loc.add_argument("--max", type=int, default=4, help="largest number of locations (default 4)")
+    loc.add_argument("--out", help="output folder (default: results/locations/<scenario>/)")
+    loc.add_argument("-n", "--replications", type=int, default=2, help="replications per check (default 2)")
+    loc.add_argument("--days", type=float, default=21, help="days per replication (default 21)")
+    loc.add_argument("--seed", type=int, help="random seed (default: the scenario's)")
+    loc.add_argument("--workers", type=int, help="replications run in parallel (default: all cores)")
+    loc.set_defaults(func=cmd_locations)
+    stf = sub.add_parser("staffing", help="find the smallest zcc roster meeting a target in every hour block")
+    stf.add_argument("scenario", help="zcc scenario YAML file")
+    stf.add_argument("--target", required=True, help="e.g. \"zcc_answer_within_2min_share>=0.9\"")
+    stf.add_argument("--out", help="staffing option file (default: results/staffing/<scenario>/staffing_option.yaml)")
+    stf.add_argument("-n", "--replications", type=int, default=2, help="replications per iteration (default 2)")
+    stf.add_argument("--days", type=float, default=21, help="days per replication in the search (default 21)")
+    stf.add_argument("--confirm-days", type=float, default=56, help="days of the confirmation run (default 56)")
+    stf.add_argument("--seed", type=int, help="random seed (default: the scenario's)")
+    stf.add_argument("--margin", type=float, default=0.01,
+                     help="margin the lower 95%% bound of each block must keep above the target (default 0.01)")
+    stf.add_argument("--slack", type=float, default=0.05, help="slack above the target that allows removing staff")
+    stf.add_argument("--max-iterations", type=int, default=30, help="iterations at most (default 30)")
+    stf.add_argument("--option-name", default="searched", help="name of the staffing option (default searched)")
+    stf.add_argument("--workers", type=int, help="replications run in parallel (default: all cores)")
+    stf.set_defaults(func=cmd_staffing)
     der = sub.add_parser("derive-regions", help="regenerate region capacities from the national figures")
     der.add_argument("--scenarios", default="scenarios", help="scenario folder (default: scenarios)")
     der.set_defaults(func=cmd_derive_regions)

@@ -167,6 +167,7 @@ def compute(m) -> dict[str, float]:
     k.update(staffing_kpis(m))
     if m.zcc is not None:
         k.update(zcc_kpis(m, days))
+        k.update(zcc_block_kpis(m))
     k.update(flow_kpis(m, days))
     return k
 
@@ -232,3 +233,47 @@ def flow_kpis(m, days: float) -> dict[str, float]:
     c = m.metrics.counts
     streams = [*ENTRY, "initial_occupant"]
     return {f"flows_per_day.{s}.{o}": c.get(f"flow.{s}.{o}", 0.0) / days for s in streams for o in OUTCOMES}
+
+
+# Which zcc call types ring which line (sim/pathways/zcc.py), for the per-block KPIs.
+ZCC_LINE_CALLS = {
+    "zcc": ("hap_call", "mental_health_call", "warm_transfer"),
+    "zcc_provider": ("bed_request", "district_nursing_request", "ggz_request", "gp_consultation"),
+}
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def block_name(block: int, block_hours: int) -> str:
+    """``mon00`` for the block of the week starting Monday 00:00, ``mon04`` for the next, ..."""
+    day, hour = divmod(block * block_hours, 24)
+    return f"{DAY_NAMES[day]}{hour:02d}"
+
+
+def zcc_block_kpis(m) -> dict[str, float]:
+    """Answer share within the norm per hour block of the week, per line and per skill.
+
+    ``zcc_answer_within_2min_share_by_block.<block>`` (all skills of the patient
+    line) and ``zcc_answer_within_2min_share_by_block.<skill>.<block>``, the same
+    for ``zcc_provider_...``; NaN where a block had no calls. The staffing search
+    (``sim/staffing.py``) adds or removes staff where a block misses its target.
+    """
+    from sim.pathways.zcc import BLOCK_HOURS
+
+    c = m.metrics.counts
+    blocks = range(168 // BLOCK_HOURS)
+    k: dict[str, float] = {}
+    for prefix, calls in ZCC_LINE_CALLS.items():
+        line = "zcc_patient_line" if prefix == "zcc" else "zcc_provider_line"
+        skills = sorted({m.scenario.zcc.skills[t] for t in calls})
+        name = f"{prefix}_answer_within_2min_share_by_block"
+        for b in blocks:
+            keys = [f"{line}.by_block.{s}.{b}" for s in skills]
+            k[f"{name}.{block_name(b, BLOCK_HOURS)}"] = _share(sum(c.get(x + ".within", 0.0) for x in keys),
+                                                               sum(c.get(x + ".attempts", 0.0) for x in keys))
+        for s in skills:
+            for b in blocks:
+                x = f"{line}.by_block.{s}.{b}"
+                k[f"{name}.{s}.{block_name(b, BLOCK_HOURS)}"] = _share(c.get(x + ".within", 0.0),
+                                                                     c.get(x + ".attempts", 0.0))
+    return k
+

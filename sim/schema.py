@@ -473,6 +473,17 @@ class Spreading(Strict):
     transfer_time: Dist
 
 
+class ServiceLevel(Strict):
+    """The zcc's planning norm, for the location and staffing searches (sim/planning.py, sim/staffing.py).
+
+    ``share`` of patient-line calls answered within the line's ``answer_norm_min``;
+    ``minimum_staff`` per staff group (and per location in separate mode) in every hour.
+    """
+
+    share: Share
+    minimum_staff: Count
+
+
 class Zcc(Strict):
     """Scenario III: one care coordination centre for the region."""
 
@@ -485,6 +496,7 @@ class Zcc(Strict):
     locations: ZccLocations
     staffing: str
     staffing_options: dict[str, StaffingOption] = Field(min_length=1)
+    service_level: ServiceLevel | None = None
 
     @field_validator("skills")
     @classmethod

@@ -45,8 +45,40 @@ def call(m, kit, p: Patient, call_type: str, priority: int) -> Generator:
     """Ring the zcc location that serves the patient's sub-area; a seat or None."""
     desk = m.zcc.desk_of[p.subarea]
     skill = m.scenario.zcc.skills[call_type]
-    seat = yield from phone_call(m, kit, p, desk.request, skill, priority)
+    seat = yield from phone_call(m, kit, p, _counted(m, kit, desk), skill, priority)
     return seat
+
+
+BLOCK_HOURS = 4  # resolution of the per-block answer counts (42 blocks a week), used by the staffing search
+
+
+def _counted(m, kit, desk):
+    """``desk.request`` that also counts each attempt by skill and 4-hour block of the week.
+
+    The counts (``<line>.by_block.<skill>.<block>.attempts|within``) feed the
+    per-block answer-share KPIs the staffing search needs; like the line's own
+    counts, an attempt is counted when it is answered or abandoned.
+    """
+    counts, env, norm = m.metrics.counts, m.env, kit.norm
+
+    def request(skill: str, priority: int, patience: float | None):
+        key = f"{kit.name}.by_block.{skill}.{m.cal.hour_of_week_at(env.now) // BLOCK_HOURS}"
+        got = desk.request(skill, priority, patience)
+        if isinstance(got, tuple):
+            counts[key + ".attempts"] += 1
+            counts[key + ".within"] += 1
+            return got
+        rang = env.now
+
+        def answered(event) -> None:
+            counts[key + ".attempts"] += 1
+            if event.value is not None and env.now - rang <= norm:
+                counts[key + ".within"] += 1
+
+        got.callbacks.append(answered)
+        return got
+
+    return request
 
 
 def hang_up(seat) -> None:
