@@ -258,26 +258,43 @@ class Result:
     converged: bool
 
 
+def _search(problem: Problem, x0: np.ndarray) -> bool:
+    """Run the bounded least-squares search from ``x0``; True when every target got within half its tolerance."""
+    lo, hi = problem.bounds
+    try:
+        least_squares(problem.residuals, np.clip(x0, lo, hi), jac=problem.jacobian, bounds=(lo, hi), method="trf",
+                      x_scale=1.0, xtol=1e-4, ftol=1e-4, max_nfev=problem.max_evaluations)
+    except Stop as stop:
+        return str(stop) == "converged"
+    return False
+
+
 def calibrate(cal: CalibrationFile, raws: dict[str, dict[str, Any]], origin: str, replications: int,
               workers: int, aggregate, max_evaluations: int,
-              report: Callable[[str], None] = lambda s: None) -> tuple[Result, Problem]:
-    """Fit the parameters; the regions in ``raws`` are evaluated together (national) or alone."""
+              report: Callable[[str], None] = lambda s: None,
+              polish: dict[str, dict[str, Any]] | None = None, polish_evaluations: int = 6) -> tuple[Result, Problem]:
+    """Fit the parameters; the regions in ``raws`` are evaluated together (national) or alone.
+
+    With ``polish`` (the same regions with a longer run, e.g. a whole year, so that seasons and
+    public holidays weigh as they do in use), the short-run fit is the start of a second search on
+    the long runs that reuses the short runs' Jacobian: a few long evaluations instead of a new
+    finite-difference Jacobian.
+    """
     first = next(iter(raws.values()))
     params = resolve_parameters(cal, first, origin)
     problem = Problem(cal, raws, params, replications, workers, aggregate, max_evaluations, report)
-    lo, hi = problem.bounds
-    x0 = np.ones(len(params))
-    converged = False
-    try:
-        least_squares(problem.residuals, x0, jac=problem.jacobian, bounds=(lo, hi), method="trf",
-                      x_scale=1.0, xtol=1e-4, ftol=1e-4, max_nfev=max_evaluations)
-    except Stop as stop:
-        converged = str(stop) == "converged"
-    best = problem.best()
-    theta = problem.theta(best.x)
+    converged = _search(problem, np.ones(len(params)))
+    final, evaluations = problem, len(problem.evaluations)
+    if polish is not None:
+        report("  polishing on the long runs, starting from the short-run fit:")
+        long = Problem(cal, polish, params, replications, workers, aggregate, polish_evaluations, report)
+        long._jac = problem._jac
+        converged = _search(long, problem.best().x)
+        final, evaluations = long, evaluations + len(long.evaluations)
+    theta = final.theta(final.best().x)
     values = {f.name: _round(t) for f, t in zip(params, theta)}
-    calibrated = {r: apply(raw, params, theta) for r, raw in raws.items()}
-    return Result(values, calibrated, len(problem.evaluations), converged), problem
+    calibrated = {r: apply(raw, params, theta) for r, raw in (polish or raws).items()}
+    return Result(values, calibrated, evaluations, converged), final
 
 
 def prepare(raw: dict[str, Any], days: float, seed: int) -> dict[str, Any]:

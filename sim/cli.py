@@ -161,7 +161,7 @@ CALIBRATION_FILE = Path("calibration") / "targets.yaml"
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from sim.calibration import base_raws, calibrate, write_overlay
-    from sim.national import SCENARIOS, aggregate
+    from sim.national import aggregate
     from sim.regions import known_regions
     from sim.targets import fit_table, format_fit_table, load_calibration
 
@@ -180,14 +180,18 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     print(f"acutesim: calibrating {len(cal.parameters)} parameter(s) to {len(cal.targets)} target(s) on {name} "
           f"({len(regions)} region(s), {days:g} days, seed {seed}, {args.replications} replication(s) per evaluation)",
           file=sys.stderr)
+    polish_days = d.polish_days if args.polish_days is None else args.polish_days
+    polish = base_raws(regions, d.base, scenarios, polish_days, seed) if polish_days > 0 else None
     result, problem = calibrate(cal, raws, str(args.file), args.replications, _workers(args), aggregate,
-                                args.max_evaluations, report=lambda s: print(s, file=sys.stderr))
+                                args.max_evaluations, report=lambda s: print(s, file=sys.stderr), polish=polish,
+                                polish_evaluations=args.polish_evaluations)
     out = Path(args.out) if args.out else Path("calibration") / "calibrated" / f"{name}.yaml"
     why = (f"fitted to {args.file} by `acutesim calibrate {'--national' if args.national else '--region ' + name}` "
-           f"(seed {seed}, {days:g} days)")
+           f"(seed {seed}, {days:g} days{f', polished on {polish_days:g} days' if polish_days else ''})")
     header = (f"# Calibrated inputs for {name}, written by `acutesim calibrate` (sim/calibration.py); do not edit.\n"
               f"# {len(cal.parameters)} parameters fitted to {len(cal.targets)} targets of {args.file}, "
-              f"seed {seed}, {days:g} days x {args.replications} replication(s) per evaluation,\n"
+              f"seed {seed}, {days:g} days x {args.replications} replication(s) per evaluation"
+              f"{f', polished on {polish_days:g} days' if polish_days else ''},\n"
               f"# {result.evaluations} evaluations, {'converged: every target within half its tolerance' if result.converged else 'NOT converged: best point found'}.\n"
               f"# Fitted values: " + ", ".join(f"{k} {v:g}" for k, v in result.values.items()) + "\n")
     write_overlay(out, raws, result, problem.params, header, why)
@@ -196,12 +200,13 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from sim.national import run_national
     from sim.schema import Scenario
 
-    check = {r: Scenario.model_validate(prepare(raw, days, seed)) for r, raw in result.calibrated.items()}
+    check_days = polish_days or days
+    check = {r: Scenario.model_validate(prepare(raw, check_days, seed)) for r, raw in result.calibrated.items()}
     national, _ = run_national(check, args.check_replications, _workers(args))
     rows = fit_table(cal, national)
     print(format_fit_table(rows))
     fit_path = out.with_suffix(".fit.md")
-    fit_path.write_text(f"# Fit of {out.name} ({args.check_replications} replications x {days:g} days, seed {seed})\n\n"
+    fit_path.write_text(f"# Fit of {out.name} ({args.check_replications} replications x {check_days:g} days, seed {seed})\n\n"
                         + format_fit_table(rows, markdown=True) + "\n", encoding="utf-8")
     print(f"\nfit table: {fit_path}")
     return 0 if all(r.within for r in rows) else 1
@@ -443,9 +448,12 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument("--file", default=str(CALIBRATION_FILE), help="calibration file (default: calibration/targets.yaml)")
     cal.add_argument("--days", type=float, help="days per evaluation (default: the calibration file's)")
     cal.add_argument("--seed", type=int, help="seed (default: the calibration file's)")
+    cal.add_argument("--polish-days", type=float,
+                     help="days of the polishing runs after the short-run fit (default: the file's; 0 = none)")
+    cal.add_argument("--polish-evaluations", type=int, default=6, help="long-run evaluations at most (default 6)")
     cal.add_argument("-n", "--replications", type=int, default=1, help="replications per evaluation (default 1)")
     cal.add_argument("--max-evaluations", type=int, default=60, help="simulation budget (default 60)")
-    cal.add_argument("--check-replications", type=int, default=3, help="replications of the final fit check")
+    cal.add_argument("--check-replications", type=int, default=2, help="replications of the final fit check")
     cal.add_argument("--out", help="overlay file (default: calibration/calibrated/<region or national>.yaml)")
     cal.add_argument("--scenarios", default="scenarios", help="scenario folder (default: scenarios)")
     cal.add_argument("--workers", type=int, help="simulations run in parallel (default: all cores)")

@@ -73,6 +73,7 @@ class Defaults(_Strict):
     base: str
     region: str
     days: float = Field(gt=0)
+    polish_days: float = Field(default=0, ge=0)
     seed: int
 
 
