@@ -119,8 +119,10 @@ def test_file_is_the_most_specific_file_that_set_the_figure(tmp_path):
     assert figs["care.hap.consult"].value == "lognormal, mean 12, cv 0.5"
     assert figs["care.hap.consult"].provenance == "new reasoning, same number"
     assert figs["resources.hospital_beds"].file == "scenarios/noord/region.yaml"
-    assert figs["care.seh.los_home"].file == "scenarios/_national/status_quo.yaml"
-    assert figs["care.seh.los_home"].kind == "source"
+    assert figs["care.ambulance.a1_norm_min"].file == "scenarios/_national/status_quo.yaml"
+    assert figs["care.ambulance.a1_norm_min"].kind == "source"
+    assert figs["care.seh.los_home"].file == "calibration/calibrated/national.yaml"
+    assert figs["care.seh.los_home"].kind == "estimate"
     assert figs["profiles.anw"].file == "scenarios/_national/profiles.yaml"
 
 
