@@ -289,7 +289,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
 def cmd_locations(args: argparse.Namespace) -> int:
     from sim.planning import plan, plot, table, write_csv, write_layouts
-    from sim.staffing import _with_run
+    from sim.staffing import with_run
 
     path = Path(args.scenario)
     scenario = load_scenario(path, {"run": {"seed": args.seed}} if args.seed is not None else None)
@@ -307,7 +307,7 @@ def cmd_locations(args: argparse.Namespace) -> int:
           f"zcc_answer_within_2min_share >= {sl:g}; {args.replications} replication(s) of {args.days:g} days per "
           f"check, seed {scenario.run.seed}", file=sys.stderr)
     started = time.perf_counter()
-    trial = _with_run(scenario, days=args.days)
+    trial = with_run(scenario, days=args.days)
     rows = plan(trial, args.max, args.replications, _workers(args), path,
                 progress=lambda msg: print(f"  {msg} ({time.perf_counter() - started:.0f} s)", file=sys.stderr))
     command = (f"acutesim locations {args.scenario} --max {args.max} -n {args.replications} --days {args.days:g} "
@@ -333,9 +333,9 @@ def cmd_staffing(args: argparse.Namespace) -> int:
     target = parse_target(args.target, lambda: kpi_names(scenario))
     workers = _workers(args)
     run = scenario.model_dump()["run"]
-    from sim.staffing import _with_run
+    from sim.staffing import with_run
 
-    trial = _with_run(scenario, days=args.days)
+    trial = with_run(scenario, days=args.days)
     print(f"acutesim: staffing search for {scenario.name}: {target} in every 4-hour block per skill "
           f"(lower 95% bound >= target + {args.margin:g}), {args.replications} replication(s) of {args.days:g} days per "
           f"iteration, seed {run['seed']}", file=sys.stderr)
@@ -346,7 +346,7 @@ def cmd_staffing(args: argparse.Namespace) -> int:
     fte, cost = fte_and_cost(scenario, result.rosters)
     current = {g: spec.roster.values for g, spec in scenario.zcc.option.groups.items()}
     fte0, cost0 = fte_and_cost(scenario, current)
-    confirm = _with_run(scenario, days=args.confirm_days)
+    confirm = with_run(scenario, days=args.confirm_days)
     confirmed = measure(with_option(confirm, "searched", option_from(scenario, result.rosters, "searched", "")),
                         args.replications, workers)
     blocks = [k for k in confirmed if k.startswith(f"{target.kpi}_by_block.") and k.count(".") == 2]

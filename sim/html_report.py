@@ -21,7 +21,7 @@ from sim import __version__
 from sim.kpis import units
 from sim.plots import Figure, plot_all, read_locations
 from sim.provenance import InputFigure, input_figures
-from sim.report import HEADLINE, MECHANISMS, _fmt, _signed
+from sim.report import HEADLINE, MECHANISMS, fmt, signed
 from sim.results import Results, ResultsError, load_results
 
 CSS = """
@@ -80,8 +80,8 @@ def comparison_rows(res: Results, names: list[str]) -> list[list[str]]:
         if r is None:
             continue
         lo, hi, rel = _float(r, "diff_ci_low"), _float(r, "diff_ci_high"), _float(r, "rel_change")
-        ci = "-" if math.isnan(lo) else f"{_signed(lo)} to {_signed(hi)}"
-        rows.append([name, _fmt(_float(r, "base_mean")), _fmt(_float(r, "alt_mean")), _signed(_float(r, "diff_mean")),
+        ci = "-" if math.isnan(lo) else f"{signed(lo)} to {signed(hi)}"
+        rows.append([name, fmt(_float(r, "base_mean")), fmt(_float(r, "alt_mean")), signed(_float(r, "diff_mean")),
                      ci, "-" if math.isnan(rel) else f"{rel:+.1%}", units(name)])
     return rows
 
@@ -95,8 +95,8 @@ def summary_rows(res: Results, names: list[str]) -> list[list[str]]:
         if r is None:
             continue
         lo, hi = _float(r, "ci_low"), _float(r, "ci_high")
-        ci = "-" if math.isnan(lo) else f"{_fmt(lo)} to {_fmt(hi)}"
-        rows.append([name, _fmt(_float(r, "mean")), ci, r.get("n", ""), units(name)])
+        ci = "-" if math.isnan(lo) else f"{fmt(lo)} to {fmt(hi)}"
+        rows.append([name, fmt(_float(r, "mean")), ci, r.get("n", ""), units(name)])
     return rows
 
 
@@ -224,9 +224,9 @@ def _headline_sentence(res: Results) -> str:
     d, lo, hi, rel = (_float(row, k) for k in ("diff_mean", "diff_ci_low", "diff_ci_high", "rel_change"))
     if math.isnan(d):
         return ""
-    ci = "" if math.isnan(lo) else f" (95% interval {_signed(lo)} to {_signed(hi)})"
-    return (f"<p><b>SEH arrivals per day:</b> {_fmt(_float(row, 'base_mean'))} in {_e(res.names['base'])}, "
-            f"{_fmt(_float(row, 'alt_mean'))} in {_e(res.names['alt'])}: {_signed(d)}{ci}, "
+    ci = "" if math.isnan(lo) else f" (95% interval {signed(lo)} to {signed(hi)})"
+    return (f"<p><b>SEH arrivals per day:</b> {fmt(_float(row, 'base_mean'))} in {_e(res.names['base'])}, "
+            f"{fmt(_float(row, 'alt_mean'))} in {_e(res.names['alt'])}: {signed(d)}{ci}, "
             f"{'-' if math.isnan(rel) else f'{rel:+.1%}'}.</p>")
 
 

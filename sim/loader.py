@@ -41,7 +41,7 @@ class ScenarioError(Exception):
 Origins = dict[tuple[str, ...], str]
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
+def read_yaml(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -93,7 +93,7 @@ def _resolve(path: Path, origins: Origins, chain: tuple[Path, ...]) -> dict[str,
     path = path.resolve()
     if path in chain:
         raise ScenarioError(f"{path}: key extends: circular extends chain")
-    data = _read_yaml(path)
+    data = read_yaml(path)
     parents = data.pop("extends", None)
     if parents is None:
         parents = []

@@ -30,7 +30,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
-from sim.loader import PROVENANCE_KEYS, REPLACED_WHOLE, ScenarioError, _read_yaml, load_scenario
+from sim.loader import PROVENANCE_KEYS, REPLACED_WHOLE, ScenarioError, read_yaml, load_scenario
 from sim.schema import HOURS_PER_WEEK, Scenario
 
 UNITS_FILE = Path(__file__).parent / "data" / "units.yaml"
@@ -110,7 +110,7 @@ def _resolve(path: Path, res: Resolved, chain: tuple[Path, ...]) -> tuple[dict[s
     path = path.resolve()
     if path in chain:
         raise ScenarioError(f"{path}: key extends: circular extends chain")
-    data = _read_yaml(path)
+    data = read_yaml(path)
     parents = data.pop("extends", None) or []
     if isinstance(parents, str):
         parents = [parents]

@@ -25,7 +25,7 @@ HEADLINE = (
 )
 
 
-def _fmt(x: float) -> str:
+def fmt(x: float) -> str:
     if math.isnan(x):
         return "-"
     if abs(x) >= 1000:
@@ -43,8 +43,8 @@ def kpi_table(summary: list[Summary], names: tuple[str, ...] = HEADLINE) -> str:
         s = by_name.get(name)
         if s is None:
             continue
-        ci = "-" if math.isnan(s.ci_low) else f"{_fmt(s.ci_low)} – {_fmt(s.ci_high)}"
-        rows.append((name, _fmt(s.mean), ci, units(name)))
+        ci = "-" if math.isnan(s.ci_low) else f"{fmt(s.ci_low)} – {fmt(s.ci_high)}"
+        rows.append((name, fmt(s.mean), ci, units(name)))
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     lines = []
     for i, r in enumerate(rows):
@@ -65,8 +65,8 @@ MECHANISMS = (
 )
 
 
-def _signed(x: float) -> str:
-    return "-" if math.isnan(x) else ("+" if x > 0 else "") + _fmt(x)
+def signed(x: float) -> str:
+    return "-" if math.isnan(x) else ("+" if x > 0 else "") + fmt(x)
 
 
 def comparison_table(diffs: list[Difference], names: tuple[str, ...], title: str = "") -> str:
@@ -77,9 +77,9 @@ def comparison_table(diffs: list[Difference], names: tuple[str, ...], title: str
         d = by_name.get(name)
         if d is None:
             continue
-        ci = "-" if math.isnan(d.diff_ci_low) else f"{_signed(d.diff_ci_low)} – {_signed(d.diff_ci_high)}"
+        ci = "-" if math.isnan(d.diff_ci_low) else f"{signed(d.diff_ci_low)} – {signed(d.diff_ci_high)}"
         rel = "-" if math.isnan(d.rel_change) else f"{d.rel_change:+.1%}"
-        rows.append((name, _fmt(d.base_mean), _fmt(d.alt_mean), _signed(d.diff_mean), ci, rel))
+        rows.append((name, fmt(d.base_mean), fmt(d.alt_mean), signed(d.diff_mean), ci, rel))
     widths = [max(len(r[i]) for r in rows) for i in range(6)]
     lines = [title] if title else []
     for i, r in enumerate(rows):

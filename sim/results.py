@@ -85,7 +85,7 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
         raise ResultsError(f"{path}: cannot read ({exc})") from None
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
+def read_yaml(path: Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
@@ -132,7 +132,7 @@ def load_results(folder: Path | str) -> Results:
     for path in [*files.values(), folder / "replications.csv"]:
         if not path.exists():
             raise ResultsError(f"{path}: missing (a {kind} folder has it)")
-    scenarios = {label: _read_yaml(path) for label, path in files.items()}
+    scenarios = {label: read_yaml(path) for label, path in files.items()}
     reps = _replications(folder / "replications.csv", labels[0])
     table = _read_csv(folder / table_file)
     if not table or "kpi" not in table[0]:

@@ -22,7 +22,7 @@ from sim.cli import main
 from sim.loader import load_scenario
 from sim.model import Model
 from sim.queueing import servers_for_service_level
-from sim.staffing import (Loads, Target, TargetError, _with_run, erlang_start, measure, option_from, parse_target,
+from sim.staffing import (Loads, Target, TargetError, with_run, erlang_start, measure, option_from, parse_target,
                           primary_groups, search, with_option)
 from tests.helpers import ROOT
 
@@ -178,7 +178,7 @@ def test_full_size_roster_meets_the_target_with_another_seed():
     sc = load_scenario(NOORD_ZCC, {"run": {"days": 21}})
     target = parse_target(TARGET, lambda: [])
     result = search(sc, target, 2, workers=2, scenario_path=NOORD_ZCC)
-    fresh = with_option(_with_run(sc, days=56, seed=sc.run.seed + 1000), "searched",
+    fresh = with_option(with_run(sc, days=56, seed=sc.run.seed + 1000), "searched",
                         option_from(sc, result.rosters, "test", "test"))
     k = measure(fresh, 2, 2)
     assert k[target.kpi] >= target.value
