@@ -192,7 +192,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
               f"# {len(cal.parameters)} parameters fitted to {len(cal.targets)} targets of {args.file}, "
               f"seed {seed}, {days:g} days x {args.replications} replication(s) per evaluation"
               f"{f', polished on {polish_days:g} days' if polish_days else ''},\n"
-              f"# {result.evaluations} evaluations, {'converged: every target within half its tolerance' if result.converged else 'NOT converged: best point found'}.\n"
+              f"# {result.evaluations} evaluations, {f'converged: every target within {d.converged_share_of_tolerance:.0%} of its tolerance' if result.converged else 'NOT converged: best point found'}.\n"
               f"# Fitted values: " + ", ".join(f"{k} {v:g}" for k, v in result.values.items()) + "\n")
     write_overlay(out, raws, result, problem.params, header, why)
     print(f"wrote {out}", file=sys.stderr)
@@ -373,6 +373,14 @@ def cmd_staffing(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_workers(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--workers", type=int, help="simulations run in parallel (default: all cores)")
+
+
+def _add_scenarios(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--scenarios", default="scenarios", help="scenario folder (default: scenarios)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="acutesim", description="Simulate the Dutch acute care chain.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -383,7 +391,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--days", type=float, help="days to simulate after warm-up (default: the scenario's)")
     run.add_argument("--out", help="output folder (default: results/<scenario>/<run-id>/)")
     run.add_argument("--event-log", action="store_true", help="write a per-event Parquet log per replication")
-    run.add_argument("--workers", type=int, help="replications run in parallel (default: all cores)")
+    _add_workers(run)
     run.set_defaults(func=cmd_run)
     val = sub.add_parser("validate", help="check a scenario file")
     val.add_argument("scenario", help="scenario YAML file")
@@ -395,7 +403,7 @@ def build_parser() -> argparse.ArgumentParser:
     cmp_.add_argument("--seed", type=int, help="random seed for both (default: the scenarios')")
     cmp_.add_argument("--days", type=float, help="days to simulate after warm-up")
     cmp_.add_argument("--out", help="output folder (default: results/<base>__vs__<alt>/<run-id>/)")
-    cmp_.add_argument("--workers", type=int, help="replications run in parallel (default: all cores)")
+    _add_workers(cmp_)
     cmp_.set_defaults(func=cmd_compare)
     exp = sub.add_parser("experiment", help="run a grid of scenario variants x replications (resumable)")
     exp.add_argument("experiment", help="experiment YAML file")
@@ -421,7 +429,7 @@ def build_parser() -> argparse.ArgumentParser:
     loc.add_argument("-n", "--replications", type=int, default=2, help="replications per check (default 2)")
     loc.add_argument("--days", type=float, default=21, help="days per replication (default 21)")
     loc.add_argument("--seed", type=int, help="random seed (default: the scenario's)")
-    loc.add_argument("--workers", type=int, help="replications run in parallel (default: all cores)")
+    _add_workers(loc)
     loc.set_defaults(func=cmd_locations)
     stf = sub.add_parser("staffing", help="find the smallest zcc roster meeting a target in every hour block")
     stf.add_argument("scenario", help="zcc scenario YAML file")
@@ -436,10 +444,10 @@ def build_parser() -> argparse.ArgumentParser:
     stf.add_argument("--slack", type=float, default=0.05, help="slack above the target that allows removing staff")
     stf.add_argument("--max-iterations", type=int, default=30, help="iterations at most (default 30)")
     stf.add_argument("--option-name", default="searched", help="name of the staffing option (default searched)")
-    stf.add_argument("--workers", type=int, help="replications run in parallel (default: all cores)")
+    _add_workers(stf)
     stf.set_defaults(func=cmd_staffing)
     der = sub.add_parser("derive-regions", help="regenerate region capacities from the national figures")
-    der.add_argument("--scenarios", default="scenarios", help="scenario folder (default: scenarios)")
+    _add_scenarios(der)
     der.set_defaults(func=cmd_derive_regions)
     cal = sub.add_parser("calibrate", help="fit uncertain inputs to published targets (writes a scenario overlay)")
     where = cal.add_mutually_exclusive_group()
@@ -455,8 +463,8 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument("--max-evaluations", type=int, default=60, help="simulation budget (default 60)")
     cal.add_argument("--check-replications", type=int, default=2, help="replications of the final fit check")
     cal.add_argument("--out", help="overlay file (default: calibration/calibrated/<region or national>.yaml)")
-    cal.add_argument("--scenarios", default="scenarios", help="scenario folder (default: scenarios)")
-    cal.add_argument("--workers", type=int, help="simulations run in parallel (default: all cores)")
+    _add_scenarios(cal)
+    _add_workers(cal)
     cal.set_defaults(func=cmd_calibrate)
     nat = sub.add_parser("national", help="run every region together and compare national totals with the targets")
     nat.add_argument("--scenario", default="status_quo.yaml", help="scenario file in each region folder (default: status_quo.yaml)")
@@ -465,16 +473,16 @@ def build_parser() -> argparse.ArgumentParser:
     nat.add_argument("--days", type=float, help="days to simulate after warm-up")
     nat.add_argument("--targets", default=str(CALIBRATION_FILE), help="calibration file with the targets")
     nat.add_argument("--out", help="output folder (default: results/national/<scenario>/)")
-    nat.add_argument("--scenarios", default="scenarios", help="scenario folder (default: scenarios)")
-    nat.add_argument("--workers", type=int, help="simulations run in parallel (default: all cores)")
+    _add_scenarios(nat)
+    _add_workers(nat)
     nat.set_defaults(func=cmd_national)
     vr = sub.add_parser("validation-report", help="analytic checks and the calibrated national status quo against every target")
     vr.add_argument("--out", default=str(Path("results") / "validation"), help="folder (default: results/validation)")
     vr.add_argument("--targets", default=str(CALIBRATION_FILE), help="calibration file with the targets")
     vr.add_argument("-n", "--replications", type=int, default=3, help="national replications (default 3)")
     vr.add_argument("--days", type=float, default=365, help="days per replication (default 365)")
-    vr.add_argument("--scenarios", default="scenarios", help="scenario folder (default: scenarios)")
-    vr.add_argument("--workers", type=int, help="simulations run in parallel (default: all cores)")
+    _add_scenarios(vr)
+    _add_workers(vr)
     vr.set_defaults(func=cmd_validation_report)
     par = sub.add_parser("params", help="table of every input figure: value, unit, source or estimate, file")
     par.add_argument("scenario", nargs="?", help="scenario (or national input) YAML file")

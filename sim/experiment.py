@@ -21,10 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from sim.loader import ScenarioError, load_scenario, resolved_yaml
+from sim.loader import ScenarioError, load_model_file, load_scenario, resolved_yaml
 from sim.runner import paired, run_replication, t_interval
 from sim.schema import Scenario
 
@@ -112,19 +111,7 @@ def content_key(scenario: Scenario) -> str:
 def load_experiment(path: str | Path) -> tuple[ExperimentFile, list[DesignPoint]]:
     """Read an experiment file and build its design points (full factorial over the grid)."""
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: file not found") from None
-    except yaml.YAMLError as exc:
-        raise ScenarioError(f"{path}: broken YAML: {getattr(exc, 'problem', exc)}") from None
-    try:
-        exp = ExperimentFile.model_validate(raw)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        key = ".".join(str(x) for x in err["loc"]) or "(top level)"
-        msg = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
-        raise ScenarioError(f"{path}: key {key}: {msg}") from None
+    exp = load_model_file(path, ExperimentFile)
     keys = list(exp.grid)
     value_lists = [spec.values if isinstance(spec, GridFigure) else spec for spec in exp.grid.values()]
     for key, values in zip(keys, value_lists):

@@ -71,14 +71,16 @@ def _table(header: list[str], rows: list[list[str]], numeric: set[int], classes:
 
 
 # ------------------------------------------------------------------ KPIs
+def _present(res: Results, names: list[str]):
+    """(name, table row) for each of ``names`` that the results table has, in that order."""
+    by = {r["kpi"]: r for r in res.table}
+    return [(name, by[name]) for name in names if name in by]
+
+
 def comparison_rows(res: Results, names: list[str]) -> list[list[str]]:
     """Rows of the comparison table (KPI, base, alt, difference, 95% CI, change, unit) for ``names``."""
-    by = {r["kpi"]: r for r in res.table}
     rows = []
-    for name in names:
-        r = by.get(name)
-        if r is None:
-            continue
+    for name, r in _present(res, names):
         lo, hi, rel = _float(r, "diff_ci_low"), _float(r, "diff_ci_high"), _float(r, "rel_change")
         ci = "-" if math.isnan(lo) else f"{signed(lo)} to {signed(hi)}"
         rows.append([name, fmt(_float(r, "base_mean")), fmt(_float(r, "alt_mean")), signed(_float(r, "diff_mean")),
@@ -88,12 +90,8 @@ def comparison_rows(res: Results, names: list[str]) -> list[list[str]]:
 
 def summary_rows(res: Results, names: list[str]) -> list[list[str]]:
     """Rows of a run's KPI table (KPI, mean, 95% CI, n, unit) for ``names``."""
-    by = {r["kpi"]: r for r in res.table}
     rows = []
-    for name in names:
-        r = by.get(name)
-        if r is None:
-            continue
+    for name, r in _present(res, names):
         lo, hi = _float(r, "ci_low"), _float(r, "ci_high")
         ci = "-" if math.isnan(lo) else f"{fmt(lo)} to {fmt(hi)}"
         rows.append([name, fmt(_float(r, "mean")), ci, r.get("n", ""), units(name)])

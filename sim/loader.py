@@ -117,6 +117,25 @@ def _origin_of(loc: tuple[str, ...], origins: Origins, default: str) -> str:
     return default
 
 
+M = typing.TypeVar("M", bound=BaseModel)
+
+
+def load_model_file(path: str | Path, model: type[M]) -> M:
+    """Read a YAML file that is not a scenario (experiment, calibration) into ``model``.
+
+    Errors are the same one line as for scenarios: file, key, what is expected.
+    """
+    path = Path(path)
+    data = read_yaml(path)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = ".".join(str(x) for x in err["loc"]) or "(top level)"
+        msg = "unknown key" if err["type"] == "extra_forbidden" else _describe(err)
+        raise ScenarioError(f"{path}: key {key}: {msg}") from None
+
+
 def _describe(err: dict[str, Any]) -> str:
     """Turn one pydantic error into 'what is expected'."""
     kind = err["type"]

@@ -94,6 +94,15 @@ def _legend_below(fig: plt.Figure, axes) -> None:
                bbox_to_anchor=(0.5, -0.02))
 
 
+def _finish_panels(fig: plt.Figure, axes, used: int, title: str, bottom: float) -> None:
+    """Blank the unused panels of a grid, one legend below, the title, and a layout that leaves room."""
+    for ax in list(axes.flat)[used:]:
+        ax.axis("off")
+    _legend_below(fig, axes.flat)
+    fig.suptitle(title)
+    fig.tight_layout(rect=(0, bottom, 1, 1))
+
+
 def _scenario_label(res: Results, label: str) -> str:
     return res.names.get(label, label)
 
@@ -159,11 +168,8 @@ def plot_answer_times(res: Results, out_dir: Path) -> list[Figure]:
         ax.grid(alpha=0.3)
     for ax in axes[:, 0]:
         ax.set_ylabel("share answered within")
-    for ax in list(axes.flat)[len(desks):]:
-        ax.axis("off")
-    _legend_below(fig, axes.flat)
-    fig.suptitle("Answer-time distribution per desk (share of call attempts answered within t)")
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    _finish_panels(fig, axes, len(desks),
+                   "Answer-time distribution per desk (share of call attempts answered within t)", 0.05)
     png, svg = save(fig, out_dir, "answer_times")
     return [Figure("answer_times", "Answer times per desk",
                    "Cumulative share of call attempts (answered or abandoned) answered within t minutes; "
@@ -279,13 +285,9 @@ def plot_occupancy(res: Results, out_dir: Path) -> list[Figure]:
         ax.set_title(POOL_TITLES.get(pool, pool))
         ax.set_ylabel("occupied (% of beds)")
         ax.grid(alpha=0.3)
-    for ax in list(axes.flat)[len(pools):]:
-        ax.axis("off")
     for ax in axes[-1]:
         ax.set_xlabel("day of the run")
-    _legend_below(fig, axes.flat)
-    fig.suptitle("Daily mean bed occupancy")
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    _finish_panels(fig, axes, len(pools), "Daily mean bed occupancy", 0.04)
     png, svg = save(fig, out_dir, "bed_occupancy")
     return [Figure("bed_occupancy", "Bed occupancy over time",
                    "Daily mean share of beds in use (hourly samples), from the start of the run; KPIs are "

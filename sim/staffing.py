@@ -54,6 +54,7 @@ from typing import Any, Callable
 import numpy as np
 import yaml
 
+from sim.derive import dump_yaml
 from sim.loader import ScenarioError
 from sim.queueing import mmc_wait_within, servers_for_service_level
 from sim.schema import Scenario
@@ -371,12 +372,6 @@ def search(scenario: Scenario, target: Target, replications: int, workers: int =
 
 
 # ------------------------------------------------------------------ output
-def dump_yaml(data: Any, header: str) -> str:
-    from sim.derive import FlowLists
-
-    return header + yaml.dump(data, Dumper=FlowLists, sort_keys=False, allow_unicode=True, width=100000)
-
-
 def write_option(scenario: Scenario, scenario_path: Path, rosters: dict[str, list[int]], note: str,
                  option_name: str, out: Path) -> tuple[Path, Path]:
     """Write the staffing option (``zcc.staffing_options.<name>``) and a scenario that selects it."""

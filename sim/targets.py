@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from sim.loader import ScenarioError
+from sim.loader import load_model_file
+from sim.report import fmt
 from sim.runner import t_interval
 
 DAYS_PER_YEAR = 365.0
@@ -75,6 +75,8 @@ class Defaults(_Strict):
     days: float = Field(gt=0)
     polish_days: float = Field(default=0, ge=0)
     seed: int
+    converged_share_of_tolerance: float = Field(gt=0, le=1)
+    jacobian_step: float = Field(gt=0, lt=0.5)
 
 
 class CalibrationFile(_Strict):
@@ -88,22 +90,7 @@ class CalibrationFile(_Strict):
 
 def load_calibration(path: str | Path) -> CalibrationFile:
     """Read and validate a calibration file; bad input raises a one-line ScenarioError."""
-    path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: file not found") from None
-    except yaml.YAMLError as exc:
-        raise ScenarioError(f"{path}: broken YAML: {getattr(exc, 'problem', exc)}") from None
-    try:
-        return CalibrationFile.model_validate(data or {})
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = ".".join(str(x) for x in err["loc"]) or "(top level)"
-        msg = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            msg = "unknown key"
-        raise ScenarioError(f"{path}: key {loc}: {msg}") from None
+    return load_model_file(path, CalibrationFile)
 
 
 def simulated(target: Target, kpis: dict[str, float]) -> float:
@@ -154,24 +141,14 @@ def fit_table(cal: CalibrationFile, replications: list[dict[str, float]]) -> lis
     return rows
 
 
-def _num(x: float) -> str:
-    if math.isnan(x):
-        return "–"
-    if abs(x) >= 1000:
-        return f"{x:,.0f}"
-    if abs(x) >= 10:
-        return f"{x:.1f}"
-    return f"{x:.3f}"
-
-
 def format_fit_table(rows: list[FitRow], markdown: bool = False) -> str:
     """The fit table as aligned text, or as a Markdown table."""
     head = ["target", "unit", "published", "simulated", "95% interval", "rel. error", "tolerance", "within"]
-    body = [[r.target, r.unit, _num(r.published), _num(r.simulated), f"{_num(r.ci_low)} – {_num(r.ci_high)}",
+    body = [[r.target, r.unit, fmt(r.published), fmt(r.simulated), f"{fmt(r.ci_low)} – {fmt(r.ci_high)}",
              f"{r.relative_error:+.1%}", f"±{r.tolerance:.0%}", "yes" if r.within else "NO"] for r in rows]
     if markdown:
         lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
         return "\n".join(lines + ["| " + " | ".join(b) + " |" for b in body])
     widths = [max(len(x) for x in col) for col in zip(head, *body)]
-    fmt = "  ".join(f"{{:{'<' if i < 2 else '>'}{w}}}" for i, w in enumerate(widths))
-    return "\n".join([fmt.format(*head)] + [fmt.format(*b) for b in body])
+    line = "  ".join(f"{{:{'<' if i < 2 else '>'}{w}}}" for i, w in enumerate(widths))
+    return "\n".join([line.format(*head)] + [line.format(*b) for b in body])

@@ -19,7 +19,6 @@ Test plan:
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -123,7 +122,8 @@ def test_target_formula():
 
 def _recovery_file(kpis: dict[str, float]) -> CalibrationFile:
     return CalibrationFile.model_validate({
-        "defaults": {"tolerance": 0.04, "base": "uncalibrated.yaml", "region": "euregio", "days": 7, "seed": 7},
+        "defaults": {"tolerance": 0.04, "base": "uncalibrated.yaml", "region": "euregio", "days": 7, "seed": 7,
+                     "converged_share_of_tolerance": 0.5, "jacobian_step": 0.05},
         "targets": {
             "hap": {"kpi": "hap_contacts_per_day", "value": kpis["hap_contacts_per_day"] * 365 / kpis["population"] * 1000,
                     "unit": "per 1,000", "year": 2024, "scale": "per_1000", "source": "the model at known inputs"},

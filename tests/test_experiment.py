@@ -129,7 +129,13 @@ def test_bad_experiment_file_gives_one_line(tmp_path, capsys):
     path.write_text("name: x\nscenarios: [a.yaml]\nreplications: 2\nseed: 1\nworkers: 3\n", encoding="utf-8")
     assert main(["experiment", str(path)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "bad.yaml" in err[0] and "workers" in err[0]
+    assert len(err) == 1 and "bad.yaml" in err[0] and "key workers: unknown key" in err[0]
+    path.write_text("name: x\nscenarios: [a.yaml]\nreplications: many\nseed: 1\n", encoding="utf-8")
+    assert main(["experiment", str(path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "key replications:" in err[0] and "'many'" in err[0]
+    assert main(["experiment", str(tmp_path / "missing.yaml")]) == 2
+    assert "missing.yaml: file not found" in capsys.readouterr().err
 
 
 def test_sequential_replications_until_precision(tmp_path):
