@@ -90,10 +90,45 @@ def comparison_table(diffs: list[Difference], names: tuple[str, ...], title: str
     return "\n".join(lines)
 
 
+def in_short(diffs: list[Difference]) -> str:
+    """The comparison in a few plain sentences: SEH load, ambulances, desks, staff (for readers, not tools)."""
+    d = {x.kpi: x for x in diffs}
+
+    def change(kpi: str, what: str) -> str:
+        x = d[kpi]
+        return (f"{what} {fmt(x.base_mean)} -> {fmt(x.alt_mean)} per day ({signed(x.diff_mean)}, 95% interval "
+                f"{signed(x.diff_ci_low)} to {signed(x.diff_ci_high)}; {x.rel_change:+.1%})")
+
+    def share(kpi: str) -> str:
+        x = d[kpi]
+        if math.isnan(x.alt_mean):
+            return f"{x.base_mean:.1%} (base only)"
+        if math.isnan(x.base_mean):
+            return f"{x.alt_mean:.1%} (alternative only)"
+        return f"{x.base_mean:.1%} -> {x.alt_mean:.1%}"
+
+    lines = ["In short (alternative against base, same patients in both):"]
+    if "seh_arrivals_per_day" in d:
+        lines.append("- " + change("seh_arrivals_per_day", "SEH arrivals"))
+    if "ambulance_deployments_per_day" in d:
+        lines.append("- " + change("ambulance_deployments_per_day", "ambulance deployments"))
+    desks = [(k, label) for k, label in (("hap_answer_within_2min_share", "HAP desks"),
+                                          ("dispatch_answer_within_2min_share", "112 dispatch desk"),
+                                          ("zcc_answer_within_2min_share", "zcc")) if k in d]
+    if desks:
+        lines.append("- calls answered within 2 minutes: " + "; ".join(f"{label} {share(k)}" for k, label in desks))
+    if "triage_fte" in d and "staff_cost_per_day" in d:
+        f, c = d["triage_fte"], d["staff_cost_per_day"]
+        lines.append(f"- triage and coordination staff {fmt(f.base_mean)} -> {fmt(f.alt_mean)} FTE, cost "
+                     f"EUR {fmt(c.base_mean)} -> {fmt(c.alt_mean)} per day ({c.rel_change:+.1%})")
+    return "\n".join(lines)
+
+
 def comparison_report(diffs: list[Difference]) -> str:
-    """The headline comparison, the SEH load by hour of day, and the mechanisms behind it."""
+    """A plain summary, the headline comparison, the SEH load by hour of day, and the mechanisms behind it."""
     hours = tuple(f"seh_arrivals_by_hour.h{h:02d}" for h in range(24))
     return "\n\n".join([
+        in_short(diffs),
         comparison_table(diffs, HEADLINE, "Headline KPIs (paired over replications, common random numbers)"),
         comparison_table(diffs, hours, "SEH arrivals by hour of day"),
         comparison_table(diffs, MECHANISMS, "Mechanisms"),

@@ -82,9 +82,10 @@ def test_python_dash_m_sim_validates():
     assert done.returncode == 0 and "ok" in done.stdout
 
 
-def test_compare_writes_paired_comparison(tmp_path):
+def test_compare_writes_paired_comparison(tmp_path, capsys):
     zcc = NOORD.parent / "zcc.yaml"
     assert main(["compare", str(NOORD), str(zcc), "-n", "2", "--days", "3", "--out", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out
     rows = list(csv.DictReader((tmp_path / "comparison.csv").open()))
     assert list(rows[0]) == ["kpi", "base_mean", "alt_mean", "diff_mean", "diff_ci_low", "diff_ci_high", "rel_change"]
     by = {r["kpi"]: r for r in rows}
@@ -96,6 +97,11 @@ def test_compare_writes_paired_comparison(tmp_path):
     assert (tmp_path / "base.resolved.yaml").exists() and (tmp_path / "alt.resolved.yaml").exists()
     # Common random numbers: the arrivals are the same in both scenarios.
     assert float(by["arrivals_per_day.hap_call"]["diff_mean"]) == 0.0
+    # The plain summary on top states the SEH change with the numbers of comparison.csv.
+    summary = printed.split("\n\n")[0]
+    assert summary.startswith("In short")
+    assert f"SEH arrivals {float(seh['base_mean']):.1f} -> {float(seh['alt_mean']):.1f} per day" in summary
+    assert "112 dispatch desk" in summary and "zcc" in summary and "(alternative only)" in summary
 
 
 def test_workers_give_identical_results(tmp_path):
