@@ -290,7 +290,7 @@ class Model:
         self.zcc_patient_kit = DeskKit(st, "zcc_patient_line", h.patient_line)
         self.zcc_provider_kit = DeskKit(st, "zcc_provider_line", h.provider_line)
         self.t_first_triage = st.sampler("zcc.first_triage_112", h.first_triage_112)
-        self.t_handover = st.sampler("zcc.transfer_handover", h.transfer_handover)
+        self.t_transfer_handover = st.sampler("zcc.transfer_handover", h.transfer_handover)
         self.t_extended_triage = st.sampler("zcc.extended_triage", h.extended_triage)
         self.t_zcc_provider = st.sampler("zcc.provider_request", h.provider_request)
         self.t_insight = st.sampler("zcc.capacity_insight_step", z.capacity_insight_step)

@@ -31,7 +31,7 @@ def call_112(m, p: Patient) -> Generator:
     if decision != "A1" and _warm_transfer(m, decision):
         # First triage rules out a time-critical life-threatening situation: on to the zcc.
         m.log(p, "warm_transfer", decision)
-        yield env.timeout(m.t_first_triage() + m.t_handover())
+        yield env.timeout(m.t_first_triage() + m.t_transfer_handover())
         m.dispatch.release()
         yield from zcc.warm_transfer(m, p, decision, rang)
         return
