@@ -20,8 +20,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sim.loader import load_scenario  # noqa: E402
-from sim.runner import run_replication  # noqa: E402
+from sim.config.loader import load_scenario  # noqa: E402
+from sim.run.runner import run_replication  # noqa: E402
 
 KPIS = ("seh_arrivals_per_day", "seh_arrivals_per_day.ambulance", "ambulance_deployments_per_day",
         "hospital_occupancy_mean")

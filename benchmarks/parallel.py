@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sim.experiment import execute, load_experiment, tasks_for  # noqa: E402
+from sim.run.experiment import execute, load_experiment, tasks_for  # noqa: E402
 
 
 def _busy_loop(n: int = 4_000_000) -> int:

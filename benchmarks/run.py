@@ -29,10 +29,10 @@ import simpy
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sim.eventlog import EventLog  # noqa: E402
-from sim.loader import load_scenario  # noqa: E402
-from sim.model import Model  # noqa: E402
-from sim.regions import known_regions, subareas_of  # noqa: E402
+from sim.engine.eventlog import EventLog  # noqa: E402
+from sim.config.loader import load_scenario  # noqa: E402
+from sim.chain.model import Model  # noqa: E402
+from sim.geo.regions import known_regions, subareas_of  # noqa: E402
 
 
 def plain_simpy_mmc(customers: int = 300_000, servers: int = 5, load: float = 4.0, seed: int = 1) -> float:

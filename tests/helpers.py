@@ -1,10 +1,10 @@
-"""Shared test helpers: paths, and the reduced noord scenarios of sim/analytic.py."""
+"""Shared test helpers: paths, and the reduced noord scenarios of sim/fit/analytic.py."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from sim.analytic import NOORD, elv_loss_scenario, mmc_hap_scenario, run
+from sim.fit.analytic import NOORD, elv_loss_scenario, mmc_hap_scenario, run
 
 ROOT = Path(__file__).resolve().parent.parent
 __all__ = ["NOORD", "ROOT", "elv_loss_scenario", "mmc_hap_scenario", "run"]

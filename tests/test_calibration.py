@@ -24,12 +24,12 @@ import numpy as np
 import pytest
 import yaml
 
-from sim.calibration import apply, calibrate, overlay, resolve_parameters
-from sim.loader import ScenarioError, load_raw, load_scenario
-from sim.national import aggregate
-from sim.runner import run_replication
-from sim.schema import Scenario
-from sim.targets import CalibrationFile, Target, load_calibration, simulated
+from sim.fit.calibration import apply, calibrate, overlay, resolve_parameters
+from sim.config.loader import ScenarioError, load_raw, load_scenario
+from sim.run.national import aggregate
+from sim.run.runner import run_replication
+from sim.config.schema import Scenario
+from sim.fit.targets import CalibrationFile, Target, load_calibration, simulated
 from tests.helpers import ROOT
 
 pytestmark = pytest.mark.quick

@@ -17,9 +17,9 @@ import pyarrow.parquet as pq
 import pytest
 from scipy import stats
 
-from sim.cli import main
-from sim.loader import load_scenario
-from sim.runner import run_replication, t_interval
+from sim.cli.main import main
+from sim.config.loader import load_scenario
+from sim.run.runner import run_replication, t_interval
 from tests.helpers import NOORD
 
 pytestmark = pytest.mark.quick

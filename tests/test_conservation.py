@@ -13,10 +13,10 @@ from collections import Counter
 import pyarrow.parquet as pq
 import pytest
 
-from sim.eventlog import EventLog
-from sim.loader import load_scenario
-from sim.model import Model
-from sim.patient import OUTCOMES, DoubleOutcome, Patient
+from sim.engine.eventlog import EventLog
+from sim.config.loader import load_scenario
+from sim.chain.model import Model
+from sim.chain.patient import OUTCOMES, DoubleOutcome, Patient
 from tests.helpers import NOORD
 
 pytestmark = pytest.mark.quick

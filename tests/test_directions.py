@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from sim.loader import load_raw, load_scenario
-from sim.runner import run_replication
+from sim.config.loader import load_raw, load_scenario
+from sim.run.runner import run_replication
 from tests.helpers import NOORD
 
 pytestmark = pytest.mark.quick

@@ -21,11 +21,11 @@ import math
 import numpy as np
 import pytest
 
-from sim import kpis
-from sim.levels import BED_POOLS, daily_occupancy
-from sim.loader import load_scenario
-from sim.queueing import mmc_wait_within
-from sim.runner import run_replication, run_replication_with_levels
+from sim.measure import kpis
+from sim.measure.levels import BED_POOLS, daily_occupancy
+from sim.config.loader import load_scenario
+from sim.theory.queueing import mmc_wait_within
+from sim.run.runner import run_replication, run_replication_with_levels
 from tests.helpers import NOORD, mmc_hap_scenario, run
 
 pytestmark = pytest.mark.quick

@@ -14,10 +14,10 @@ import shutil
 
 import pytest
 
-from sim import docs
-from sim.cli import main
-from sim.pathways import ENTRY
-from sim.patient import OUTCOMES
+from sim.cli import docs
+from sim.cli.main import main
+from sim.chain.pathways import ENTRY
+from sim.chain.patient import OUTCOMES
 from tests.helpers import ROOT
 
 pytestmark = pytest.mark.quick

@@ -21,8 +21,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from sim.cli import main
-from sim.experiment import collect, execute, load_experiment, tasks_for, write_results
+from sim.cli.main import main
+from sim.run.experiment import collect, execute, load_experiment, tasks_for, write_results
 from tests.helpers import ROOT
 
 pytestmark = pytest.mark.quick

@@ -15,9 +15,9 @@ import math
 
 import pytest
 
-from sim.loader import load_scenario
-from sim.runner import run_replication
-from sim.schema import Scenario
+from sim.config.loader import load_scenario
+from sim.run.runner import run_replication
+from sim.config.schema import Scenario
 from tests.helpers import ROOT
 
 pytestmark = pytest.mark.quick

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from sim.national import aggregate, region_scenarios, run_national, weight_of
-from sim.runner import run_replication
+from sim.run.national import aggregate, region_scenarios, run_national, weight_of
+from sim.run.runner import run_replication
 
 pytestmark = pytest.mark.quick
 

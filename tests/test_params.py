@@ -21,9 +21,9 @@ import numpy as np
 import pytest
 import yaml
 
-from sim import params
-from sim.cli import main
-from sim.loader import load_raw, load_scenario, resolved_yaml
+from sim.report import parameters as params
+from sim.cli.main import main
+from sim.config.loader import load_raw, load_scenario, resolved_yaml
 from tests.helpers import ROOT
 
 pytestmark = pytest.mark.quick
@@ -47,7 +47,7 @@ def _resolved(path) -> dict:
 
 
 def _count_provenance(tree) -> int:
-    """Mappings with a non-empty source or estimate, counted without sim.params."""
+    """Mappings with a non-empty source or estimate, counted without sim.report.parameters."""
     if isinstance(tree, dict):
         own = 1 if (tree.get("source") or tree.get("estimate")) else 0
         return own + sum(_count_provenance(v) for v in tree.values())

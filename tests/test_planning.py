@@ -1,4 +1,4 @@
-"""Location planning (`acutesim locations`, sim/planning.py).
+"""Location planning (`acutesim locations`, sim/plan/locations.py).
 
 Test plan: candidates are exactly the towns with a HAP, SEH or meldkamer;
 with more locations the mean commute never increases (in every region; the
@@ -21,12 +21,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.cli import main
-from sim.loader import load_scenario
-from sim.locations import split_roster
-from sim.planning import (COLUMNS, candidate_sites, commute, layout_shares, layouts, region_total, rosters_at)
-from sim.regions import known_regions, subareas_of
-from sim.staffing import offered_loads
+from sim.cli.main import main
+from sim.config.loader import load_scenario
+from sim.geo.sites import split_roster
+from sim.plan.locations import (COLUMNS, candidate_sites, commute, layout_shares, layouts, region_total, rosters_at)
+from sim.geo.regions import known_regions, subareas_of
+from sim.plan.staffing import offered_loads
 from tests.helpers import ROOT
 
 pytestmark = pytest.mark.quick

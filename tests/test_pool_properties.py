@@ -13,8 +13,8 @@ import simpy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.flow import run_flow
-from sim.metrics import Metrics
+from sim.engine.flow import run_flow
+from sim.engine.stats import Metrics
 from sim.resources import CapacityPool
 
 pytestmark = pytest.mark.quick

@@ -19,8 +19,8 @@ import numpy as np
 import pytest
 import simpy
 
-from sim.metrics import Metrics
-from sim.queueing import erlang_b, erlang_c, mmc_mean_wait, mmc_wait_within, servers_for_service_level
+from sim.engine.stats import Metrics
+from sim.theory.queueing import erlang_b, erlang_c, mmc_mean_wait, mmc_wait_within, servers_for_service_level
 from sim.resources import CapacityPool
 from tests.helpers import elv_loss_scenario, mmc_hap_scenario, run
 

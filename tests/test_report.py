@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from sim.cli import main
-from sim.loader import load_scenario
-from sim.runner import run_comparison, run_scenario
+from sim.cli.main import main
+from sim.config.loader import load_scenario
+from sim.run.runner import run_comparison, run_scenario
 from tests.helpers import NOORD
 
 pytestmark = pytest.mark.quick

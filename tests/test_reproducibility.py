@@ -11,8 +11,8 @@ import math
 
 import pytest
 
-from sim.loader import load_scenario
-from sim.runner import run_replication
+from sim.config.loader import load_scenario
+from sim.run.runner import run_replication
 from tests.helpers import NOORD
 
 pytestmark = [pytest.mark.quick, pytest.mark.reproducibility]

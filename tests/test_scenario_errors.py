@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.cli import main
+from sim.cli.main import main
 from tests.helpers import NOORD
 
 pytestmark = pytest.mark.quick
@@ -86,7 +86,7 @@ def test_missing_file(tmp_path, capsys):
 def test_good_file_and_single_value_override(tmp_path, capsys):
     path = _write(tmp_path, "resources:\n  hospital_beds: {value: 900, estimate: planner test}\n")
     assert main(["validate", str(path)]) == 0
-    from sim.loader import load_scenario
+    from sim.config.loader import load_scenario
     sc = load_scenario(path)
     assert sc.resources.hospital_beds.value == 900
     assert sc.resources.hospital_beds.estimate == "planner test" and sc.resources.hospital_beds.source is None

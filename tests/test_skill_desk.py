@@ -18,9 +18,9 @@ import numpy as np
 import pytest
 import simpy
 
-from sim.flow import run_flow
-from sim.metrics import Metrics
-from sim.queueing import mmc_mean_wait, servers_for_service_level, mmc_wait_within
+from sim.engine.flow import run_flow
+from sim.engine.stats import Metrics
+from sim.theory.queueing import mmc_mean_wait, servers_for_service_level, mmc_wait_within
 from sim.resources import SkillDesk
 
 pytestmark = pytest.mark.quick

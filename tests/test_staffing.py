@@ -1,4 +1,4 @@
-"""The staffing search (`acutesim staffing`, sim/staffing.py) and the per-block KPIs it measures.
+"""The staffing search (`acutesim staffing`, sim/plan/staffing.py) and the per-block KPIs it measures.
 
 Test plan: the per-block counts add up to the line's own counts (so the block
 KPIs describe the same calls as zcc_answer_within_2min_share); the Erlang C
@@ -18,11 +18,11 @@ import numpy as np
 import pytest
 import yaml
 
-from sim.cli import main
-from sim.loader import load_scenario
-from sim.model import Model
-from sim.queueing import servers_for_service_level
-from sim.staffing import (Loads, Target, TargetError, with_run, erlang_start, measure, option_from, parse_target,
+from sim.cli.main import main
+from sim.config.loader import load_scenario
+from sim.chain.model import Model
+from sim.theory.queueing import servers_for_service_level
+from sim.plan.staffing import (Loads, Target, TargetError, with_run, erlang_start, measure, option_from, parse_target,
                           primary_groups, search, with_option)
 from tests.helpers import ROOT
 
@@ -45,7 +45,7 @@ def test_block_counts_add_up_to_the_line_counts():
 
 @pytest.mark.quick
 def test_block_kpis_weighted_by_calls_give_the_overall_share():
-    from sim.kpis import compute
+    from sim.measure.kpis import compute
 
     sc = load_scenario(NOORD_ZCC, {"run": {"days": 2, "warmup_days": 1}})
     m = Model(sc, 0).run()
@@ -78,7 +78,7 @@ def test_erlang_start_for_one_group_with_constant_load_matches_erlang_c():
 
 
 def _service_level(c: int, a: float, aht: float, t: float) -> float:
-    """P(wait <= t) in M/M/c from the textbook Erlang C sum (not sim.queueing)."""
+    """P(wait <= t) in M/M/c from the textbook Erlang C sum (not sim.theory.queueing)."""
     if c <= a:
         return 0.0
     top = a ** c / math.factorial(c) * c / (c - a)

@@ -13,9 +13,9 @@ import xml.etree.ElementTree as ET
 import matplotlib.image as mpimg
 import pytest
 
-from sim.cli import main
-from sim.targets import FitRow, format_fit_table, load_calibration
-from sim.validation import plot_fit
+from sim.cli.main import main
+from sim.fit.targets import FitRow, format_fit_table, load_calibration
+from sim.fit.validation import plot_fit
 from tests.helpers import ROOT
 
 

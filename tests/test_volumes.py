@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import pytest
 
-from sim.loader import load_scenario
-from sim.runner import run_replication
-from sim.targets import load_calibration, simulated
+from sim.config.loader import load_scenario
+from sim.run.runner import run_replication
+from sim.fit.targets import load_calibration, simulated
 from tests.helpers import NOORD, ROOT
 
 pytestmark = pytest.mark.quick

@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.cli import main
-from sim.warmup import mser
+from sim.cli.main import main
+from sim.measure.warmup import mser
 from tests.helpers import NOORD
 
 pytestmark = pytest.mark.quick

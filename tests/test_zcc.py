@@ -24,11 +24,11 @@ from collections import Counter
 import pyarrow.parquet as pq
 import pytest
 
-from sim.calendar import MIN_PER_HOUR
-from sim.eventlog import EventLog
-from sim.loader import load_scenario
-from sim.model import Model
-from sim.runner import run_replication
+from sim.engine.calendar import MIN_PER_HOUR
+from sim.engine.eventlog import EventLog
+from sim.config.loader import load_scenario
+from sim.chain.model import Model
+from sim.run.runner import run_replication
 from tests.helpers import ROOT
 
 pytestmark = pytest.mark.quick

@@ -15,7 +15,7 @@ import heapq
 import numpy as np
 import simpy
 
-from sim.metrics import Metrics
+from sim.engine.stats import Metrics
 
 
 class AmbulanceFleet:

@@ -18,7 +18,7 @@ import heapq
 
 import simpy
 
-from sim.metrics import Metrics
+from sim.engine.stats import Metrics
 
 
 class CapacityPool:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import simpy
 
-from sim.metrics import Metrics
+from sim.engine.stats import Metrics
 
 _ORDER = itertools.count()  # one arrival order across all desks, so overflow keeps FIFO
 

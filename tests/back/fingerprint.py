@@ -53,9 +53,9 @@ def _exact(x: float) -> str:
 
 def fingerprint(scenario_file: str, replication: int) -> dict:
     """KPIs (exact) and event-log hash of one short replication."""
-    from sim import kpis as kpi_module
-    from sim.loader import load_scenario
-    from sim.model import Model
+    from sim.measure import kpis as kpi_module
+    from sim.config.loader import load_scenario
+    from sim.chain.model import Model
 
     log = HashingLog()
     model = Model(load_scenario(ROOT / scenario_file, RUN), replication, event_log=log).run()

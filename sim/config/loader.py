@@ -1,0 +1,240 @@
+"""Read scenario YAML files: resolve ``extends:``, merge overrides, validate.
+
+A scenario may extend one or more others (``extends: base.yaml`` or a list,
+paths relative to the file) and override single values by giving just the
+nested keys it changes. A figure overridden with a new ``value`` must state its
+own ``source:`` or ``estimate:`` so provenance never silently outlives the
+number it described.
+
+Every problem is raised as :class:`ScenarioError` whose message is one line
+naming the file, the key and what is expected.
+"""
+
+from __future__ import annotations
+
+import copy
+import typing
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from sim.geo.regions import known_regions
+from sim.config.schema import Scenario
+
+PROVENANCE_KEYS = ("source", "estimate")
+# Replaced whole by an override, never merged: a mix is one distribution, a set of
+# zcc work locations is one layout.
+REPLACED_WHOLE = ("shares", "sites")
+VALUE_KEYS = ("value", "values", "shares", "mean", "dist", "cv")
+
+
+# libyaml's C parser when present (several times faster on the long roster files).
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class ScenarioError(Exception):
+    """A scenario file is wrong; the message is one line: file, key, expectation."""
+
+
+Origins = dict[tuple[str, ...], str]
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: file not found") from None
+    except OSError as exc:
+        raise ScenarioError(f"{path}: cannot read file ({exc.strerror})") from None
+    try:
+        data = yaml.load(text, Loader=_YAML_LOADER)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise ScenarioError(f"{path}: broken YAML{where}: {problem}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ScenarioError(f"{path}: top level must be a mapping of keys, got {type(data).__name__}")
+    return data
+
+
+def _merge(
+    base: dict[str, Any], over: dict[str, Any], origins: Origins, path: Path, prefix: tuple[str, ...]
+) -> dict[str, Any]:
+    """Deep-merge ``over`` into a copy of ``base``; record which file set each key."""
+    out = dict(base)
+    if any(k in over for k in PROVENANCE_KEYS):
+        # New provenance replaces the old one entirely (source and estimate exclude each other).
+        for k in PROVENANCE_KEYS:
+            out.pop(k, None)
+    elif base and any(k in over for k in VALUE_KEYS) and any(k in base for k in PROVENANCE_KEYS):
+        changed = [k for k in VALUE_KEYS if k in over and over[k] != base.get(k)]
+        if changed:
+            key = ".".join(prefix + (changed[0],))
+            raise ScenarioError(
+                f"{path}: key {key}: an overridden figure needs its own 'source:' or 'estimate:'"
+            )
+    for key, val in over.items():
+        sub = prefix + (str(key),)
+        if isinstance(val, dict) and isinstance(out.get(key), dict) and key not in REPLACED_WHOLE:
+            out[key] = _merge(out[key], val, origins, path, sub)
+        else:
+            out[key] = copy.deepcopy(val)
+            origins[sub] = str(path)
+        origins.setdefault(sub, str(path))
+    return out
+
+
+def _resolve(path: Path, origins: Origins, chain: tuple[Path, ...]) -> dict[str, Any]:
+    path = path.resolve()
+    if path in chain:
+        raise ScenarioError(f"{path}: key extends: circular extends chain")
+    data = read_yaml(path)
+    parents = data.pop("extends", None)
+    if parents is None:
+        parents = []
+    elif isinstance(parents, str):
+        parents = [parents]
+    elif not (isinstance(parents, list) and all(isinstance(p, str) for p in parents)):
+        raise ScenarioError(f"{path}: key extends: expected a file path or a list of file paths")
+    merged: dict[str, Any] = {}
+    for parent in parents:
+        parent_path = (path.parent / parent)
+        if not parent_path.exists():
+            raise ScenarioError(f"{path}: key extends: file '{parent}' not found")
+        merged = _merge(merged, _resolve(parent_path, origins, chain + (path,)), origins, path, ())
+    return _merge(merged, data, origins, path, ())
+
+
+def _origin_of(loc: tuple[str, ...], origins: Origins, default: str) -> str:
+    for n in range(len(loc), 0, -1):
+        if loc[:n] in origins:
+            return origins[loc[:n]]
+    return default
+
+
+M = typing.TypeVar("M", bound=BaseModel)
+
+
+def load_model_file(path: str | Path, model: type[M]) -> M:
+    """Read a YAML file that is not a scenario (experiment, calibration) into ``model``.
+
+    Errors are the same one line as for scenarios: file, key, what is expected.
+    """
+    path = Path(path)
+    data = read_yaml(path)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = ".".join(str(x) for x in err["loc"]) or "(top level)"
+        msg = "unknown key" if err["type"] == "extra_forbidden" else _describe(err)
+        raise ScenarioError(f"{path}: key {key}: {msg}") from None
+
+
+def _describe(err: dict[str, Any]) -> str:
+    """Turn one pydantic error into 'what is expected'."""
+    kind = err["type"]
+    msg = err["msg"]
+    if kind == "extra_forbidden":
+        return "unknown key (not part of the scenario schema)"
+    if kind == "missing":
+        return "required key is missing"
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, "):]
+    got = err.get("input")
+    if kind in ("too_short", "too_long") and isinstance(got, list):
+        return f"expected 168 hour-of-week values (Monday 00:00 first), got {len(got)}"
+    if isinstance(got, (int, float, str)) and not isinstance(got, bool):
+        return f"{msg[0].lower()}{msg[1:]} (got {got!r})"
+    return msg[0].lower() + msg[1:]
+
+
+def _allowed_keys(loc: tuple[str, ...]) -> list[str]:
+    """The keys the schema accepts at ``loc`` (for 'unknown key' messages)."""
+    model: Any = Scenario
+    parts = list(loc)
+    while parts:
+        part = parts.pop(0)
+        if not (isinstance(model, type) and issubclass(model, BaseModel)) or part not in model.model_fields:
+            return []
+        ann = model.model_fields[part].annotation
+        if typing.get_origin(ann) is dict:
+            ann = typing.get_args(ann)[1]
+            if parts:
+                parts.pop(0)  # a free key of the mapping (a site or stream name)
+            else:
+                return []
+        else:
+            ann = next((a for a in typing.get_args(ann) if isinstance(a, type) and issubclass(a, BaseModel)), ann)
+        model = ann
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return list(model.model_fields)
+    return []
+
+
+def load_raw(path: str | Path) -> tuple[dict[str, Any], Origins]:
+    """Resolve extends and overrides; return the merged mapping and key origins."""
+    origins: Origins = {}
+    data = _resolve(Path(path), origins, ())
+    return data, origins
+
+
+def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
+    """Load and validate a scenario file. Raises :class:`ScenarioError` (one line)."""
+    path = Path(path)
+    data, origins = load_raw(path)
+    if overrides:
+        data = _merge(data, overrides, origins, Path("<command line>"), ())
+    data.setdefault("name", path.stem if path.parent.name in ("", ".") else f"{path.parent.name}_{path.stem}")
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(str(x) for x in err["loc"])
+        key = ".".join(loc) if loc else "(top level)"
+        where = _origin_of(loc, origins, str(path))
+        desc = _describe(err)
+        if not loc and ": " in desc:  # model-level checks put the key in the message
+            key, desc = desc.split(": ", 1)
+            where = _origin_of(tuple(key.split(".")), origins, str(path))
+        if err["type"] == "extra_forbidden":
+            allowed = _allowed_keys(loc[:-1])
+            if allowed:
+                desc += f"; expected one of {', '.join(allowed)}"
+        raise ScenarioError(f"{where}: key {key}: {desc}") from None
+    if scenario.region not in known_regions():
+        where = origins.get(("region",), str(path))
+        raise ScenarioError(
+            f"{where}: key region: unknown region '{scenario.region}'; "
+            f"expected one of {', '.join(known_regions())}"
+        )
+    _check_subareas(scenario, origins, str(path))
+    return scenario
+
+
+def _check_subareas(scenario: Scenario, origins: Origins, default: str) -> None:
+    """Every site must stand in a sub-area of the scenario's region."""
+    from sim.geo.regions import subareas_of
+
+    codes = {s.code for s in subareas_of(scenario.region)}
+    res = scenario.resources
+    sites: list[tuple[tuple[str, ...], str]] = [(("resources", "meldkamer", "subarea"), res.meldkamer.subarea)]
+    sites += [(("resources", "haps", k, "subarea"), v.subarea) for k, v in res.haps.items()]
+    sites += [(("resources", "sehs", k, "subarea"), v.subarea) for k, v in res.sehs.items()]
+    sites += [(("resources", "ambulance", "posts", k, "subarea"), v.subarea) for k, v in res.ambulance.posts.items()]
+    for loc, code in sites:
+        if code not in codes:
+            raise ScenarioError(
+                f"{_origin_of(loc, origins, default)}: key {'.'.join(loc)}: sub-area '{code}' "
+                f"is not a municipality (CBS code) of region '{scenario.region}'"
+            )
+
+
+def resolved_yaml(scenario: Scenario) -> str:
+    """The fully resolved scenario as YAML, to store next to results."""
+    return yaml.safe_dump(scenario.model_dump(mode="json"), sort_keys=False, allow_unicode=True, width=120)

@@ -1,0 +1,559 @@
+"""The scenario schema: what a scenario file may contain, and nothing else.
+
+Every input figure is a small mapping that carries its provenance: exactly one
+of ``source:`` (document, year) or ``estimate:`` (the reasoning). Unknown keys,
+wrong types, negative capacities and rosters of the wrong length are refused
+here, so the model code can trust what it receives.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+HOURS_PER_WEEK = 168
+NTS_URGENCIES = ("U1", "U2", "U3", "U4", "U5")
+AMBULANCE_URGENCIES = ("A1", "A2", "B")
+
+
+class Strict(BaseModel):
+    """Base for all scenario sections: unknown keys are an error."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Provenance(Strict):
+    """Where a figure comes from: a published source or a reasoned estimate."""
+
+    source: str | None = None
+    estimate: str | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one_provenance(self) -> "Provenance":
+        given = [k for k in ("source", "estimate") if getattr(self, k)]
+        if len(given) != 1:
+            raise ValueError(
+                "needs exactly one of 'source:' (document, year) or 'estimate:' (reasoning)"
+                + (", got both" if len(given) == 2 else ", got neither")
+            )
+        return self
+
+
+class Value(Provenance):
+    """A non-negative real number with provenance."""
+
+    value: float = Field(ge=0)
+
+
+class Count(Provenance):
+    """A non-negative whole number (capacity, vehicles, beds) with provenance."""
+
+    value: int = Field(ge=0)
+
+
+class Share(Provenance):
+    """A probability in [0, 1] with provenance."""
+
+    value: float = Field(ge=0, le=1)
+
+
+class Dist(Provenance):
+    """A duration distribution in minutes.
+
+    ``mean`` and, for lognormal/gamma, the coefficient of variation ``cv``.
+    """
+
+    dist: Literal["exponential", "lognormal", "gamma", "fixed"]
+    mean: float = Field(ge=0)
+    cv: float | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _cv_when_needed(self) -> "Dist":
+        if self.dist in ("lognormal", "gamma") and self.cv is None:
+            raise ValueError(f"a {self.dist} distribution needs 'cv' (coefficient of variation)")
+        if self.dist in ("exponential", "fixed") and self.cv is not None:
+            raise ValueError(f"a {self.dist} distribution takes no 'cv'")
+        return self
+
+
+class Mix(Provenance):
+    """Shares of categories; they must sum to 1."""
+
+    shares: dict[str, float]
+
+    @field_validator("shares")
+    @classmethod
+    def _sum_to_one(cls, v: dict[str, float]) -> dict[str, float]:
+        if not v:
+            raise ValueError("needs at least one category")
+        if any(x < 0 for x in v.values()):
+            raise ValueError("shares must be >= 0")
+        total = sum(v.values())
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"shares must sum to 1 (they sum to {total:.6g})")
+        return v
+
+
+class _HourOfWeek(Provenance):
+    """168 values, one per hour of the week, Monday 00:00 first; none negative."""
+
+    @field_validator("values", check_fields=False)
+    @classmethod
+    def _non_negative(cls, v: list) -> list:
+        if any(x < 0 for x in v):
+            raise ValueError("hour-of-week values must be >= 0")
+        return v
+
+
+class Week(_HourOfWeek):
+    """168 non-negative weights (a demand profile or an admission window)."""
+
+    values: list[float] = Field(min_length=HOURS_PER_WEEK, max_length=HOURS_PER_WEEK)
+
+
+class Roster(_HourOfWeek):
+    """Staff (or vehicles) on duty per hour of the week: 168 whole numbers."""
+
+    values: list[int] = Field(min_length=HOURS_PER_WEEK, max_length=HOURS_PER_WEEK)
+
+
+# --------------------------------------------------------------------------- run
+
+
+class RunSettings(Strict):
+    """Length of a run, warm-up and replications."""
+
+    days: float = Field(default=365, gt=0)
+    warmup_days: float = Field(default=14, ge=0)
+    start_date: dt.date = dt.date(2024, 1, 1)
+    replications: int = Field(default=5, ge=1)
+    seed: int = Field(default=20240101, ge=0)
+
+
+class CalendarSettings(Strict):
+    """ANW hours: weekday evenings/nights, weekends, and public holidays."""
+
+    anw_evening_start_hour: int = Field(ge=0, le=23)
+    anw_morning_end_hour: int = Field(ge=0, le=23)
+    holiday_country: str
+    holidays_not_anw: list[str] = Field(
+        default_factory=list,
+        description="holiday names from the library that are not ANW days (e.g. Good Friday)",
+    )
+    provenance: Provenance
+
+
+class Surge(Strict):
+    """A demand multiplier over a date range (e.g. a flu wave)."""
+
+    start: dt.date
+    end: dt.date
+    multiplier: Value
+
+
+class Stream(Strict):
+    """A non-homogeneous Poisson arrival stream per sub-area."""
+
+    rate_per_1000_per_year: Value
+    profile: str
+    urgency_mix: Mix | None = None
+    need_mix: Mix | None = None
+    growth: Value | None = None
+    surges: list[Surge] = Field(default_factory=list)
+
+
+class Streams(Strict):
+    """The demand streams of the acute care chain (see the model brief)."""
+
+    self_triage: Stream
+    hap_call: Stream
+    hap_walk_in: Stream
+    call_112: Stream
+    ambulance_planned: Stream
+    seh_self_referral: Stream
+    gp_referral: Stream
+    provider_request: Stream
+
+
+# ------------------------------------------------------------------------- desks
+
+
+class DeskBehaviour(Strict):
+    """How a telephone desk works: handling, caller patience and redial."""
+
+    handling: Dist
+    patience: Dist
+    redial_probability: Share
+    redial_delay: Dist
+    max_redials: Count
+    answer_norm_min: Value
+
+
+class HapTriageBehaviour(DeskBehaviour):
+    """HAP triage: some calls need the GP's input (extra handling time)."""
+
+    gp_input_share: Share
+    gp_input_time: Dist
+
+
+class Desks(Strict):
+    hap_triage: HapTriageBehaviour
+    dispatch_112: DeskBehaviour
+    elv_point: DeskBehaviour
+
+
+# ------------------------------------------------------------------------- pools
+
+
+class HapCare(Strict):
+    """GP consults at the post and home visits by the visiting car."""
+
+    consult: Dist
+    home_visit_on_site: Dist
+    car_speed_kmh: Value
+
+
+class AmbulanceCare(Strict):
+    """Ambulance timings (minutes) and driving speed."""
+
+    dispatch_delay: Dist
+    chute_time: Dist
+    on_scene: Dist
+    handover: Dist
+    planned_ride: Dist
+    urgent_speed_kmh: Value
+    normal_speed_kmh: Value
+    a1_norm_min: Value
+    a2_norm_min: Value
+
+
+class SehCare(Strict):
+    """Emergency department length of stay by disposition."""
+
+    los_home: Dist
+    los_admitted: Dist
+
+
+class BedCare(Strict):
+    """A bed pool's length of stay, admission window and transfer lag."""
+
+    los: Dist
+    admission_hours: Week
+    transfer_lag: Dist
+    max_wait_at_home_hours: Value
+    initial_occupancy: Share
+
+
+class LongTermCare(Strict):
+    """Waiting in hospital for a long-term care place (Wlz nursing home, home care) outside the model's pools."""
+
+    wait: Dist
+
+
+class VisitCare(Strict):
+    """A mobile team visit (district nursing, crisis GGZ)."""
+
+    visit: Dist
+
+
+class CallingAround(Strict):
+    """Status quo search for a provider by phone: attempts until success or give up."""
+
+    attempt_time: Dist
+    success_when_all_free: Share
+    max_attempts: Count
+
+
+class Travel(Strict):
+    """Road-distance approximation between sub-areas."""
+
+    detour_factor: Value
+    within_subarea_km: Value
+
+
+class Care(Strict):
+    hap: HapCare
+    ambulance: AmbulanceCare
+    seh: SehCare
+    hospital: BedCare
+    elv: BedCare
+    grz: BedCare
+    crisis_bed: BedCare
+    district_nursing: VisitCare
+    ggz_crisis: VisitCare
+    calling_around: CallingAround
+    travel: Travel
+    long_term_care: LongTermCare
+
+
+# ----------------------------------------------------------------------- routing
+
+
+class Routing(Strict):
+    """Where triage sends people. Every mix carries its source or estimate."""
+
+    self_triage: Mix
+    hap_triage: dict[str, Mix]
+    hap_mental_health: Mix
+    after_gp_seh_referral: dict[str, Share]
+    dispatch: Mix
+    no_ambulance: Mix
+    convey_to_seh: dict[str, Share]
+    seh_admit: dict[str, Share]
+    seh_followup: Share
+    hospital_followup: Share
+    hospital_long_term_care: Share
+    followup_mix: Mix
+    provider_request: Mix
+
+    @field_validator("hap_triage", "after_gp_seh_referral")
+    @classmethod
+    def _all_nts(cls, v: dict) -> dict:
+        missing = [u for u in NTS_URGENCIES if u not in v]
+        extra = [u for u in v if u not in NTS_URGENCIES]
+        if missing or extra:
+            raise ValueError(f"needs exactly the urgencies {', '.join(NTS_URGENCIES)}")
+        return v
+
+
+# ----------------------------------------------------------------------- costs
+
+
+class Staffing(Strict):
+    """Working hours per FTE and employer cost per staff hour by role."""
+
+    fte_hours_per_week: Value
+    hourly_cost_hap_triagist: Value
+    hourly_cost_centralist: Value
+    hourly_cost_elv_coordinator: Value
+    dispatch_non_urgent_share: Share
+
+
+# ---------------------------------------------------------------------- region
+
+
+class HapSite(Strict):
+    """A GP out-of-hours post: its triage desk, GPs at the post, visiting cars."""
+
+    subarea: str
+    triage_roster: Roster
+    gp_roster: Roster
+    car_roster: Roster
+
+
+class SehSite(Strict):
+    subarea: str
+    places: Count
+
+
+class AmbulancePost(Strict):
+    subarea: str
+    vehicles: Count
+
+
+class Meldkamer(Strict):
+    subarea: str
+    roster: Roster
+
+
+class AmbulanceFleet(Strict):
+    posts: dict[str, AmbulancePost] = Field(min_length=1)
+    on_duty: Roster
+
+
+class Resources(Strict):
+    """A region's capacities: sites, rosters and bed pools."""
+
+    haps: dict[str, HapSite] = Field(min_length=1)
+    sehs: dict[str, SehSite] = Field(min_length=1)
+    meldkamer: Meldkamer
+    ambulance: AmbulanceFleet
+    elv_point_roster: Roster
+    hospital_beds: Count
+    elv_beds: Count
+    grz_beds: Count
+    crisis_beds: Count
+    district_nursing_roster: Roster
+    ggz_crisis_roster: Roster
+
+
+# -------------------------------------------------------------------------- zcc
+
+ZCC_SKILLS = ("gp_triagist", "ambulance_nurse", "mental_health", "district_nursing", "coordinator")
+ALTERNATIVES = ("district_nursing", "elv", "crisis_bed", "home_visit", "ggz_crisis")
+
+
+class StaffGroup(Strict):
+    """Staff who hold the same skills, with their region-wide roster."""
+
+    skills: list[Literal["gp_triagist", "ambulance_nurse", "mental_health", "district_nursing", "coordinator"]] = \
+        Field(min_length=1)
+    roster: Roster
+    hourly_cost: Value
+
+
+class StaffingOption(Strict):
+    """A named way to staff the zcc."""
+
+    description: str = ""
+    groups: dict[str, StaffGroup] = Field(min_length=1)
+
+
+class ZccSite(Strict):
+    subarea: str
+
+
+class ZccLocations(Strict):
+    """Where the zcc works: 1..k locations, pooled (one virtual queue) or separate."""
+
+    mode: Literal["pooled", "separate"]
+    sites: dict[str, ZccSite] = Field(min_length=1)
+    overflow_after_min: Value | None = None
+    staff_residence: dict[str, float] | None = None
+    commute_speed_kmh: Value
+
+
+class ZccFlows(Strict):
+    """Which calls reach the zcc, and when."""
+
+    patient_line_hours: Week
+    provider_line_hours: Week
+    forward_hap_calls: bool
+    warm_transfer_112: bool
+    warm_transfer_share: dict[str, Share]
+    provider_line: bool
+    self_triage_visible: bool
+
+    @field_validator("warm_transfer_share")
+    @classmethod
+    def _first_triage_classes(cls, v: dict) -> dict:
+        if set(v) != {"A1", "A2", "no_ambulance"}:
+            raise ValueError("needs exactly the first-triage classes A1, A2, no_ambulance")
+        return v
+
+
+class ZccHandling(Strict):
+    """Desk behaviour and handling times at the zcc."""
+
+    patient_line: DeskBehaviour
+    provider_line: DeskBehaviour
+    first_triage_112: Dist
+    transfer_handover: Dist
+    extended_triage: Dist
+    provider_request: Dist
+    self_triage_factor: Share
+    ambulance_after_extended_triage: Share
+    extended_triage_outcome: Mix
+
+
+class Substitution(Strict):
+    """Passende zorginzet: alternatives to SEH and ambulance, only when capacity is free now."""
+
+    ambulance: Share
+    seh: Share
+    alternatives: dict[str, Mix]
+    team_max_wait_hours: Value
+
+    @field_validator("alternatives")
+    @classmethod
+    def _known(cls, v: dict[str, Mix]) -> dict[str, Mix]:
+        for need, mix in v.items():
+            bad = [k for k in mix.shares if k not in ALTERNATIVES]
+            if bad:
+                raise ValueError(f"{need}: unknown alternative '{bad[0]}'; expected one of {', '.join(ALTERNATIVES)}")
+        return v
+
+
+class Spreading(Strict):
+    """Placement in a neighbouring region when the own pool is full."""
+
+    neighbour_beds: dict[Literal["elv", "grz", "crisis_bed"], Count]
+    transfer_time: Dist
+
+
+class ServiceLevel(Strict):
+    """The zcc's planning norm, for the location and staffing searches (sim/plan/locations.py, sim/plan/staffing.py).
+
+    ``share`` of patient-line calls answered within the line's ``answer_norm_min``;
+    ``minimum_staff`` per staff group (and per location in separate mode) in every hour.
+    """
+
+    share: Share
+    minimum_staff: Count
+
+
+class Zcc(Strict):
+    """Scenario III: one care coordination centre for the region."""
+
+    flows: ZccFlows
+    skills: dict[str, Literal["gp_triagist", "ambulance_nurse", "mental_health", "district_nursing", "coordinator"]]
+    handling: ZccHandling
+    substitution: Substitution
+    capacity_insight_step: Dist
+    spreading: Spreading | None = None
+    locations: ZccLocations
+    staffing: str
+    staffing_options: dict[str, StaffingOption] = Field(min_length=1)
+    service_level: ServiceLevel | None = None
+
+    @field_validator("skills")
+    @classmethod
+    def _call_types(cls, v: dict) -> dict:
+        need = {"hap_call", "mental_health_call", "warm_transfer", "bed_request", "district_nursing_request",
+                "ggz_request", "gp_consultation"}
+        if set(v) != need:
+            raise ValueError(f"needs a skill for each call type: {', '.join(sorted(need))}")
+        return v
+
+    @model_validator(mode="after")
+    def _staffing_known(self) -> "Zcc":
+        if self.staffing not in self.staffing_options:
+            raise ValueError(f"zcc.staffing: unknown staffing option '{self.staffing}'; expected one of "
+                             f"{', '.join(sorted(self.staffing_options))}")
+        held = {s for g in self.staffing_options[self.staffing].groups.values() for s in g.skills}
+        missing = sorted(set(self.skills.values()) - held)
+        if missing:
+            raise ValueError(f"zcc.staffing_options.{self.staffing}.groups: no staff group holds the skill "
+                             f"'{missing[0]}' that calls need")
+        return self
+
+    @property
+    def option(self) -> StaffingOption:
+        return self.staffing_options[self.staffing]
+
+
+class Scenario(Strict):
+    """A complete, resolved scenario: one region, one setting, all inputs."""
+
+    name: str
+    description: str = ""
+    region: str
+    setting: Literal["status_quo", "zcc"]
+    run: RunSettings = RunSettings()
+    calendar: CalendarSettings
+    profiles: dict[str, Week]
+    streams: Streams
+    desks: Desks
+    care: Care
+    routing: Routing
+    staffing: Staffing
+    resources: Resources
+    zcc: Zcc | None = None
+
+    @model_validator(mode="after")
+    def _zcc_when_needed(self) -> "Scenario":
+        if self.setting == "zcc" and self.zcc is None:
+            raise ValueError("zcc: setting 'zcc' needs a zcc section (flows, locations, staffing)")
+        return self
+
+    @model_validator(mode="after")
+    def _profiles_exist(self) -> "Scenario":
+        for name, stream in self.streams:
+            if stream.profile not in self.profiles:
+                raise ValueError(
+                    f"streams.{name}.profile: unknown profile '{stream.profile}'; "
+                    f"expected one of {', '.join(sorted(self.profiles))}"
+                )
+        return self

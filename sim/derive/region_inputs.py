@@ -1,0 +1,563 @@
+"""Derive region inputs from national published figures (``acutesim derive-regions``).
+
+Writes, reproducibly and with an ``estimate:`` note on every number:
+
+* ``scenarios/_national/profiles.yaml``: hour-of-week arrival profiles; the HAP
+  profile is fitted to the three Nivel anchor shares (weekday 18-20 h, weekend
+  10-12 h, weekend 04-06 h);
+* ``scenarios/<region>/region.yaml``: sites placed by a population-weighted
+  p-median over the region's municipalities; rosters by Erlang C for the
+  desks and by target occupancy for GPs, cars and teams; bed pools by target
+  occupancy; all loads are the national figure times the population share.
+
+The derivation is a starting point for planners, not data: region files say so.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from sim import paths
+from sim.geo.sites import nearest_site, site_shares
+from sim.theory.queueing import servers_for_service_level
+from sim.geo.regions import SubArea, known_regions, road_km_matrix, subareas_of
+
+HOURS = 168
+WEEKS_PER_YEAR = 365.25 / 7
+
+
+# ------------------------------------------------------------------ profiles
+def _week(shape: dict[str, Any]) -> np.ndarray:
+    weekday = [float(x) for x in shape["weekday"]]
+    weekend = shape.get("weekend") or [x * shape.get("weekend_factor", 1.0) for x in weekday]
+    if len(weekday) != 24 or len(weekend) != 24:
+        raise ValueError("profile shapes need 24 hourly values for weekday and weekend")
+    return np.array([*(weekday * 5), *(list(weekend) * 2)], dtype=float)
+
+
+def _anchor_share(w: np.ndarray, days: list[int], hours: list[int]) -> float:
+    return sum(w[d * 24 + h] for d in days for h in hours) / w.sum()
+
+
+def fit_anchors(w: np.ndarray, anchors: list[dict[str, Any]]) -> np.ndarray:
+    """Scale hour blocks so each anchor block holds its published share of the week.
+
+    Iterative proportional fitting over the (disjoint) anchor blocks; the rest of the
+    shape keeps its relative form.
+    """
+    w = w.copy()
+    for _ in range(200):
+        for a in anchors:
+            cur = _anchor_share(w, a["days"], a["hours"])
+            factor = a["share"] / cur * (1 - cur) / (1 - a["share"])
+            for d in a["days"]:
+                for h in a["hours"]:
+                    w[d * 24 + h] *= factor
+    return w / w.max()
+
+
+def profiles(shapes: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """All hour-of-week profiles, built from the daily shapes, with their provenance."""
+    out = {}
+    for name, shape in shapes.items():
+        w = _week(shape)
+        if shape.get("anchors"):
+            w = fit_anchors(w, shape["anchors"])
+        note = {k: shape[k] for k in ("source", "estimate") if k in shape}
+        out[name] = {"values": [round(float(v), 4) for v in w], **note}
+    return out
+
+
+def hap_profile(scenarios: Path | None = None) -> np.ndarray:
+    """The fitted HAP (ANW) profile from the shipped shapes."""
+    return np.array(profiles(_shapes(scenarios))["anw"]["values"])
+
+
+def _shapes(scenarios: Path | None = None) -> dict[str, Any]:
+    folder = scenarios or paths.scenarios_dir()
+    return yaml.safe_load((folder / "_national" / "profile_shapes.yaml").read_text(encoding="utf-8"))["shapes"]
+
+
+# --------------------------------------------------------------- placement
+def p_median(areas: tuple[SubArea, ...], km: np.ndarray, k: int, candidates: list[int] | None = None) -> list[int]:
+    """Choose ``k`` sub-areas minimising population-weighted distance to the nearest one.
+
+    Greedy addition followed by one-swap improvement (Teitz-Bart), deterministic.
+    ``candidates`` restricts the choice (e.g. towns with a HAP, hospital or meldkamer).
+    """
+    pop = np.array([a.population for a in areas], dtype=float)
+    pool = sorted(set(candidates)) if candidates is not None else list(range(len(areas)))
+    k = max(1, min(k, len(pool)))
+
+    def cost(sites: list[int]) -> float:
+        return float((pop * km[:, sites].min(axis=1)).sum())
+
+    chosen: list[int] = []
+    for _ in range(k):
+        best = min((i for i in pool if i not in chosen), key=lambda i: cost(chosen + [i]))
+        chosen.append(best)
+    improved = True
+    while improved:
+        improved = False
+        base = cost(chosen)
+        for pos in range(k):
+            for cand in pool:
+                if cand in chosen:
+                    continue
+                trial = chosen.copy()
+                trial[pos] = cand
+                c = cost(trial)
+                if c < base - 1e-6:
+                    chosen, base, improved = trial, c, True
+    return sorted(chosen, key=lambda i: -pop[i])
+
+
+# ----------------------------------------------------------------- rosters
+def _hourly_share(profile: list[float]) -> np.ndarray:
+    w = np.asarray(profile, dtype=float)
+    return w / w.sum()
+
+
+def _erlang_roster(per_year: float, profile: list[float], handling: float, target: float,
+                   minimum_when_open: int, open_mask: np.ndarray, norm_min: float) -> list[int]:
+    calls_per_hour = per_year / WEEKS_PER_YEAR * _hourly_share(profile)
+    roster = []
+    for h in range(HOURS):
+        load = calls_per_hour[h] * handling / 60.0
+        if not open_mask[h]:
+            roster.append(0)
+            continue
+        roster.append(servers_for_service_level(load, handling, norm_min, target, minimum_when_open))
+    return roster
+
+
+def _occupancy_roster(per_year: float, profile: list[float], minutes: float, occupancy: float,
+                      minimum_when_open: int, open_mask: np.ndarray) -> list[int]:
+    per_hour = per_year / WEEKS_PER_YEAR * _hourly_share(profile)
+    return [max(minimum_when_open, math.ceil(per_hour[h] * minutes / 60.0 / occupancy)) if open_mask[h] else 0
+            for h in range(HOURS)]
+
+
+def _v(x: float) -> float:
+    return round(float(x), 6)
+
+
+# ----------------------------------------------------------------- regions
+def derive_region(region: str, base: dict[str, Any], fig: dict[str, Any]) -> dict[str, Any]:
+    """The ``resources`` section of one region, derived from national figures."""
+    areas = subareas_of(region)
+    travel = base["care"]["travel"]
+    km = road_km_matrix(areas, travel["detour_factor"]["value"], travel["within_subarea_km"]["value"])
+    pop = sum(a.population for a in areas)
+    share = pop / fig["population"]["value"]
+    f = {k: v["value"] for k, v in fig.items()}
+    prof = {k: v["values"] for k, v in base["profiles"].items()}
+    desks = base["desks"]
+    hap_open = np.array(prof["anw"]) > 0
+    always = np.ones(HOURS, dtype=bool)
+    scaled = f"national figure x population share {share:.4f} ({pop:,} of {f['population']:,} inhabitants)"
+
+    n_hap = max(1, round(f["hap_posts"] * share))
+    hap_sites = p_median(areas, km, n_hap)
+    pops = np.array([a.population for a in areas], dtype=float)
+    nearest_hap = nearest_site(km, hap_sites)
+    hap_share = site_shares(pops, nearest_hap, len(hap_sites))
+    handling = desks["hap_triage"]["handling"]["mean"] + (
+        desks["hap_triage"]["gp_input_share"]["value"] * desks["hap_triage"]["gp_input_time"]["mean"])
+    consult = base["care"]["hap"]["consult"]["mean"]
+    haps = {}
+    for j, i in enumerate(hap_sites):
+        served = nearest_hap == j
+        trip_km = float((km[served, i] * pops[served]).sum() / pops[served].sum())
+        visit = base["care"]["hap"]["home_visit_on_site"]["mean"] + (
+            2 * trip_km / base["care"]["hap"]["car_speed_kmh"]["value"] * 60)
+        contacts = f["hap_contacts_per_year"] * share * hap_share[j]
+        note = (f"{contacts:,.0f} HAP contacts a year ({scaled}; {hap_share[j]:.1%} of the region lives nearest "
+                f"this post)")
+        haps[f"hap_{slug(areas[i].name)}"] = {
+            "subarea": areas[i].code,
+            "triage_roster": {"values": _erlang_roster(contacts, prof["anw"], handling,
+                                                        f["hap_triage_target_within_2min"], 1, hap_open,
+                                                        desks["hap_triage"]["answer_norm_min"]["value"]),
+                              "estimate": f"Erlang C, {f['hap_triage_target_within_2min']:.0%} within 2 min, "
+                                          f"{handling:.2f} min per call; {note}"},
+            "gp_roster": {"values": _occupancy_roster(contacts * (f["hap_consult_share"] + f["hap_walk_in_share"]), prof["anw"],
+                                                      consult, f["gp_target_occupancy"], 1, hap_open),
+                          "estimate": f"consult workload ({f['hap_consult_share']:.0%} of contacts + "
+                                      f"{f['hap_walk_in_share']:.1%} walk-ins, {consult:g} min) at "
+                                      f"{f['gp_target_occupancy']:.0%} occupancy; {note}"},
+            "car_roster": {"values": _occupancy_roster(contacts * f["hap_home_visit_share"], prof["anw"], visit,
+                                                       f["car_target_occupancy"], 1, hap_open),
+                           "estimate": f"home-visit workload ({f['hap_home_visit_share']:.0%} of contacts, {visit:.0f} min "
+                                       f"incl. {trip_km:.1f} km each way, the population-weighted mean distance "
+                                       f"to this post) at {f['car_target_occupancy']:.0%} occupancy; {note}"},
+        }
+
+    n_seh = max(1, round(f["seh_locations"] * share))
+    seh_sites = p_median(areas, km, n_seh)
+    seh_share = site_shares(pops, nearest_site(km, seh_sites), len(seh_sites))
+    seh_profile = _hourly_share(prof["seh_walk_in"])
+    admitted = f["seh_admissions_per_year"] / f["seh_arrivals_per_year"]
+    los = (1 - admitted) * base["care"]["seh"]["los_home"]["mean"] + admitted * base["care"]["seh"]["los_admitted"]["mean"]
+    sehs = {}
+    for j, i in enumerate(seh_sites):
+        arrivals = f["seh_arrivals_per_year"] * share * seh_share[j]
+        peak_load = arrivals / WEEKS_PER_YEAR * seh_profile.max() * los / 60.0
+        places = max(int(f["seh_min_places"]), math.ceil(peak_load / f["seh_target_occupancy"]))
+        sehs[f"seh_{slug(areas[i].name)}"] = {
+            "subarea": areas[i].code,
+            "places": {"value": places,
+                       "estimate": f"{arrivals:,.0f} SEH arrivals a year ({scaled}; {seh_share[j]:.1%} nearest); "
+                                   f"busiest-hour load {peak_load:.1f} places at {f['seh_target_occupancy']:.0%} "
+                                   f"occupancy; location = p-median of population among municipalities"},
+        }
+
+    n_post = max(1, round(f["ambulance_posts"] * share))
+    post_sites = p_median(areas, km, n_post)
+    post_share = site_shares(pops, nearest_site(km, post_sites), len(post_sites))
+    fleet = max(n_post, round(f["ambulances"] * share))
+    vehicles = np.maximum(1, np.floor(post_share * fleet)).astype(int)
+    while vehicles.sum() < fleet:
+        vehicles[int(np.argmax(post_share * fleet - vehicles))] += 1
+    posts = {f"post_{slug(areas[i].name)}": {
+        "subarea": areas[i].code,
+        "vehicles": {"value": int(vehicles[j]),
+                     "estimate": f"{fleet} ambulances in the region (940 nationally, AZN 2022, x population share "
+                                 f"{share:.4f}), spread over posts by population served ({post_share[j]:.1%})"}}
+        for j, i in enumerate(post_sites)}
+    day = f["ambulances_weekday_day"] * share
+    on_duty = []
+    for h in range(HOURS):
+        d, hod = divmod(h, 24)
+        level = f["ambulance_night_share_of_day"] if (hod >= 23 or hod < 7) else (
+            f["ambulance_evening_weekend_share_of_day"] if (hod >= 17 or d >= 5) else 1.0)
+        on_duty.append(min(fleet, max(1, round(day * level))))
+
+    dispatch_calls = base["streams"]["call_112"]["rate_per_1000_per_year"]["value"] * pop / 1000
+    dispatch_handling = desks["dispatch_112"]["handling"]["mean"]
+    bed_requests = (f["elv_users_per_year"] + f["grz_admissions_per_year"] + f["crisis_bed_admissions_per_year"]) * share
+    elv_handling = desks["elv_point"]["handling"]["mean"]
+
+    def beds(admissions: float, los_min: float, what: str, occupancy: float | None = None) -> dict[str, Any]:
+        occupancy = occupancy or f["target_bed_occupancy"]
+        busy = admissions * los_min / 1440 / 365
+        n = max(1, math.ceil(busy / occupancy))
+        return {"value": n, "estimate": f"{admissions:,.0f} {what} a year ({scaled}) x mean stay "
+                                        f"{los_min / 1440:.1f} days = {busy:.1f} beds busy, at "
+                                        f"{occupancy:.0%} occupancy"}
+
+    care = base["care"]
+    dn_visits = f["acute_district_nursing_visits_per_year"] * share
+    ggz = f["ggz_crisis_contacts_per_year"] * share
+    return {
+        "haps": haps,
+        "sehs": sehs,
+        "meldkamer": {
+            "subarea": areas[hap_sites[0]].code,
+            "roster": {"values": _erlang_roster(dispatch_calls, prof["emergency"], dispatch_handling,
+                                                f["dispatch_target_within_2min"], int(f["dispatch_min_staff"]),
+                                                always, desks["dispatch_112"]["answer_norm_min"]["value"]),
+                       "estimate": f"Erlang C, {f['dispatch_target_within_2min']:.0%} within 2 min for "
+                                   f"{dispatch_calls:,.0f} 112 medical calls a year of {dispatch_handling:g} min; "
+                                   f"minimum {f['dispatch_min_staff']:g} centralists; placed in the most populous HAP "
+                                   f"town"},
+        },
+        "ambulance": {
+            "posts": posts,
+            "on_duty": {"values": on_duty,
+                        "estimate": f"692 ambulances on weekdays in daytime (RIVM 2023) x population share "
+                                    f"{share:.4f} = {day:.1f}; evenings and weekend days "
+                                    f"{f['ambulance_evening_weekend_share_of_day']:.0%}, nights "
+                                    f"{f['ambulance_night_share_of_day']:.0%} of that (estimate)"},
+        },
+        "elv_point_roster": {"values": _erlang_roster(bed_requests, prof["provider"], elv_handling,
+                                                      f["elv_point_target_within_2min"], 1, always,
+                                                      desks["elv_point"]["answer_norm_min"]["value"]),
+                             "estimate": f"Erlang C, {f['elv_point_target_within_2min']:.0%} within 2 min for "
+                                         f"{bed_requests:,.0f} bed requests a year of {elv_handling:g} min; "
+                                         f"at least 1 coordinator 24/7"},
+        "hospital_beds": beds(f["seh_admissions_per_year"] * share,
+                              f["hospital_acute_los_days"] * 1440 + base["routing"]["hospital_long_term_care"]["value"]
+                              * care["long_term_care"]["wait"]["mean"],
+                              "acute admissions from the SEH (NZa 2021; stays include the waits for long-term care places)",
+                              f["hospital_target_occupancy"]),
+        "elv_beds": beds(f["elv_users_per_year"] * share, care["elv"]["los"]["mean"], "ELV users (staatvenz 2022)"),
+        "grz_beds": beds(f["grz_admissions_per_year"] * share, care["grz"]["los"]["mean"], "acute-chain GRZ admissions"),
+        "crisis_beds": beds(f["crisis_bed_admissions_per_year"] * share, care["crisis_bed"]["los"]["mean"],
+                            "crisis-bed admissions"),
+        "district_nursing_roster": {
+            "values": _occupancy_roster(dn_visits, prof["provider"], care["district_nursing"]["visit"]["mean"],
+                                        f["district_nursing_target_occupancy"], 1, always),
+            "estimate": f"{dn_visits:,.0f} acute district nursing visits a year ({scaled}) at "
+                        f"{f['district_nursing_target_occupancy']:.0%} occupancy, at least 1 nurse 24/7"},
+        "ggz_crisis_roster": {
+            "values": _occupancy_roster(ggz, prof["provider"], care["ggz_crisis"]["visit"]["mean"],
+                                        f["ggz_target_occupancy"], 1, always),
+            "estimate": f"{ggz:,.0f} crisis GGZ contacts a year (vzinfo 2021 x population share) at "
+                        f"{f['ggz_target_occupancy']:.0%} occupancy, at least 1 team 24/7"},
+    }
+
+
+# --------------------------------------------------------------------- zcc
+def _per_hour(per_year: float, profile: list[float]) -> np.ndarray:
+    return per_year / WEEKS_PER_YEAR * _hourly_share(profile)
+
+
+def zcc_workload(region: str, base: dict[str, Any], fig: dict[str, Any], zcc: dict[str, Any]) -> dict[str, tuple]:
+    """Offered calls per hour of week and mean handling (min) for each zcc skill.
+
+    Volumes are the national published figures x population share, as for the
+    status-quo desks, so the budget-neutral zcc staffs the same work.
+    """
+    areas = subareas_of(region)
+    pop = sum(a.population for a in areas)
+    share = pop / fig["population"]["value"]
+    f = {k: v["value"] for k, v in fig.items()}
+    prof = {k: v["values"] for k, v in base["profiles"].items()}
+    h, st, rt = zcc["handling"], base["streams"], base["routing"]
+    mental = st["hap_call"]["need_mix"]["shares"].get("mental_health", 0.0)
+    hap_calls = f["hap_contacts_per_year"] * share * (1 - f["hap_walk_in_share"])
+    calls_112 = st["call_112"]["rate_per_1000_per_year"]["value"] * pop / 1000
+    warm = zcc["flows"]["warm_transfer_share"]
+    dispatch = rt["dispatch"]["shares"]
+    transferred = calls_112 * sum(dispatch.get(k, 0.0) * warm[k]["value"] for k in ("A2", "no_ambulance"))
+    beds = (f["elv_users_per_year"] + f["grz_admissions_per_year"] + f["crisis_bed_admissions_per_year"]) * share
+    office = st["gp_referral"]["rate_per_1000_per_year"]["value"] * pop / 1000
+    gp_seh = f["seh_arrivals_gp_hap_per_year"] * share
+    consults = zcc["substitution"]["seh"]["value"]
+    provider = st["provider_request"]["rate_per_1000_per_year"]["value"] * pop / 1000
+    ggz_provider = provider * rt["provider_request"]["shares"].get("ggz_crisis", 0.0)
+    dn = provider * rt["provider_request"]["shares"].get("district_nursing", 0.0)
+    insight = zcc["capacity_insight_step"]["mean"]
+    return {
+        "gp_triagist": (_per_hour(hap_calls * (1 - mental), prof["anw"]), h["patient_line"]["handling"]["mean"]),
+        "mental_health": (_per_hour(hap_calls * mental, prof["anw"]) + _per_hour(ggz_provider, prof["provider"]),
+                          None),
+        "ambulance_nurse": (_per_hour(transferred, prof["emergency"]), h["extended_triage"]["mean"]),
+        "coordinator": (_per_hour(beds, prof["provider"]) + _per_hour(consults * office, prof["office_hours"])
+                        + _per_hour(consults * max(gp_seh - office, 0.0), prof["anw"]), None),
+        "district_nursing": (_per_hour(dn, prof["provider"]), insight),
+        "_parts": {
+            "mental_health": [(_per_hour(hap_calls * mental, prof["anw"]), h["patient_line"]["handling"]["mean"]),
+                              (_per_hour(ggz_provider, prof["provider"]), insight)],
+            "coordinator": [(_per_hour(beds, prof["provider"]), insight),
+                            (_per_hour(consults * office, prof["office_hours"])
+                             + _per_hour(consults * max(gp_seh - office, 0.0), prof["anw"]),
+                             h["provider_request"]["mean"])],
+        },
+    }
+
+
+def _group_load(workload: dict[str, tuple], serves: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Offered load (Erlang) and mean handling per hour for the skills a group mainly serves."""
+    erlang = np.zeros(HOURS)
+    calls = np.zeros(HOURS)
+    for skill in serves:
+        parts = workload["_parts"].get(skill) or [workload[skill]]
+        for per_hour, handling in parts:
+            erlang += per_hour * handling / 60.0
+            calls += per_hour
+    handling = np.where(calls > 0, erlang * 60.0 / np.maximum(calls, 1e-12), 1.0)
+    return erlang, handling
+
+
+def _rosters_at(target: float, loads: dict[str, tuple], minimum: int, norm_min: float) -> dict[str, list[int]]:
+    return {g: [servers_for_service_level(a, t, norm_min, target, minimum) for a, t in zip(*loads[g])]
+            for g in loads}
+
+
+def zcc_staffing(budget_hours: float, loads: dict[str, tuple], minimum: int, first_group: str,
+                 norm_min: float) -> tuple[dict, float]:
+    """Rosters using at most ``budget_hours`` a week at the best common 2-minute service level.
+
+    Bisection on the Erlang C target shared by all groups and hours; hours left
+    over go to ``first_group`` in its busiest hours, so the option uses exactly the budget.
+    """
+    lo, hi = 0.0, 0.999
+    if sum(map(sum, _rosters_at(lo, loads, minimum, norm_min).values())) > budget_hours:
+        rosters = _rosters_at(lo, loads, minimum, norm_min)
+        return rosters, lo
+    for _ in range(30):
+        mid = (lo + hi) / 2
+        if sum(map(sum, _rosters_at(mid, loads, minimum, norm_min).values())) <= budget_hours:
+            lo = mid
+        else:
+            hi = mid
+    rosters = _rosters_at(lo, loads, minimum, norm_min)
+    left = int(round(budget_hours - sum(map(sum, rosters.values()))))
+    busiest = list(np.argsort(-loads[first_group][0], kind="stable"))
+    for i in range(max(left, 0)):
+        rosters[first_group][int(busiest[i % HOURS])] += 1
+    return rosters, lo
+
+
+def derive_zcc(region: str, base: dict[str, Any], fig: dict[str, Any], zf: dict[str, Any],
+               resources: dict[str, Any]) -> tuple[dict[str, Any], list[int], tuple]:
+    """The region's zcc inputs: moved rosters, default location and the staffing options."""
+    areas = subareas_of(region)
+    zcc = base["zcc"]
+    f = {k: v["value"] for k, v in fig.items()}
+    fte_hours = base["staffing"]["fte_hours_per_week"]["value"]
+    non_urgent = base["staffing"]["dispatch_non_urgent_share"]["value"]
+    hap_hours = sum(sum(h["triage_roster"]["values"]) for h in resources["haps"].values())
+    dispatch_old = resources["meldkamer"]["roster"]["values"]
+    dispatch_new = [max(int(f["dispatch_min_staff"]), round(v * (1 - non_urgent))) for v in dispatch_old]
+    moved_dispatch = sum(dispatch_old) - sum(dispatch_new)
+    elv_hours = sum(resources["elv_point_roster"]["values"])
+    budget = hap_hours + moved_dispatch + elv_hours
+    budget_note = (f"status-quo triage moved into the zcc: HAP triage {hap_hours} h + dispatcher time on non-urgent "
+                   f"calls {moved_dispatch} h ({non_urgent:.0%} of {sum(dispatch_old)} h, staffing."
+                   f"dispatch_non_urgent_share) + ELV point {elv_hours} h = {budget} staff hours a week "
+                   f"({budget / fte_hours:.1f} FTE)")
+    workload = zcc_workload(region, base, fig, zcc)
+    groups = zf["staff_groups"]
+    loads = {g: _group_load(workload, spec["serves"]) for g, spec in groups.items()}
+    minimum = int(zf["minimum_staff_per_group"]["value"])
+    options = {}
+    for name, factor in zf["budget_factors"].items():
+        rosters, level = zcc_staffing(budget * factor["value"], loads, minimum, "triagist",
+                                      zcc["handling"]["patient_line"]["answer_norm_min"]["value"])
+        hours = sum(map(sum, rosters.values()))
+        note = (f"{factor['value']:.0%} of the budget: {budget_note}; spread by Erlang C at a common service level "
+                f"({level:.0%} within 2 min per group and hour), remainder to triagists at peak hours")
+        options[name] = {
+            "description": f"{name.replace('_', ' ')}: {hours} staff hours a week ({hours / fte_hours:.1f} FTE)",
+            "groups": {g: {"skills": list(spec["skills"]),
+                           "roster": {"values": rosters[g], "estimate": note},
+                           "hourly_cost": spec["hourly_cost"]} for g, spec in groups.items()},
+        }
+    idx = {a.code: i for i, a in enumerate(areas)}
+    candidates = sorted({idx[h["subarea"]] for h in resources["haps"].values()}
+                        | {idx[s["subarea"]] for s in resources["sehs"].values()}
+                        | {idx[resources["meldkamer"]["subarea"]]})
+    travel = base["care"]["travel"]
+    km = road_km_matrix(areas, travel["detour_factor"]["value"], travel["within_subarea_km"]["value"])
+    [site] = p_median(areas, km, 1, candidates)
+    moved = "moved to the zcc in scenario III (budget-neutral staffing, zcc_figures.yaml)"
+    out = {
+        "resources": {
+            "haps": {name: {"triage_roster": {"values": [0] * HOURS, "estimate": f"HAP triage {moved}"}}
+                     for name in resources["haps"]},
+            "meldkamer": {"roster": {"values": dispatch_new,
+                                     "estimate": f"status-quo roster less the {non_urgent:.0%} of centralist time on "
+                                                 f"non-urgent calls, {moved}; at least {f['dispatch_min_staff']:g}"}},
+            "elv_point_roster": {"values": [0] * HOURS, "estimate": f"ELV coordination point {moved}"},
+        },
+        "zcc": {
+            "locations": {"sites": {f"zcc_{slug(areas[site].name)}": {"subarea": areas[site].code}}},
+            "staffing_options": options,
+        },
+    }
+    return out, candidates, (areas, km)
+
+
+def slug(name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    out = "".join(ch.lower() if ch.isalnum() else "_" for ch in ascii_name)
+    return "_".join(p for p in out.split("_") if p)
+
+
+class FlowLists(yaml.SafeDumper):
+    """Dump number lists (rosters, profiles) on one line each."""
+
+
+def _repr_list(dumper: yaml.SafeDumper, data: list) -> yaml.Node:
+    flow = bool(data) and all(isinstance(x, (int, float)) for x in data)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
+
+
+FlowLists.add_representer(list, _repr_list)
+
+
+def dump_yaml(data: Any, header: str) -> str:
+    body = yaml.dump(data, Dumper=FlowLists, sort_keys=False, allow_unicode=True, width=100000)
+    return header + body
+
+
+def write_all(scenarios: Path) -> list[Path]:
+    """Regenerate the national profiles and every region's region.yaml (and a status_quo.yaml if missing)."""
+    national = scenarios / "_national"
+    written = []
+    prof_path = national / "profiles.yaml"
+    built = profiles(_shapes(scenarios))
+    prof_path.write_text(dump_yaml({"profiles": built},
+                               "# Generated by `acutesim derive-regions` (sim/derive/region_inputs.py); do not edit by hand.\n"
+                               "# Hour-of-week weights, Monday 00:00 first; only relative sizes matter.\n"),
+                         encoding="utf-8")
+    written.append(prof_path)
+    base = yaml.safe_load((national / "status_quo.yaml").read_text(encoding="utf-8"))
+    base["profiles"] = built
+    fig = yaml.safe_load((national / "capacity_figures.yaml").read_text(encoding="utf-8"))
+    base["zcc"] = yaml.safe_load((national / "zcc.yaml").read_text(encoding="utf-8"))["zcc"]
+    zf = yaml.safe_load((national / "zcc_figures.yaml").read_text(encoding="utf-8"))
+    for region in known_regions():
+        folder = scenarios / region
+        folder.mkdir(exist_ok=True)
+        path = folder / "region.yaml"
+        header = (f"# Region '{region}': capacities derived from national published figures by\n"
+                  f"# `acutesim derive-regions` (sim/derive/region_inputs.py). Every number is an estimate: the national\n"
+                  f"# figure times the region's population share, placed and rostered as the notes say.\n"
+                  f"# Edit the derivation or override values in a scenario, not this file.\n")
+        resources = derive_region(region, base, fig)
+        path.write_text(dump_yaml({"region": region, "resources": resources}, header), encoding="utf-8")
+        written.append(path)
+        zcc_inputs, candidates, (areas, km) = derive_zcc(region, base, fig, zf, resources)
+        zpath = folder / "zcc_region.yaml"
+        zpath.write_text(dump_yaml(zcc_inputs, header.replace("capacities", "scenario-III inputs")), encoding="utf-8")
+        written.append(zpath)
+        written += _ensure(folder / "zcc.yaml",
+                           f"# Scenario III of ROAZ region '{region}': one zcc, budget-neutral staffing, one location.\n"
+                           f"extends: [status_quo.yaml, ../_national/zcc.yaml, zcc_region.yaml]\n"
+                           f"name: {region}_zcc\n")
+        if region == "noord":
+            written += _noord_variants(folder, areas, km, candidates, zf)
+        written += _ensure(folder / "uncalibrated.yaml",
+                           f"# Region '{region}' before calibration: national defaults plus the region's capacities.\n"
+                           f"# `acutesim calibrate` fits uncertain inputs starting from this file.\n"
+                           f"extends: [../_national/status_quo.yaml, region.yaml]\n"
+                           f"name: {region}_uncalibrated\n")
+        written += _ensure(folder / "status_quo.yaml",
+                           f"# Status quo of ROAZ region '{region}': national defaults, the region's capacities and the\n"
+                           f"# national calibration (calibration/calibrated/national.yaml, written by acutesim calibrate).\n"
+                           f"extends: [uncalibrated.yaml, ../../calibration/calibrated/national.yaml]\n"
+                           f"name: {region}_status_quo\n")
+    return written
+
+
+def _ensure(path: Path, text: str) -> list[Path]:
+    """Write a hand-editable scenario only if it does not exist yet."""
+    if path.exists():
+        return []
+    path.write_text(text, encoding="utf-8")
+    return [path]
+
+
+def _noord_variants(folder: Path, areas, km, candidates: list[int], zf: dict[str, Any]) -> list[Path]:
+    """Location layouts (1-4 sites, pooled and separate) and staffing variants for the planners."""
+    written = []
+    for k in zf["location_counts"]["values"]:
+        chosen = p_median(areas, km, k, candidates)
+        sites = {f"zcc_{slug(areas[i].name)}": {"subarea": areas[i].code} for i in chosen}
+        for mode in ("pooled", "separate"):
+            path = folder / f"zcc_{k}loc_{mode}.yaml"
+            body = dump_yaml({"extends": "zcc.yaml", "name": f"noord_zcc_{k}loc_{mode}",
+                          "zcc": {"locations": {"mode": mode, "sites": sites}}},
+                         f"# Generated by `acutesim derive-regions`: {k} zcc work location(s), {mode} mode; sites by\n"
+                         f"# population-weighted p-median among towns with a HAP, SEH or meldkamer.\n")
+            path.write_text(body, encoding="utf-8")
+            written.append(path)
+    for option in zf["budget_factors"]:
+        if option == "budget_neutral":
+            continue
+        path = folder / f"zcc_{option}.yaml"
+        path.write_text(dump_yaml({"extends": "zcc.yaml", "name": f"noord_zcc_{option}", "zcc": {"staffing": option}},
+                              f"# Generated by `acutesim derive-regions`: scenario III with the {option} staffing.\n"),
+                        encoding="utf-8")
+        written.append(path)
+    return written

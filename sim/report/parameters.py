@@ -1,0 +1,374 @@
+"""Parameter tables generated from the YAML files: every figure with its unit, provenance and file.
+
+A *figure* is a mapping that carries ``source:`` or ``estimate:`` (the project's rule: every
+number states where it comes from). For a scenario the table covers the fully resolved scenario
+(after ``extends:``), and each figure names the most specific file that set it: the file of the
+last ``extends`` step that touched any of its keys. The loader (:mod:`sim.config.loader`) records origins
+only coarsely, for error messages; this module resolves the same chain again with the same merge
+rules while tracking the file of every leaf (a test checks that both give the same mapping).
+
+Files that are not scenarios (the national input tables ``capacity_figures.yaml``,
+``zcc_figures.yaml``, ``profile_shapes.yaml``) are documented as they are, without schema.
+
+Units come from the schema class of each figure and, for plain numbers, from the key name, by
+the ordered rules in ``sim/data/units.yaml`` (data, not code).
+"""
+
+from __future__ import annotations
+
+import csv
+import fnmatch
+import io
+import os
+import types
+import typing
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel
+
+from sim import paths
+from sim.config.loader import PROVENANCE_KEYS, REPLACED_WHOLE, ScenarioError, read_yaml, load_scenario
+from sim.config.schema import HOURS_PER_WEEK, Scenario
+
+UNITS_FILE = paths.DATA_DIR / "units.yaml"
+COLUMNS = ("key", "value", "unit", "kind", "provenance", "file")
+
+Path_ = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One documented input figure."""
+
+    key: str
+    value: str
+    unit: str
+    kind: str  # "source" or "estimate"
+    provenance: str
+    file: str
+
+    def row(self) -> tuple[str, ...]:
+        return (self.key, self.value, self.unit, self.kind, self.provenance, self.file)
+
+
+# ------------------------------------------------------------------ resolving with origins
+class Resolved:
+    """A resolved YAML chain: the merged mapping, and the file index of every leaf."""
+
+    def __init__(self) -> None:
+        self.files: list[Path] = []
+        self.origins: dict[Path_, int] = {}
+
+
+def _leaves(node: Any, prefix: Path_, index: int, out: dict[Path_, int]) -> None:
+    """Every leaf path under ``node`` (lists are leaves) mapped to ``index``."""
+    if isinstance(node, dict) and node:
+        for k, v in node.items():
+            _leaves(v, prefix + (str(k),), index, out)
+    else:
+        out[prefix] = index
+
+
+def _drop(origins: dict[Path_, int], prefix: Path_) -> None:
+    n = len(prefix)
+    for key in [k for k in origins if k[:n] == prefix]:
+        del origins[key]
+
+
+def _take(origins: dict[Path_, int], source: dict[Path_, int], prefix: Path_) -> None:
+    n = len(prefix)
+    for key, idx in source.items():
+        if key[:n] == prefix:
+            origins[key] = idx
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any], origins: dict[Path_, int],
+           over_origins: dict[Path_, int], prefix: Path_) -> dict[str, Any]:
+    """Deep-merge as :func:`sim.config.loader._merge` does, moving leaf origins along."""
+    out = dict(base)
+    if any(k in over for k in PROVENANCE_KEYS):
+        for k in PROVENANCE_KEYS:
+            if k in out:
+                out.pop(k)
+                _drop(origins, prefix + (k,))
+    for key, val in over.items():
+        sub = prefix + (str(key),)
+        if isinstance(val, dict) and isinstance(out.get(key), dict) and key not in REPLACED_WHOLE:
+            out[key] = _merge(out[key], val, origins, over_origins, sub)
+        else:
+            if key in out:
+                _drop(origins, sub)
+            out[key] = val
+            _take(origins, over_origins, sub)
+    return out
+
+
+def _resolve(path: Path, res: Resolved, chain: tuple[Path, ...]) -> tuple[dict[str, Any], dict[Path_, int]]:
+    path = path.resolve()
+    if path in chain:
+        raise ScenarioError(f"{path}: key extends: circular extends chain")
+    data = read_yaml(path)
+    parents = data.pop("extends", None) or []
+    if isinstance(parents, str):
+        parents = [parents]
+    if not (isinstance(parents, list) and all(isinstance(p, str) for p in parents)):
+        raise ScenarioError(f"{path}: key extends: expected a file path or a list of file paths")
+    merged: dict[str, Any] = {}
+    origins: dict[Path_, int] = {}
+    for parent in parents:
+        parent_data, parent_origins = _resolve(path.parent / parent, res, chain + (path,))
+        merged = _merge(merged, parent_data, origins, parent_origins, ())
+    res.files.append(path)
+    own: dict[Path_, int] = {}
+    _leaves(data, (), len(res.files) - 1, own)
+    merged = _merge(merged, data, origins, own, ())
+    return merged, origins
+
+
+def resolve(path: str | Path) -> tuple[dict[str, Any], Resolved]:
+    """The merged mapping of ``path`` after ``extends:``, with the origin of every leaf."""
+    res = Resolved()
+    data, res.origins = _resolve(Path(path), res, ())
+    return data, res
+
+
+# ------------------------------------------------------------------------------ units
+@lru_cache(maxsize=1)
+def _unit_rules() -> list[dict[str, str]]:
+    return yaml.safe_load(UNITS_FILE.read_text(encoding="utf-8"))["rules"]
+
+
+def _unwrap(ann: Any) -> tuple[str, Any]:
+    """Classify an annotation: ('model', cls), ('dict'|'list', item annotation) or ('leaf', ann)."""
+    origin = typing.get_origin(ann)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(ann) if a is not type(None)]
+        return _unwrap(args[0]) if args else ("leaf", ann)
+    if origin is dict:
+        return "dict", typing.get_args(ann)[1]
+    if origin is list:
+        return "list", typing.get_args(ann)[0]
+    if isinstance(ann, type) and issubclass(ann, BaseModel):
+        return "model", ann
+    return "leaf", ann
+
+
+def schema_type(path: Path_) -> str | None:
+    """Name of the schema class at ``path`` of a scenario (e.g. 'Dist'), or None."""
+    ann: Any = Scenario
+    for part in path:
+        kind, inner = _unwrap(ann)
+        if kind == "model":
+            if part not in inner.model_fields:
+                return None
+            ann = inner.model_fields[part].annotation
+        elif kind in ("dict", "list"):
+            ann = inner
+        else:
+            return None
+    kind, inner = _unwrap(ann)
+    return inner.__name__ if kind == "model" else None
+
+
+def unit_of(key: str, type_name: str | None) -> str:
+    """The unit of a figure by the rules of ``sim/data/units.yaml``; '' when none matches."""
+    for rule in _unit_rules():
+        if "type" in rule and rule["type"] != type_name:
+            continue
+        if "key" in rule and not fnmatch.fnmatchcase(key, rule["key"]):
+            continue
+        return rule["unit"]
+    return ""
+
+
+# --------------------------------------------------------------------------- summaries
+def _num(x: Any) -> str:
+    if isinstance(x, bool):
+        return str(x).lower()
+    if isinstance(x, int):
+        return str(x)
+    if isinstance(x, float):
+        return f"{x:.6g}"
+    return str(x)
+
+
+def _is_numbers(v: Any) -> bool:
+    return isinstance(v, list) and bool(v) and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in v)
+
+
+def summarise_list(values: list[Any]) -> str:
+    """A list compactly: 168-value hour-of-week series as min/mean/max and sum."""
+    if _is_numbers(values) and len(values) in (HOURS_PER_WEEK, 24):
+        span = "hour-of-week" if len(values) == HOURS_PER_WEEK else "hour-of-day"
+        mean = sum(values) / len(values)
+        return (f"{len(values)} {span} values: min {_num(min(values))}, mean {mean:.3g}, "
+                f"max {_num(max(values))}; sum {_num(round(sum(values), 6))}")
+    if len(values) <= 8:
+        return "[" + ", ".join(_any(v) for v in values) + "]"
+    if _is_numbers(values):
+        return f"{len(values)} values: min {_num(min(values))}, max {_num(max(values))}"
+    return f"{len(values)} entries"
+
+
+def _any(v: Any) -> str:
+    if isinstance(v, list):
+        return summarise_list(v)
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{k}: {_any(x)}" for k, x in v.items()) + "}"
+    return _num(v)
+
+
+def summarise(items: dict[str, Any]) -> str:
+    """The value part of a figure (everything but its provenance), in one short line."""
+    if "dist" in items:
+        d = items["dist"]
+        if d == "fixed":
+            return f"fixed {_num(items.get('mean'))}"
+        cv = f", cv {_num(items['cv'])}" if items.get("cv") is not None else ""
+        return f"{d}, mean {_num(items.get('mean'))}{cv}"
+    if set(items) == {"value"}:
+        return _num(items["value"])
+    if set(items) == {"values"}:
+        return summarise_list(items["values"])
+    if set(items) == {"shares"} and isinstance(items["shares"], dict):
+        return ", ".join(f"{k} {_num(v)}" for k, v in items["shares"].items())
+    return "; ".join(f"{k}: {_any(v)}" for k, v in items.items())
+
+
+# ----------------------------------------------------------------------------- figures
+def provenance_nodes(tree: Any, prefix: Path_ = ()) -> list[tuple[Path_, dict[str, Any]]]:
+    """Every mapping in ``tree`` that carries ``source:`` or ``estimate:``, in file order."""
+    out: list[tuple[Path_, dict[str, Any]]] = []
+    if isinstance(tree, dict):
+        if any(k in tree for k in PROVENANCE_KEYS):
+            out.append((prefix, tree))
+        for k, v in tree.items():
+            out += provenance_nodes(v, prefix + (str(k),))
+    elif isinstance(tree, list):
+        for i, v in enumerate(tree):
+            out += provenance_nodes(v, prefix + (str(i),))
+    return out
+
+
+def _relative(path: Path, base: Path) -> str:
+    try:
+        return Path(os.path.relpath(path, base)).as_posix()
+    except ValueError:  # another drive (Windows)
+        return path.as_posix()
+
+
+def figures_of(tree: dict[str, Any], res: Resolved | None, file: Path, base: Path,
+               typed: bool) -> list[Figure]:
+    """The figures of a resolved mapping; ``typed`` looks units up by schema class."""
+    out = []
+    for path, node in provenance_nodes(tree):
+        if path and path[-1] == "provenance":  # a section's provenance: the section's own keys are the figure
+            path = path[:-1]
+            parent: Any = tree
+            for part in path:
+                parent = parent[int(part)] if isinstance(parent, list) else parent[part]
+            items = {k: v for k, v in parent.items() if k != "provenance"}
+        else:
+            items = {k: v for k, v in node.items() if k not in PROVENANCE_KEYS}
+        key = ".".join(path)
+        type_name = schema_type(path) if typed else ("Dist" if "dist" in items else None)
+        if res is not None:
+            n = len(path)
+            touched = [i for p, i in res.origins.items() if p[:n] == path]
+            origin = res.files[max(touched)] if touched else file
+        else:
+            origin = file
+        kind = "source" if node.get("source") else "estimate"
+        out.append(Figure(key, summarise(items), unit_of(key, type_name), kind,
+                          str(node.get(kind) or ""), _relative(origin, base)))
+    return out
+
+
+def is_scenario(path: str | Path) -> bool:
+    """A scenario file resolves to a mapping with ``setting:``; anything else is an input table."""
+    data, _ = resolve(path)
+    return "setting" in data
+
+
+def figures(path: str | Path, base: str | Path | None = None) -> list[Figure]:
+    """All figures of a scenario (validated first: bad input raises ScenarioError) or input table."""
+    path = Path(path)
+    base = Path(base) if base is not None else Path.cwd()
+    data, res = resolve(path)
+    if "setting" in data:
+        load_scenario(path)  # one-line errors for a broken scenario, before documenting it
+        return figures_of(data, res, path, base, typed=True)
+    return figures_of(data, res, path, base, typed=False)
+
+
+# ------------------------------------------------------------------------------ output
+def _cell(text: str) -> str:
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def to_markdown(figs: list[Figure]) -> str:
+    lines = ["| key | value | unit | kind | source / estimate | file |", "| --- | --- | --- | --- | --- | --- |"]
+    for f in figs:
+        lines.append("| " + " | ".join([f"`{f.key}`"] + [_cell(x) for x in f.row()[1:]]) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def to_csv(figs: list[Figure]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    writer.writerows(f.row() for f in figs)
+    return buf.getvalue()
+
+
+# -------------------------------------------------------------------- docs/parameters.md
+NATIONAL_TABLES = ("capacity_figures.yaml", "zcc_figures.yaml", "profile_shapes.yaml")
+DEFAULT_REGION = "noord"
+
+_INTRO = """\
+# Input parameters
+
+<!-- Generated by `acutesim docs` (or `acutesim params --all`) from the YAML files; do not edit by hand. -->
+
+Every figure of the model's inputs, generated from the YAML files by `sim/report/parameters.py`. A *figure* is
+a YAML mapping that carries `source:` (a published document) or `estimate:` (the reasoning); every
+number the model uses is one (the schema refuses a figure without provenance). Columns: the dotted
+key; the value (168-value hour-of-week rosters and profiles as min / mean / max and their sum — for
+a roster the sum is staff hours per week; distributions as kind, mean and coefficient of variation);
+the unit (from the schema class and the key name, by the rules in `sim/data/units.yaml`); whether
+the figure is a `source` or an `estimate`, and its text; the most specific file that set it, through
+`extends:`. Durations are in minutes.
+
+One table per scenario: `acutesim params SCENARIO [--format md|csv]` prints it for any scenario or
+input file. The national defaults (`scenarios/_national/status_quo.yaml`, `zcc.yaml`,
+`profiles.yaml`) appear in the tables of the default region `{region}`, with their file named;
+the region's capacities (`region.yaml`, `zcc_region.yaml`) are derived estimates (see `acutesim
+derive-regions` and `docs/model.md`, section 3).
+"""
+
+
+def parameters_markdown(root: str | Path, region: str = DEFAULT_REGION) -> str:
+    """The text of ``docs/parameters.md``: national input tables and the default region."""
+    root = Path(root).resolve()
+    scen = root / "scenarios"
+    parts = [_INTRO.format(region=region)]
+    parts.append("## National input tables\n\nNot scenarios: the figures from which `acutesim derive-regions` "
+                 "builds every region's capacities, rosters, profiles and zcc staffing options.\n")
+    for name in NATIONAL_TABLES:
+        figs = figures(scen / "_national" / name, root)
+        parts.append(f"### `scenarios/_national/{name}` ({len(figs)} figures)\n\n{to_markdown(figs)}")
+    sq = figures(scen / region / "status_quo.yaml", root)
+    parts.append(f"## Status quo, region {region}: `scenarios/{region}/status_quo.yaml` ({len(sq)} figures)\n\n"
+                 f"The resolved scenario: national defaults, hour-of-week profiles and the region's "
+                 f"derived capacities.\n\n{to_markdown(sq)}")
+    zcc = figures(scen / region / "zcc.yaml", root)
+    known = {f.key: f for f in sq}
+    changed = [f for f in zcc if known.get(f.key) != f]
+    parts.append(f"## Scenario III, region {region}: `scenarios/{region}/zcc.yaml` ({len(changed)} of "
+                 f"{len(zcc)} figures)\n\nThe figures that scenario III adds or changes; the other "
+                 f"{len(zcc) - len(changed)} are those of the status quo above.\n\n{to_markdown(changed)}")
+    return "\n".join(parts)

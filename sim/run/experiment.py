@@ -1,0 +1,312 @@
+"""Experiments: grids of scenario variants x replications, run anywhere, safe to interrupt.
+
+An experiment file names base scenarios and a grid of overrides (any scenario
+key, dotted), the replications, the seed and the output folder. Every design
+point is keyed by a hash of its fully resolved scenario, and every finished
+replication is written atomically to its own file under that key as soon as it
+completes. Rerunning the same command therefore skips finished work, a killed
+run loses nothing that finished, and a changed scenario file gets a new key, so
+old results are never mixed in. Serial runs, a local process pool and a Dask
+cluster run the same tasks and give identical files.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import itertools
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from sim.config.loader import ScenarioError, load_model_file, load_scenario, resolved_yaml
+from sim.run.runner import paired, run_replication, t_interval
+from sim.config.schema import Scenario
+
+PROVENANCE = ("source", "estimate")
+
+
+class GridFigure(BaseModel):
+    """Grid values for a figure, with the provenance that every figure needs."""
+
+    model_config = ConfigDict(extra="forbid")
+    values: list[Any] = Field(min_length=1)
+    source: str | None = None
+    estimate: str | None = None
+
+
+class Precision(BaseModel):
+    """Sequential replications: add replications until the interval is narrow enough."""
+
+    model_config = ConfigDict(extra="forbid")
+    kpi: str
+    relative_half_width: float = Field(gt=0)
+    max_replications: int = Field(ge=2)
+
+
+class ExperimentFile(BaseModel):
+    """What an experiment file may contain."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    description: str = ""
+    scenarios: list[str] = Field(min_length=1)
+    grid: dict[str, list[Any] | GridFigure] = Field(default_factory=dict)
+    replications: int = Field(ge=1)
+    seed: int = Field(ge=0)
+    days: float | None = Field(default=None, gt=0)
+    out: str | None = None
+    precision: Precision | None = None
+
+
+@dataclass(frozen=True)
+class DesignPoint:
+    """One scenario variant: its base file, grid values and resolved scenario."""
+
+    key: str
+    base: str
+    settings: dict[str, Any]
+    scenario: Scenario
+
+
+@dataclass(frozen=True)
+class Task:
+    point: str
+    replication: int
+    path: Path
+
+
+def _nest(dotted: str, value: Any) -> dict[str, Any]:
+    out: Any = value
+    for part in reversed(dotted.split(".")):
+        out = {part: out}
+    return out
+
+
+def _merge(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    out = dict(a)
+    for k, v in b.items():
+        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+def _override(key: str, value: Any, spec: list[Any] | GridFigure) -> dict[str, Any]:
+    """The nested override for one grid value; a figure's value brings the grid's provenance."""
+    if isinstance(spec, GridFigure):
+        parent, _, leaf = key.rpartition(".")
+        note = {k: getattr(spec, k) for k in PROVENANCE if getattr(spec, k)}
+        return _nest(parent, {leaf: value, **note}) if parent else {leaf: value, **note}
+    return _nest(key, value)
+
+
+def content_key(scenario: Scenario) -> str:
+    """A short hash of the resolved scenario: results are filed under what produced them."""
+    return hashlib.sha256(resolved_yaml(scenario).encode()).hexdigest()[:16]
+
+
+def load_experiment(path: str | Path) -> tuple[ExperimentFile, list[DesignPoint]]:
+    """Read an experiment file and build its design points (full factorial over the grid)."""
+    path = Path(path)
+    exp = load_model_file(path, ExperimentFile)
+    keys = list(exp.grid)
+    value_lists = [spec.values if isinstance(spec, GridFigure) else spec for spec in exp.grid.values()]
+    for key, values in zip(keys, value_lists):
+        if not values:
+            raise ScenarioError(f"{path}: key grid.{key}: needs at least one value")
+    run: dict[str, Any] = {"seed": exp.seed, "replications": exp.replications}
+    if exp.days is not None:
+        run["days"] = exp.days
+    points = []
+    for base in exp.scenarios:
+        base_path = (path.parent / base)
+        for combo in itertools.product(*value_lists):
+            overrides: dict[str, Any] = {"run": run}
+            for key, value in zip(keys, combo):
+                overrides = _merge(overrides, _override(key, value, exp.grid[key]))
+            scenario = load_scenario(base_path, overrides)
+            settings = dict(zip(keys, combo))
+            points.append(DesignPoint(content_key(scenario), base, settings, scenario))
+    return exp, points
+
+
+def tasks_for(points: list[DesignPoint], replications: int | dict[str, int], out: Path) -> list[Task]:
+    """Replications 0..n-1 of every point (``n`` may differ per point)."""
+    count = replications if isinstance(replications, dict) else {p.key: replications for p in points}
+    return [Task(p.key, r, out / "replications" / p.key / f"rep{r:04d}.json")
+            for p in points for r in range(count[p.key])]
+
+
+def relative_half_width(values: list[float]) -> float:
+    s = t_interval(values)
+    if s.n < 2 or s.mean == 0:
+        return float("inf")
+    return (s.ci_high - s.ci_low) / 2 / abs(s.mean)
+
+
+def run_sequential(exp: ExperimentFile, points: list[DesignPoint], out: Path, batch: int,
+                   run: Callable[[list[Task]], int]) -> dict[str, int]:
+    """Replications per point: the experiment's number, then more where the KPI's interval is too wide.
+
+    Adds ``batch`` replications at a time to each point whose relative half-width
+    of ``precision.kpi`` exceeds the target, until all meet it or reach the maximum.
+    Returns the replications each point ended with.
+    """
+    count = {p.key: exp.replications for p in points}
+    run(tasks_for(points, count, out))
+    if exp.precision is None:
+        return count
+    target = exp.precision
+    while True:
+        rows = collect(points, tasks_for(points, count, out))
+        values: dict[str, list[float]] = {}
+        for r in rows:
+            if r["kpi"] == target.kpi:
+                values.setdefault(r["point"], []).append(r["value"])
+        if not values:
+            raise ScenarioError(f"precision.kpi: unknown KPI '{target.kpi}'")
+        wide = [k for k in count if relative_half_width(values.get(k, [])) > target.relative_half_width
+                and count[k] < target.max_replications]
+        if not wide:
+            return count
+        for k in wide:
+            count[k] = min(count[k] + batch, target.max_replications)
+        run(tasks_for(points, count, out))
+
+
+def run_task(scenario: Scenario, replication: int, path: str) -> dict[str, float]:
+    """Run one replication and write it atomically (temp file, then rename)."""
+    result = run_replication(scenario, replication)
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(f".tmp{os.getpid()}")
+    tmp.write_text(json.dumps({"replication": replication, "kpis": result}), encoding="utf-8")
+    os.replace(tmp, target)
+    return result
+
+
+def _pending(tasks: list[Task]) -> list[Task]:
+    """Tasks without a finished file; half-written files of a killed run are removed."""
+    for folder in {t.path.parent for t in tasks}:
+        for stale in folder.glob("*.tmp*") if folder.exists() else ():
+            stale.unlink()
+    return [t for t in tasks if not t.path.exists()]
+
+
+def execute(points: list[DesignPoint], tasks: list[Task], workers: int = 1, scheduler: str | None = None,
+            progress: Callable[[Iterable, int], Iterable] | None = None) -> int:
+    """Run the tasks not yet done; returns how many ran. Serial, process pool or Dask."""
+    todo = _pending(tasks)
+    scenario_of = {p.key: p.scenario for p in points}
+    wrap = progress or (lambda it, total: it)
+    if not todo:
+        return 0
+    if scheduler:
+        from distributed import Client, as_completed
+
+        with Client(scheduler) as client:
+            futures = [client.submit(run_task, scenario_of[t.point], t.replication, str(t.path), pure=False)
+                       for t in todo]
+            try:
+                for fut in wrap(as_completed(futures), len(futures)):
+                    fut.result()
+            except KeyboardInterrupt:
+                client.cancel(futures)
+                raise
+    elif workers > 1:
+        from concurrent.futures import ProcessPoolExecutor, as_completed as done
+
+        pool = ProcessPoolExecutor(max_workers=workers)
+        futures = [pool.submit(run_task, scenario_of[t.point], t.replication, str(t.path)) for t in todo]
+        try:
+            for fut in wrap(done(futures), len(futures)):
+                fut.result()
+        except KeyboardInterrupt:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
+    else:
+        for t in wrap(todo, len(todo)):
+            run_task(scenario_of[t.point], t.replication, str(t.path))
+    return len(todo)
+
+
+def _cell(value: Any) -> Any:
+    return value if isinstance(value, (int, float, str, bool)) or value is None else json.dumps(value, sort_keys=True)
+
+
+def collect(points: list[DesignPoint], tasks: list[Task]) -> list[dict[str, Any]]:
+    """The tidy results table: one row per design point x replication x KPI."""
+    by_point = {p.key: p for p in points}
+    rows = []
+    for t in tasks:
+        if not t.path.exists():
+            continue
+        data = json.loads(t.path.read_text(encoding="utf-8"))
+        p = by_point[t.point]
+        design = {"point": p.key, "scenario": p.base, **{k: _cell(v) for k, v in p.settings.items()}}
+        for kpi, value in data["kpis"].items():
+            rows.append({**design, "replication": t.replication, "kpi": kpi, "value": float(value)})
+    return rows
+
+
+def write_results(exp: ExperimentFile, points: list[DesignPoint], rows: list[dict[str, Any]], out: Path) -> None:
+    """Parquet results table, CSV summary per design point and KPI, the resolved design points."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    out.mkdir(parents=True, exist_ok=True)
+    design_cols = ["point", "scenario", *exp.grid]
+    if rows:
+        table = pa.Table.from_pylist([{**{c: (None if r.get(c) is None else str(r.get(c))) for c in design_cols},
+                                       "replication": r["replication"], "kpi": r["kpi"], "value": r["value"]}
+                                      for r in rows])
+        tmp = out / "results.parquet.tmp"
+        pq.write_table(table, tmp)
+        os.replace(tmp, out / "results.parquet")
+    groups: dict[tuple, list[float]] = {}
+    design_of: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        groups.setdefault((r["point"], r["kpi"]), []).append(r["value"])
+        design_of[r["point"]] = {c: r.get(c) for c in design_cols}
+    tmp = out / "summary.csv.tmp"
+    with tmp.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow([*design_cols, "kpi", "mean", "ci_low", "ci_high", "n"])
+        for (point, kpi), values in groups.items():
+            s = t_interval(values)
+            writer.writerow([*design_of[point].values(), kpi, repr(s.mean), repr(s.ci_low), repr(s.ci_high), s.n])
+    os.replace(tmp, out / "summary.csv")
+    _write_differences(points, rows, design_cols, out)
+    for p in points:
+        folder = out / "replications" / p.key
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "scenario.resolved.yaml").write_text(resolved_yaml(p.scenario), encoding="utf-8")
+
+
+def _write_differences(points: list[DesignPoint], rows: list[dict[str, Any]], design_cols: list[str],
+                       out: Path) -> None:
+    """Every design point against the first, paired over replications (all points share the seed)."""
+    reps: dict[str, dict[int, dict[str, float]]] = {}
+    design_of: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        reps.setdefault(r["point"], {}).setdefault(r["replication"], {})[r["kpi"]] = r["value"]
+        design_of[r["point"]] = {c: r.get(c) for c in design_cols}
+    reference = points[0].key
+    tmp = out / "differences.csv.tmp"
+    with tmp.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow([*design_cols, "reference", "kpi", "diff_mean", "diff_ci_low", "diff_ci_high",
+                         "rel_change", "n"])
+        for p in points[1:]:
+            common = sorted(set(reps.get(reference, {})) & set(reps.get(p.key, {})))
+            if not common:
+                continue
+            diffs = paired([reps[reference][r] for r in common], [reps[p.key][r] for r in common])
+            for d in diffs:
+                writer.writerow([*design_of[p.key].values(), reference, d.kpi, repr(d.diff_mean),
+                                 repr(d.diff_ci_low), repr(d.diff_ci_high), repr(d.rel_change), d.n])
+    os.replace(tmp, out / "differences.csv")

@@ -1,0 +1,224 @@
+"""Run replications of a scenario and summarise them with confidence intervals.
+
+Each replication's KPIs are appended to ``replications.csv`` as soon as it
+finishes, so an interrupted run keeps every finished replication. The fully
+resolved scenario is written next to the results, and the daily bed occupancy
+of every replication to ``levels.csv`` (see :mod:`sim.measure.levels`).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+from scipy import stats
+
+from sim.measure import kpis
+from sim.engine.eventlog import EventLog
+from sim.measure.levels import daily_occupancy, write_levels
+from sim.config.loader import resolved_yaml
+from sim.chain.model import Model
+from sim.config.schema import Scenario
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Mean and 95% t-interval of one KPI over replications."""
+
+    kpi: str
+    mean: float
+    ci_low: float
+    ci_high: float
+    n: int
+
+
+def replications_of(jobs: list[tuple[Scenario, int, Path | None]], workers: int, fn: Callable | None = None):
+    """Run (scenario, replication, event-log path) jobs; yield (job index, result) as each finishes.
+
+    ``fn`` runs one job (default :func:`run_replication`, whose result is the KPIs).
+    With ``workers`` > 1 the jobs run in a local process pool; results are the same
+    either way, because each replication depends only on its scenario, seed and number.
+    """
+    fn = fn or run_replication
+    if workers <= 1 or len(jobs) <= 1:
+        for i, job in enumerate(jobs):
+            yield i, fn(*job)
+        return
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)))
+    try:
+        futures = {pool.submit(fn, *job): i for i, job in enumerate(jobs)}
+        for fut in as_completed(futures):
+            yield futures[fut], fut.result()
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+
+
+def _simulate(scenario: Scenario, replication: int, event_log_path: Path | None, sample_levels: bool) -> Model:
+    log = EventLog(event_log_path, replication) if event_log_path else None
+    try:
+        return Model(scenario, replication, event_log=log, sample_levels=sample_levels).run()
+    finally:
+        if log is not None:
+            log.close()
+
+
+def run_replication(scenario: Scenario, replication: int, event_log_path: Path | None = None) -> dict[str, float]:
+    """Simulate one replication and return its KPIs."""
+    return kpis.compute(_simulate(scenario, replication, event_log_path, False))
+
+
+def run_replication_with_levels(scenario: Scenario, replication: int, event_log_path: Path | None = None
+                                ) -> tuple[dict[str, float], dict[str, list[float]]]:
+    """Simulate one replication; return its KPIs and the daily bed occupancy (see :mod:`sim.measure.levels`).
+
+    Sampling the pools hourly only reads them, so the KPIs equal :func:`run_replication`'s.
+    """
+    model = _simulate(scenario, replication, event_log_path, True)
+    return kpis.compute(model), daily_occupancy(model.samples)
+
+
+def t_interval(values: list[float], level: float = 0.95) -> Summary:
+    """Mean and Student-t confidence interval (NaN values are left out)."""
+    x = np.asarray([v for v in values if not math.isnan(v)], dtype=float)
+    n = len(x)
+    if n == 0:
+        return Summary("", float("nan"), float("nan"), float("nan"), 0)
+    mean = float(x.mean())
+    if n < 2:
+        return Summary("", mean, float("nan"), float("nan"), n)
+    half = float(stats.t.ppf(0.5 + level / 2, n - 1) * x.std(ddof=1) / math.sqrt(n))
+    return Summary("", mean, mean - half, mean + half, n)
+
+
+def summarise(reps: list[dict[str, float]]) -> list[Summary]:
+    names = list(reps[0]) if reps else []
+    out = []
+    for name in names:
+        s = t_interval([r.get(name, float("nan")) for r in reps])
+        out.append(Summary(name, s.mean, s.ci_low, s.ci_high, s.n))
+    return out
+
+
+def run_id(scenario: Scenario) -> str:
+    digest = hashlib.sha256(resolved_yaml(scenario).encode()).hexdigest()[:8]
+    return f"{dt.datetime.now():%Y%m%d-%H%M%S}-{digest}"
+
+
+def run_scenario(
+    scenario: Scenario,
+    out_dir: Path,
+    replications: int,
+    event_log: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    workers: int = 1,
+) -> list[Summary]:
+    """Run ``replications`` replications, writing results into ``out_dir`` as they finish."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "scenario.resolved.yaml").write_text(resolved_yaml(scenario), encoding="utf-8")
+    jobs = [(scenario, r, out_dir / f"events_rep{r:03d}.parquet" if event_log else None)
+            for r in range(replications)]
+    reps: dict[int, dict[str, float]] = {}
+    levels: dict[tuple[str, int], dict[str, list[float]]] = {}
+    with (out_dir / "replications.csv").open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["replication", "kpi", "value"])
+        for r, (result, daily) in replications_of(jobs, workers, run_replication_with_levels):
+            reps[r] = result
+            levels[("scenario", r)] = daily
+            writer.writerows([r, k, repr(float(v))] for k, v in result.items())
+            fh.flush()
+            os.fsync(fh.fileno())
+            if progress:
+                progress(len(reps), replications)
+    summary = summarise([reps[r] for r in sorted(reps)])
+    write_summary(summary, out_dir / "summary.csv")
+    write_levels(out_dir / "levels.csv", levels, with_scenario=False)
+    return summary
+
+
+def write_summary(summary: list[Summary], path: Path) -> None:
+    tmp = path.with_suffix(".csv.tmp")
+    with tmp.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["kpi", "mean", "ci_low", "ci_high", "n"])
+        for s in summary:
+            writer.writerow([s.kpi, repr(float(s.mean)), repr(float(s.ci_low)), repr(float(s.ci_high)), s.n])
+    os.replace(tmp, path)
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A KPI in two scenarios run with common random numbers, and their paired difference."""
+
+    kpi: str
+    base_mean: float
+    alt_mean: float
+    diff_mean: float
+    diff_ci_low: float
+    diff_ci_high: float
+    rel_change: float
+    n: int
+
+
+def paired(base: list[dict[str, float]], alt: list[dict[str, float]]) -> list[Difference]:
+    """Paired 95% t-intervals of alt - base, replication by replication (same random numbers)."""
+    names = list(dict.fromkeys([*base[0], *alt[0]]))
+    out = []
+    for name in names:
+        # A volume that a scenario does not have (warm transfers in the status quo) is zero.
+        absent = 0.0 if "_per_day" in name else float("nan")
+        b = [r.get(name, absent) for r in base]
+        a = [r.get(name, absent) for r in alt]
+        d = t_interval([y - x for x, y in zip(b, a)])
+        bm, am = t_interval(b).mean, t_interval(a).mean
+        rel = d.mean / bm if bm and not math.isnan(bm) else float("nan")
+        out.append(Difference(name, bm, am, d.mean, d.ci_low, d.ci_high, rel, d.n))
+    return out
+
+
+def run_comparison(base: Scenario, alt: Scenario, out_dir: Path, replications: int,
+                   progress: Callable[[int, int], None] | None = None, workers: int = 1) -> list[Difference]:
+    """Run both scenarios with the same seeds, replication by replication; write comparison.csv."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "base.resolved.yaml").write_text(resolved_yaml(base), encoding="utf-8")
+    (out_dir / "alt.resolved.yaml").write_text(resolved_yaml(alt), encoding="utf-8")
+    labels = [(label, r) for r in range(replications) for label in ("base", "alt")]
+    jobs = [(base if label == "base" else alt, r, None) for label, r in labels]
+    results: dict[tuple[str, int], dict[str, float]] = {}
+    levels: dict[tuple[str, int], dict[str, list[float]]] = {}
+    with (out_dir / "replications.csv").open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["scenario", "replication", "kpi", "value"])
+        for i, (result, daily) in replications_of(jobs, workers, run_replication_with_levels):
+            label, r = labels[i]
+            results[(label, r)] = result
+            levels[(label, r)] = daily
+            writer.writerows([label, r, k, repr(float(v))] for k, v in result.items())
+            fh.flush()
+            os.fsync(fh.fileno())
+            pairs_done = sum(1 for q in range(replications) if ("base", q) in results and ("alt", q) in results)
+            if progress and ("base", r) in results and ("alt", r) in results:
+                progress(pairs_done, replications)
+    diffs = paired([results[("base", r)] for r in range(replications)],
+                   [results[("alt", r)] for r in range(replications)])
+    tmp = out_dir / "comparison.csv.tmp"
+    with tmp.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["kpi", "base_mean", "alt_mean", "diff_mean", "diff_ci_low", "diff_ci_high", "rel_change"])
+        for d in diffs:
+            writer.writerow([d.kpi, *(repr(float(x)) for x in (d.base_mean, d.alt_mean, d.diff_mean,
+                                                                d.diff_ci_low, d.diff_ci_high, d.rel_change))])
+    os.replace(tmp, out_dir / "comparison.csv")
+    write_levels(out_dir / "levels.csv", levels, with_scenario=True)
+    return diffs
