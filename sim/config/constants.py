@@ -1,0 +1,49 @@
+"""Names and sizes the whole package shares, each written once.
+
+Time units, the hour-of-week grid, urgencies, the demand streams, the bed
+pools and mobile teams, the zcc's skills and alternatives. A number that
+describes the chain (a share, a time, a priority) is *not* here: it lives in
+the scenario YAML with its source or estimate. What is here is vocabulary and
+arithmetic: adding a bed pool means one entry in :data:`FOLLOWUP_BED_KINDS`,
+one section in :class:`sim.config.schema.Care` and its YAML.
+"""
+
+from __future__ import annotations
+
+# ------------------------------------------------------------------- time
+MIN_PER_HOUR = 60.0
+MIN_PER_DAY = 1440.0
+HOURS_PER_DAY = 24
+DAYS_PER_WEEK = 7
+HOURS_PER_WEEK = HOURS_PER_DAY * DAYS_PER_WEEK  # 168: rosters, profiles and windows per hour of the week
+DAYS_PER_YEAR = 365.25
+WEEKS_PER_YEAR = DAYS_PER_YEAR / DAYS_PER_WEEK
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+SUNDAY = 6
+BLOCK_HOURS = 4  # resolution of the per-block answer counts (42 blocks a week) the staffing search reads
+BLOCKS_PER_WEEK = HOURS_PER_WEEK // BLOCK_HOURS
+
+# -------------------------------------------------------------- urgencies
+NTS_URGENCIES = ("U1", "U2", "U3", "U4", "U5")          # Nederlandse Triage Standaard
+HAP_URGENCIES = ("U0",) + NTS_URGENCIES                   # U0: reanimation, only from the HAP
+AMBULANCE_URGENCIES = ("A1", "A2", "B")                   # Landelijk Protocol Ambulancezorg
+FIRST_TRIAGE_CLASSES = ("A1", "A2", "no_ambulance")       # outcome of the 112 centralist's first triage
+
+# ---------------------------------------------------------- demand streams
+STREAMS = ("self_triage", "hap_call", "hap_walk_in", "call_112", "ambulance_planned",
+           "seh_self_referral", "gp_referral", "provider_request")
+INITIAL_OCCUPANT = "initial_occupant"  # hospital patients present at the start of a run (bed prefill)
+NEEDS = ("somatic", "mental_health")
+
+# ------------------------------------------------------------- care pools
+HOSPITAL = "hospital"
+FOLLOWUP_BED_KINDS = ("elv", "grz", "crisis_bed")        # beds found after hospital, SEH or at home
+BED_POOLS = (HOSPITAL,) + FOLLOWUP_BED_KINDS
+TEAM_KINDS = ("district_nursing", "ggz_crisis")          # mobile teams that visit at home
+SEH_ROUTES = ("self_referral", "ambulance", "gp_hap")    # how a patient reaches the SEH
+
+# ------------------------------------------------------------------- zcc
+ZCC_SKILLS = ("gp_triagist", "ambulance_nurse", "mental_health", "district_nursing", "coordinator")
+ZCC_CALL_TYPES = ("hap_call", "mental_health_call", "warm_transfer", "bed_request", "district_nursing_request",
+                  "ggz_request", "gp_consultation")
+ALTERNATIVES = ("district_nursing", "elv", "crisis_bed", "home_visit", "ggz_crisis")
