@@ -25,6 +25,7 @@ from typing import Iterator
 
 import numpy as np
 
+from sim.config.constants import DAYS_PER_COMMON_YEAR
 from sim.report import parameters as params
 
 MODEL_DOC = Path("docs") / "model.md"
@@ -106,7 +107,7 @@ def streams_section(root: Path) -> str:
     for name, st in sc.streams:
         rate = st.rate_per_1000_per_year.value
         growth = st.growth.value if st.growth else 1.0
-        per_day = rate * population / 1000.0 / 365.0 * growth
+        per_day = rate * population / 1000.0 / DAYS_PER_COMMON_YEAR * growth
         entry = ENTRY[name]
         mixes = " / ".join(x for x in ("urgency" if st.urgency_mix else "", "need" if st.need_mix else "") if x)
         rows.append([f"`{name}`", f"`{entry.__module__.rsplit('.', 1)[-1]}.{entry.__name__}`", f"{rate:g}",

@@ -17,6 +17,7 @@ HOURS_PER_DAY = 24
 DAYS_PER_WEEK = 7
 HOURS_PER_WEEK = HOURS_PER_DAY * DAYS_PER_WEEK  # 168: rosters, profiles and windows per hour of the week
 DAYS_PER_YEAR = 365.25
+DAYS_PER_COMMON_YEAR = 365  # a published yearly count per day (bed sizing, calibration targets, docs)
 WEEKS_PER_YEAR = DAYS_PER_YEAR / DAYS_PER_WEEK
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SUNDAY = 6

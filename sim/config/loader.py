@@ -21,6 +21,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from sim.geo.regions import known_regions
+from sim.config.constants import HOURS_PER_WEEK
 from sim.config.schema import Scenario
 
 PROVENANCE_KEYS = ("source", "estimate")
@@ -148,7 +149,7 @@ def _describe(err: dict[str, Any]) -> str:
         msg = msg[len("Value error, "):]
     got = err.get("input")
     if kind in ("too_short", "too_long") and isinstance(got, list):
-        return f"expected 168 hour-of-week values (Monday 00:00 first), got {len(got)}"
+        return f"expected {HOURS_PER_WEEK} hour-of-week values (Monday 00:00 first), got {len(got)}"
     if isinstance(got, (int, float, str)) and not isinstance(got, bool):
         return f"{msg[0].lower()}{msg[1:]} (got {got!r})"
     return msg[0].lower() + msg[1:]

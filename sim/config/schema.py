@@ -13,9 +13,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-HOURS_PER_WEEK = 168
-NTS_URGENCIES = ("U1", "U2", "U3", "U4", "U5")
-AMBULANCE_URGENCIES = ("A1", "A2", "B")
+# Written once in sim.config.constants; importable from here too.
+from sim.config.constants import (  # noqa: F401
+    ALTERNATIVES,
+    AMBULANCE_URGENCIES,
+    HOURS_PER_WEEK,
+    NTS_URGENCIES,
+    ZCC_SKILLS,
+)
 
 
 class Strict(BaseModel):
@@ -380,9 +385,6 @@ class Resources(Strict):
 
 
 # -------------------------------------------------------------------------- zcc
-
-ZCC_SKILLS = ("gp_triagist", "ambulance_nurse", "mental_health", "district_nursing", "coordinator")
-ALTERNATIVES = ("district_nursing", "elv", "crisis_bed", "home_visit", "ggz_crisis")
 
 
 class StaffGroup(Strict):

@@ -27,11 +27,12 @@ from sim import paths
 from sim.config.loader import load_raw
 from sim.chain.model import Model
 from sim.theory.queueing import erlang_b, mmc_mean_wait, mmc_wait_within
+from sim.config.constants import HOURS_PER_DAY, HOURS_PER_WEEK, MIN_PER_DAY
 from sim.config.schema import Scenario
 
 NOORD = paths.region_scenario("noord")
 EST = "analytic check: reduced scenario"
-FLAT = [1.0] * 168
+FLAT = [1.0] * HOURS_PER_WEEK
 
 
 def noord_raw() -> dict[str, Any]:
@@ -66,7 +67,7 @@ def dist(kind: str, mean: float, cv: float | None = None) -> dict[str, Any]:
 
 
 def roster(n: int) -> dict[str, Any]:
-    return {"values": [n] * 168, "estimate": EST}
+    return {"values": [n] * HOURS_PER_WEEK, "estimate": EST}
 
 
 def per_1000_for(rate_per_hour: float, population: float) -> float:
@@ -104,13 +105,13 @@ def elv_loss_scenario(beds: int, load_erlang: float, stay_days: float, days: flo
 
     data = only_stream(noord_raw(), "provider_request", 0.0)
     population = sum(a.population for a in subareas_of("noord"))
-    per_hour = load_erlang / (stay_days * 24)
+    per_hour = load_erlang / (stay_days * HOURS_PER_DAY)
     data["streams"]["provider_request"]["rate_per_1000_per_year"]["value"] = per_1000_for(per_hour, population)
     data["routing"]["provider_request"] = {"shares": {"elv": 1.0}, "estimate": EST}
     data["resources"]["elv_point_roster"] = roster(50)  # nobody waits at the desk
     data["resources"]["elv_beds"] = {"value": beds, "estimate": EST}
     elv = data["care"]["elv"]
-    elv["los"] = dist("lognormal", stay_days * 1440, 0.8)
+    elv["los"] = dist("lognormal", stay_days * MIN_PER_DAY, 0.8)
     elv["admission_hours"] = {"values": FLAT, "estimate": EST}
     elv["transfer_lag"] = dist("fixed", 0.0)
     elv["max_wait_at_home_hours"] = {"value": 0.0, "estimate": EST}

@@ -14,11 +14,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from sim.config.constants import DAYS_PER_COMMON_YEAR
 from sim.config.loader import load_model_file
 from sim.report.tables import fmt
 from sim.run.runner import t_interval
 
-DAYS_PER_YEAR = 365.0
 
 
 class _Strict(BaseModel):
@@ -103,7 +103,7 @@ def simulated(target: Target, kpis: dict[str, float]) -> float:
         x = x / kpis[target.per] if kpis[target.per] else math.nan
     if target.scale in ("share", "mean"):
         return x
-    per_1000_per_year = x * DAYS_PER_YEAR / kpis["population"] * 1000.0
+    per_1000_per_year = x * DAYS_PER_COMMON_YEAR / kpis["population"] * 1000.0
     if target.scale == "per_1000":
         return per_1000_per_year
     return per_1000_per_year * target.population / 1000.0

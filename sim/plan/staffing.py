@@ -58,9 +58,9 @@ from sim.derive.region_inputs import dump_yaml
 from sim import paths
 from sim.config.loader import ScenarioError
 from sim.theory.queueing import mmc_wait_within, servers_for_service_level
+from sim.config.constants import BLOCK_HOURS, DAYS_PER_WEEK, HOURS_PER_WEEK
 from sim.config.schema import Scenario
 
-HOURS = 168
 # KPIs that are also measured per block of the week (sim.measure.kpis.zcc_block_kpis), with their line's call types.
 BLOCK_KPIS = {
     "zcc_answer_within_2min_share": "zcc",
@@ -173,7 +173,7 @@ class Loads:
 
     def total(self, group: str, lines: tuple[str, ...] | None = None) -> np.ndarray:
         parts = self.erlang[group]
-        return sum((parts[ln] for ln in parts if lines is None or ln in lines), np.zeros(HOURS))
+        return sum((parts[ln] for ln in parts if lines is None or ln in lines), np.zeros(HOURS_PER_WEEK))
 
 
 def offered_loads(scenario: Scenario, scenario_path: Path | None = None) -> Loads:
@@ -184,7 +184,7 @@ def offered_loads(scenario: Scenario, scenario_path: Path | None = None) -> Load
     work = zcc_workload(scenario.region, base, _national_figures(scenario_path), base["zcc"])
     primary = primary_groups(scenario)
     erlang = {g: {} for g in scenario.zcc.option.groups}
-    calls = {g: np.zeros(HOURS) for g in erlang}
+    calls = {g: np.zeros(HOURS_PER_WEEK) for g in erlang}
     by_skill: dict[tuple[str, str], np.ndarray] = {}
     for skill in ("gp_triagist", "ambulance_nurse", "mental_health", "coordinator", "district_nursing"):
         group = primary.get(skill)
@@ -193,12 +193,12 @@ def offered_loads(scenario: Scenario, scenario_path: Path | None = None) -> Load
         parts = work["_parts"].get(skill) or [work[skill]]
         for i, (per_hour, handling) in enumerate(parts):
             line = _LINE_OF_PART[(skill, i)]
-            erlang[group][line] = erlang[group].get(line, np.zeros(HOURS)) + per_hour * handling / 60.0
+            erlang[group][line] = erlang[group].get(line, np.zeros(HOURS_PER_WEEK)) + per_hour * handling / 60.0
             calls[group] += per_hour
-            by_skill[(line, skill)] = by_skill.get((line, skill), np.zeros(HOURS)) + per_hour
+            by_skill[(line, skill)] = by_skill.get((line, skill), np.zeros(HOURS_PER_WEEK)) + per_hour
     handling = {}
     for g in erlang:
-        total = sum(erlang[g].values(), np.zeros(HOURS))
+        total = sum(erlang[g].values(), np.zeros(HOURS_PER_WEEK))
         handling[g] = np.where(calls[g] > 0, total * 60.0 / np.maximum(calls[g], 1e-12), 1.0)
     return Loads(erlang, handling, by_skill)
 
@@ -247,7 +247,7 @@ def fte_and_cost(scenario: Scenario, rosters: dict[str, list[int]]) -> tuple[flo
     groups = scenario.zcc.option.groups
     hours = {g: float(sum(r)) for g, r in rosters.items()}
     fte = sum(hours.values()) / scenario.staffing.fte_hours_per_week.value
-    cost = sum(hours[g] * groups[g].hourly_cost.value for g in hours) / 7.0
+    cost = sum(hours[g] * groups[g].hourly_cost.value for g in hours) / DAYS_PER_WEEK
     return fte, cost
 
 
@@ -280,10 +280,9 @@ class SearchResult:
 
 def _blocks() -> list[tuple[str, range]]:
     from sim.measure.kpis import block_name
-    from sim.chain.pathways.zcc import BLOCK_HOURS
 
     return [(block_name(b, BLOCK_HOURS), range(b * BLOCK_HOURS, (b + 1) * BLOCK_HOURS))
-            for b in range(HOURS // BLOCK_HOURS)]
+            for b in range(HOURS_PER_WEEK // BLOCK_HOURS)]
 
 
 def _level(servers: int, load: float, handling: float, norm: float) -> float:
@@ -313,8 +312,8 @@ def search(scenario: Scenario, target: Target, replications: int, workers: int =
     reduced: set[str] = set()  # blocks where staff were removed in the last iteration
     history = []
     blocks = _blocks()
-    per_run = scenario.run.days / 7.0 * replications
-    calls = {(skill, name): float(loads.calls.get((line, skill), np.zeros(HOURS))[list(hours)].sum()) * per_run
+    per_run = scenario.run.days / DAYS_PER_WEEK * replications
+    calls = {(skill, name): float(loads.calls.get((line, skill), np.zeros(HOURS_PER_WEEK))[list(hours)].sum()) * per_run
              for skill in skills for name, hours in blocks}
     measured: dict[str, float] = {}
     best: tuple[float, dict[str, list[int]], dict[str, float]] | None = None
