@@ -22,6 +22,7 @@ import numpy as np
 import pytest
 
 from sim.measure import kpis
+from sim.measure.format import units
 from sim.measure.levels import BED_POOLS, daily_occupancy
 from sim.config.loader import load_scenario
 from sim.theory.queueing import mmc_wait_within
@@ -47,8 +48,8 @@ def sq_kpis():
 
 def test_labels_are_fixed_and_readable():
     assert LABELS == ["m00_5", "m01", "m02", "m05", "m10", "m20", "m30"]
-    assert kpis.units("hap_answer_within.m02") == "share"
-    assert kpis.units("flows_per_day.hap_call.hap_consult") == "per day"
+    assert units("hap_answer_within.m02") == "share"
+    assert units("flows_per_day.hap_call.hap_consult") == "per day"
 
 
 def test_answer_time_distribution_matches_erlang_c():

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from sim.config.constants import DAYS_PER_COMMON_YEAR
 from sim.config.loader import load_model_file
-from sim.report.tables import fmt
+from sim.measure.format import fmt
 from sim.run.runner import t_interval
 
 

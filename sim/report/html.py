@@ -18,10 +18,10 @@ import shlex
 from pathlib import Path
 
 from sim import __version__
-from sim.measure.kpis import units
+from sim.measure.format import fmt, signed, units
 from sim.report.plots import Figure, plot_all, read_locations
 from sim.config.provenance import InputFigure, input_figures
-from sim.report.tables import HEADLINE, MECHANISMS, fmt, signed
+from sim.report.tables import HEADLINE, MECHANISMS
 from sim.run.results import Results, ResultsError, load_results
 
 CSS = """
