@@ -75,12 +75,12 @@ def test_check_fails_on_a_stale_file_and_docs_repairs_it(tmp_path, monkeypatch):
     stale = "# x\n<!-- generated:software -->\nsimpy 0.1\n<!-- /generated:software -->\n"
     (tmp_path / "docs" / "model.md").write_text(stale, encoding="utf-8")
     monkeypatch.setattr(docs, "SECTIONS", {"software": docs.software_section})
-    assert main(["docs", "--check", "--root", str(tmp_path)]) == 1
+    assert main(["--root", str(tmp_path), "docs", "--check"]) == 1
     assert (tmp_path / "docs" / "model.md").read_text(encoding="utf-8") == stale
-    assert main(["docs", "--root", str(tmp_path)]) == 0
+    assert main(["--root", str(tmp_path), "docs"]) == 0
     fixed = (tmp_path / "docs" / "model.md").read_text(encoding="utf-8")
     assert "`simpy` | >=" in fixed and "simpy 0.1" not in fixed
-    assert main(["docs", "--check", "--root", str(tmp_path)]) == 0
+    assert main(["--root", str(tmp_path), "docs", "--check"]) == 0
 
 
 def _prose(text: str) -> str:

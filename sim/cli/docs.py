@@ -25,11 +25,10 @@ from typing import Iterator
 
 import numpy as np
 
+from sim import paths
 from sim.config.constants import DAYS_PER_COMMON_YEAR
 from sim.report import parameters as params
 
-MODEL_DOC = Path("docs") / "model.md"
-PARAMETERS_DOC = Path("docs") / "parameters.md"
 REGION = params.DEFAULT_REGION
 _MARKER = re.compile(r"(<!-- generated:(?P<name>[a-z_]+) -->\n)(?P<body>.*?)(<!-- /generated:(?P=name) -->)", re.S)
 
@@ -37,7 +36,7 @@ _MARKER = re.compile(r"(<!-- generated:(?P<name>[a-z_]+) -->\n)(?P<body>.*?)(<!-
 def _scenario(root: Path, name: str, days: float | None = None):
     from sim.config.loader import load_scenario
 
-    sc = load_scenario(root / "scenarios" / REGION / f"{name}.yaml")
+    sc = load_scenario(paths.region_scenario(REGION, name, root))
     if days is not None:
         sc = sc.model_copy(update={"run": sc.run.model_copy(update={"days": days, "warmup_days": 1.0})})
     return sc
@@ -68,7 +67,7 @@ def kpi_names(root: Path) -> tuple[list[str], set[str]]:
 
 
 def kpis_section(root: Path) -> str:
-    from sim.measure.kpis import units
+    from sim.measure.format import units
 
     names, zcc_only = kpi_names(root)
     groups: dict[str, list[str]] = {}
@@ -91,7 +90,7 @@ def kpis_section(root: Path) -> str:
         label = f"`{head}`" if head in names else f"`{head}.*`"
         rows.append([label, units(member) or "count", parts or "-", only])
     return (f"{len(names)} KPI names ({len(groups)} without their breakdowns), from one short replication "
-            f"of `{REGION}` status quo and scenario III; units from `sim.measure.kpis.units` (count: a plain number). "
+            f"of `{REGION}` status quo and scenario III; units from `sim.measure.format.units` (count: a plain number). "
             f"A KPI with breakdowns also exists as the total unless it is shown as `name.*`.\n\n"
             + _table(["KPI", "unit", "breakdowns", "scenarios"], rows))
 
@@ -222,7 +221,7 @@ def _requirement(dep: str) -> tuple[str, str]:
 
 
 def software_section(root: Path) -> str:
-    meta = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    meta = tomllib.loads(paths.pyproject(root).read_text(encoding="utf-8"))["project"]
     rows = [["Python", meta["requires-python"], "language"]]
     rows += [[f"`{n}`", v, "runtime"] for n, v in map(_requirement, meta["dependencies"])]
     rows += [[f"`{n}`", v, "tests"] for n, v in map(_requirement, meta.get("optional-dependencies", {}).get("test", []))]
@@ -250,13 +249,15 @@ def _usage(name: str, parser: argparse.ArgumentParser) -> str:
 
 
 def cli_section(root: Path) -> str:
-    from sim.cli.main import build_parser
+    from sim.cli.parser import build_parser
 
     parser = build_parser()
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     helps = {a.dest: a.help for a in sub._choices_actions}
     rows = [[f"`{_usage(name, p)}`", helps.get(name, "")] for name, p in sub.choices.items()]
-    return "Every command also runs as `python -m sim ...`.\n\n" + _table(["command", "what it does"], rows)
+    return ("Every command also runs as `python -m sim ...`, and takes `--root DIR` before the command "
+            "(the project folder with `scenarios/`, `calibration/`, `results/` and `docs/`; default: the "
+            "checkout that holds the package).\n\n" + _table(["command", "what it does"], rows))
 
 
 # ------------------------------------------------------------------------------ driver
@@ -289,13 +290,17 @@ def marked_sections(text: str) -> list[str]:
 def expected(root: str | Path) -> dict[Path, str]:
     """What the generated documentation files should contain, by path."""
     root = Path(root).resolve()
-    out = {root / PARAMETERS_DOC: params.parameters_markdown(root)}
-    model = root / MODEL_DOC
+    out = {parameters_doc(root): params.parameters_markdown(root)}
+    model = paths.docs_dir(root) / "model.md"
     if model.exists():
         text = model.read_text(encoding="utf-8")
         names = marked_sections(text)
         out[model] = fill(text, {n: SECTIONS[n](root) for n in names if n in SECTIONS})
     return out
+
+
+def parameters_doc(root: Path | None = None) -> Path:
+    return paths.docs_dir(root) / "parameters.md"
 
 
 def write(root: str | Path, check: bool = False) -> list[Path]:

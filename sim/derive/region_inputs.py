@@ -88,8 +88,8 @@ def hap_profile(scenarios: Path | None = None) -> np.ndarray:
 
 
 def _shapes(scenarios: Path | None = None) -> dict[str, Any]:
-    folder = scenarios or paths.scenarios_dir()
-    return yaml.safe_load((folder / "_national" / "profile_shapes.yaml").read_text(encoding="utf-8"))["shapes"]
+    path = paths.national_dir(scenarios) / "profile_shapes.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["shapes"]
 
 
 # --------------------------------------------------------------- placement
@@ -494,7 +494,7 @@ def dump_yaml(data: Any, header: str) -> str:
 
 def write_all(scenarios: Path) -> list[Path]:
     """Regenerate the national profiles and every region's region.yaml (and a status_quo.yaml if missing)."""
-    national = scenarios / "_national"
+    national = paths.national_dir(scenarios)
     written = []
     prof_path = national / "profiles.yaml"
     built = profiles(_shapes(scenarios))
@@ -509,7 +509,7 @@ def write_all(scenarios: Path) -> list[Path]:
     base["zcc"] = yaml.safe_load((national / "zcc.yaml").read_text(encoding="utf-8"))["zcc"]
     zf = yaml.safe_load((national / "zcc_figures.yaml").read_text(encoding="utf-8"))
     for region in known_regions():
-        folder = scenarios / region
+        folder = paths.region_dir(region, scenarios)
         folder.mkdir(exist_ok=True)
         path = folder / "region.yaml"
         header = (f"# Region '{region}': capacities derived from national published figures by\n"

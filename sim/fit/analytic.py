@@ -30,13 +30,12 @@ from sim.theory.queueing import erlang_b, mmc_mean_wait, mmc_wait_within
 from sim.config.constants import HOURS_PER_DAY, HOURS_PER_WEEK, MIN_PER_DAY
 from sim.config.schema import Scenario
 
-NOORD = paths.region_scenario("noord")
 EST = "analytic check: reduced scenario"
 FLAT = [1.0] * HOURS_PER_WEEK
 
 
 def noord_raw() -> dict[str, Any]:
-    data, _ = load_raw(NOORD)
+    data, _ = load_raw(paths.region_scenario("noord"))
     data.setdefault("name", "noord_status_quo")
     return copy.deepcopy(data)
 

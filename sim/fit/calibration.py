@@ -28,6 +28,8 @@ import numpy as np
 import yaml
 from scipy.optimize import least_squares
 
+from sim import paths
+
 from sim.config.loader import ScenarioError, load_raw
 from sim.run.runner import replications_of
 from sim.config.schema import Scenario
@@ -305,7 +307,7 @@ def prepare(raw: dict[str, Any], days: float, seed: int) -> dict[str, Any]:
 def base_raws(regions: list[str], base_file: str, scenarios: Path, days: float, seed: int) -> dict[str, dict[str, Any]]:
     out = {}
     for region in regions:
-        raw, _ = load_raw(scenarios / region / base_file)
+        raw, _ = load_raw(paths.region_dir(region, scenarios) / base_file)
         raw.setdefault("name", f"{region}_{Path(base_file).stem}")
         out[region] = prepare(raw, days, seed)
     return out

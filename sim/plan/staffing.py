@@ -152,15 +152,17 @@ def primary_groups(scenario: Scenario) -> dict[str, str]:
 
 
 def _national_figures(scenario_path: Path | None) -> dict[str, Any]:
-    """The national capacity figures the region's workloads are scaled from."""
-    here = paths.scenarios_dir()
-    starts = ([scenario_path.resolve().parent] if scenario_path else []) + [here]
-    for start in starts:
-        for folder in (start, *start.parents):
-            for cand in (folder / "_national", folder / "scenarios" / "_national"):
-                if (cand / "capacity_figures.yaml").exists():
-                    return yaml.safe_load((cand / "capacity_figures.yaml").read_text(encoding="utf-8"))
-    raise ScenarioError(f"{scenario_path}: _national/capacity_figures.yaml not found next to the scenarios")
+    """The national capacity figures the region's workloads are scaled from.
+
+    Those of the scenarios folder that holds ``scenario_path`` (the nearest folder above it
+    with national inputs), else the project's.
+    """
+    here = scenario_path.resolve().parent if scenario_path else None
+    candidates = [paths.national_dir(folder) for folder in ((here, *here.parents) if here else ())]
+    for cand in [*candidates, paths.national_dir()]:
+        if (cand / "capacity_figures.yaml").exists():
+            return yaml.safe_load((cand / "capacity_figures.yaml").read_text(encoding="utf-8"))
+    raise ScenarioError(f"{scenario_path}: {paths.NATIONAL}/capacity_figures.yaml not found next to the scenarios")
 
 
 @dataclass

@@ -183,7 +183,7 @@ def figures_of(res: Resolved, file: Path, base: Path, typed: bool) -> list[Figur
 def figures(path: str | Path, base: str | Path | None = None) -> list[Figure]:
     """All figures of a scenario (validated first: bad input raises ScenarioError) or input table."""
     path = Path(path)
-    base = Path(base) if base is not None else Path.cwd()
+    base = Path(base) if base is not None else paths.root()
     res = resolve(path)
     if "setting" in res.data:  # a scenario; anything else is an input table
         load_scenario(path)  # one-line errors for a broken scenario, before documenting it
@@ -240,21 +240,22 @@ derive-regions` and `docs/model.md`, section 3).
 def parameters_markdown(root: str | Path, region: str = DEFAULT_REGION) -> str:
     """The text of ``docs/parameters.md``: national input tables and the default region."""
     root = Path(root).resolve()
-    scen = root / "scenarios"
     parts = [_INTRO.format(region=region)]
     parts.append("## National input tables\n\nNot scenarios: the figures from which `acutesim derive-regions` "
                  "builds every region's capacities, rosters, profiles and zcc staffing options.\n")
     for name in NATIONAL_TABLES:
-        figs = figures(scen / "_national" / name, root)
-        parts.append(f"### `scenarios/_national/{name}` ({len(figs)} figures)\n\n{to_markdown(figs)}")
-    sq = figures(scen / region / "status_quo.yaml", root)
-    parts.append(f"## Status quo, region {region}: `scenarios/{region}/status_quo.yaml` ({len(sq)} figures)\n\n"
+        table = paths.national_dir(paths.scenarios_dir(root)) / name
+        figs = figures(table, root)
+        parts.append(f"### `{_relative(table, root)}` ({len(figs)} figures)\n\n{to_markdown(figs)}")
+    sq_path, zcc_path = (paths.region_scenario(region, name, root) for name in ("status_quo", "zcc"))
+    sq = figures(sq_path, root)
+    parts.append(f"## Status quo, region {region}: `{_relative(sq_path, root)}` ({len(sq)} figures)\n\n"
                  f"The resolved scenario: national defaults, hour-of-week profiles and the region's "
                  f"derived capacities.\n\n{to_markdown(sq)}")
-    zcc = figures(scen / region / "zcc.yaml", root)
+    zcc = figures(zcc_path, root)
     known = {f.key: f for f in sq}
     changed = [f for f in zcc if known.get(f.key) != f]
-    parts.append(f"## Scenario III, region {region}: `scenarios/{region}/zcc.yaml` ({len(changed)} of "
+    parts.append(f"## Scenario III, region {region}: `{_relative(zcc_path, root)}` ({len(changed)} of "
                  f"{len(zcc)} figures)\n\nThe figures that scenario III adds or changes; the other "
                  f"{len(zcc) - len(changed)} are those of the status quo above.\n\n{to_markdown(changed)}")
     return "\n".join(parts)

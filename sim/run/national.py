@@ -20,8 +20,6 @@ from sim.geo.regions import known_regions
 from sim.run.runner import replications_of
 from sim.config.schema import Scenario
 
-SCENARIOS = paths.scenarios_dir()
-
 # Mean/share KPIs by name prefix -> the volume KPI that weighs them nationally (first match wins).
 WEIGHTS: tuple[tuple[str, str], ...] = (
     ("seh_los_mean.home", "seh_departures_per_day.home"),
@@ -74,9 +72,12 @@ def aggregate(by_region: dict[str, dict[str, float]]) -> dict[str, float]:
 
 
 def region_scenarios(file_name: str = "status_quo.yaml", overrides: dict[str, Any] | None = None,
-                     scenarios: Path = SCENARIOS) -> dict[str, Scenario]:
-    """Each region's scenario of that file name (e.g. status_quo.yaml, zcc.yaml, uncalibrated.yaml)."""
-    return {r: load_scenario(scenarios / r / file_name, overrides) for r in known_regions()}
+                     scenarios: Path | None = None) -> dict[str, Scenario]:
+    """Each region's scenario of that file name (e.g. status_quo.yaml, zcc.yaml, uncalibrated.yaml).
+
+    ``scenarios`` is the scenarios folder (default: the project's).
+    """
+    return {r: load_scenario(paths.region_dir(r, scenarios) / file_name, overrides) for r in known_regions()}
 
 
 def run_national(regional: dict[str, Scenario], replications: int, workers: int = 1,
