@@ -152,10 +152,6 @@ def _occupancy_roster(per_year: float, profile: list[float], minutes: float, occ
             for h in range(HOURS_PER_WEEK)]
 
 
-def _v(x: float) -> float:
-    return round(float(x), 6)
-
-
 # ----------------------------------------------------------------- regions
 def derive_region(region: str, base: dict[str, Any], fig: dict[str, Any]) -> dict[str, Any]:
     """The ``resources`` section of one region, derived from national figures."""

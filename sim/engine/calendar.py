@@ -48,10 +48,6 @@ class Calendar:
     def n_hours(self) -> int:
         return len(self.hour_of_week)
 
-    def hour_index(self, t_min: float) -> int:
-        """Index of the simulation hour containing clock time ``t_min``."""
-        return min(int(t_min // MIN_PER_HOUR), self._last_hour)
-
     def is_anw(self, t_min: float) -> bool:
         """True if ``t_min`` falls in ANW hours (evening, night, weekend, holiday)."""
         return self._anw[min(int(t_min // MIN_PER_HOUR), self._last_hour)]
@@ -59,6 +55,3 @@ class Calendar:
     def hour_of_week_at(self, t_min: float) -> int:
         """Hour of the week (0 = Monday 00:00; holidays count as Sundays) at ``t_min``."""
         return self._how[min(int(t_min // MIN_PER_HOUR), self._last_hour)]
-
-    def date_of_hour(self, h: int) -> dt.date:
-        return self.dates[h // HOURS_PER_DAY]

@@ -322,6 +322,3 @@ def write_overlay(path: Path, raws: dict[str, dict[str, Any]], result: Result, p
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
 
-
-def is_finite(values: dict[str, float]) -> bool:
-    return all(math.isfinite(v) for v in values.values())

@@ -296,7 +296,3 @@ def write_layouts(scenario: Scenario, scenario_path: Path, rows: list[Row], out:
     return paths
 
 
-def as_dict(rows: list[Row]) -> list[dict[str, Any]]:
-    return [{"k": r.layout.k, "sites": ";".join(r.layout.names), "mode": r.mode, "fte": r.fte,
-             "answer_within_2min_share": r.share, "commute_mean_min": r.commute_mean,
-             "commute_p95_min": r.commute_p95} for r in rows]
