@@ -24,12 +24,12 @@ import numpy as np
 import pytest
 import yaml
 
-from sim.fit.calibration import apply, calibrate, overlay, resolve_parameters
 from sim.config.loader import ScenarioError, load_raw, load_scenario
+from sim.config.schema import Scenario
+from sim.fit.calibration import apply, calibrate, overlay, resolve_parameters
+from sim.fit.targets import CalibrationFile, Target, load_calibration, simulated
 from sim.run.national import aggregate
 from sim.run.runner import run_replication
-from sim.config.schema import Scenario
-from sim.fit.targets import CalibrationFile, Target, load_calibration, simulated
 from tests.helpers import ROOT
 
 pytestmark = pytest.mark.quick
@@ -89,7 +89,8 @@ def test_apply_value_scale_and_share_scale_and_overlay(tmp_path):
     new = apply(raw, params, theta)
     assert new["streams"]["hap_call"]["rate_per_1000_per_year"]["value"] == 230.0
     for u in ("A1", "A2"):
-        assert new["routing"]["convey_to_seh"][u]["value"] == pytest.approx(raw["routing"]["convey_to_seh"][u]["value"] * 1.1)
+        old = raw["routing"]["convey_to_seh"][u]["value"]
+        assert new["routing"]["convey_to_seh"][u]["value"] == pytest.approx(old * 1.1)
     for u, mix in new["routing"]["hap_triage"].items():
         old = raw["routing"]["hap_triage"][u]["shares"]
         assert sum(mix["shares"].values()) == pytest.approx(1.0, abs=1e-12)
@@ -107,7 +108,8 @@ def test_apply_value_scale_and_share_scale_and_overlay(tmp_path):
     scen.write_text(f"extends: [{EUREGIO}, {path}]\nname: with_overlay\n", encoding="utf-8")
     loaded = load_scenario(scen)
     assert loaded.streams.hap_call.rate_per_1000_per_year.value == 230.0
-    assert loaded.routing.convey_to_seh["A1"].value == pytest.approx(raw["routing"]["convey_to_seh"]["A1"]["value"] * 1.1)
+    old = raw["routing"]["convey_to_seh"]["A1"]["value"]
+    assert loaded.routing.convey_to_seh["A1"].value == pytest.approx(old * 1.1)
 
 
 def test_target_formula():
@@ -125,7 +127,8 @@ def _recovery_file(kpis: dict[str, float]) -> CalibrationFile:
         "defaults": {"tolerance": 0.04, "base": "uncalibrated.yaml", "region": "euregio", "days": 7, "seed": 7,
                      "converged_share_of_tolerance": 0.5, "jacobian_step": 0.05},
         "targets": {
-            "hap": {"kpi": "hap_contacts_per_day", "value": kpis["hap_contacts_per_day"] * 365 / kpis["population"] * 1000,
+            "hap": {"kpi": "hap_contacts_per_day",
+                    "value": kpis["hap_contacts_per_day"] * 365 / kpis["population"] * 1000,
                     "unit": "per 1,000", "year": 2024, "scale": "per_1000", "source": "the model at known inputs"},
             "los": {"kpi": "seh_los_mean.home", "value": kpis["seh_los_mean.home"], "unit": "min", "year": 2024,
                     "scale": "mean", "source": "the model at known inputs"},

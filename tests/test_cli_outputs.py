@@ -58,7 +58,8 @@ def test_replications_csv(run_dir):
 def test_resolved_scenario_reproduces_the_run(run_dir):
     resolved = load_scenario(run_dir / "scenario.resolved.yaml")
     assert resolved.run.seed == 11 and resolved.run.days == 3
-    rows = {(r["replication"], r["kpi"]): float(r["value"]) for r in csv.DictReader((run_dir / "replications.csv").open())}
+    with (run_dir / "replications.csv").open() as fh:
+        rows = {(r["replication"], r["kpi"]): float(r["value"]) for r in csv.DictReader(fh)}
     again = run_replication(resolved, 1)
     assert again["hap_contacts_per_day"] == rows[("1", "hap_contacts_per_day")]
 

@@ -13,10 +13,10 @@ from collections import Counter
 import pyarrow.parquet as pq
 import pytest
 
-from sim.engine.eventlog import EventLog
-from sim.config.loader import load_scenario
 from sim.chain.model import Model
 from sim.chain.patient import OUTCOMES, DoubleOutcome, Patient
+from sim.config.loader import load_scenario
+from sim.engine.eventlog import EventLog
 from tests.helpers import NOORD
 
 pytestmark = pytest.mark.quick
@@ -37,8 +37,8 @@ def test_every_patient_has_exactly_one_outcome(tmp_path):
     assert ended + m.in_system == m.created
 
     events = pq.read_table(tmp_path / "events.parquet", columns=["patient", "event"]).to_pydict()
-    arrivals = Counter(p for p, e in zip(events["patient"], events["event"]) if e == "arrive")
-    ends = Counter(p for p, e in zip(events["patient"], events["event"]) if e == "end")
+    arrivals = Counter(p for p, e in zip(events["patient"], events["event"], strict=True) if e == "arrive")
+    ends = Counter(p for p, e in zip(events["patient"], events["event"], strict=True) if e == "end")
     assert len(arrivals) == m.created and max(arrivals.values()) == 1
     assert max(ends.values()) == 1 and sum(ends.values()) == ended
     assert set(ends) <= set(arrivals)

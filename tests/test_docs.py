@@ -14,10 +14,10 @@ import shutil
 
 import pytest
 
-from sim.cli import docs
-from sim.cli.main import main
 from sim.chain.pathways import ENTRY
 from sim.chain.patient import OUTCOMES
+from sim.cli import docs
+from sim.cli.main import main
 from tests.helpers import ROOT
 
 pytestmark = pytest.mark.quick
@@ -59,7 +59,8 @@ def test_every_generated_section_is_present_and_up_to_date(text):
 
 
 def test_fill_replaces_only_marked_bodies_and_is_idempotent():
-    src = "intro\n<!-- generated:a -->\nold\n<!-- /generated:a -->\nmiddle\n<!-- generated:b -->\n<!-- /generated:b -->\nend\n"
+    src = ("intro\n<!-- generated:a -->\nold\n<!-- /generated:a -->\nmiddle\n"
+           "<!-- generated:b -->\n<!-- /generated:b -->\nend\n")
     once = docs.fill(src, {"a": "new A\n", "b": "new B"})
     assert once == ("intro\n<!-- generated:a -->\nnew A\n<!-- /generated:a -->\nmiddle\n"
                     "<!-- generated:b -->\nnew B\n<!-- /generated:b -->\nend\n")

@@ -15,15 +15,15 @@ from __future__ import annotations
 import csv
 import io
 import re
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import pytest
 import yaml
 
-from sim.report import parameters as params
 from sim.cli.main import main
 from sim.config.loader import load_raw, load_scenario, resolve, resolved_yaml
+from sim.report import parameters as params
 from tests.helpers import ROOT
 
 pytestmark = pytest.mark.quick
@@ -36,12 +36,12 @@ TABLES = [NATIONAL / n for n in params.NATIONAL_TABLES]
 RUN_SETTINGS = ("run",)  # how long and how often to run: settings of the experiment, not figures
 
 
-@lru_cache(maxsize=None)
+@cache
 def _figures(path) -> tuple[params.Figure, ...]:
     return tuple(params.figures(path, ROOT))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _resolved(path) -> dict:
     return yaml.safe_load(resolved_yaml(load_scenario(path)))
 

@@ -20,8 +20,8 @@ import pytest
 import simpy
 
 from sim.engine.stats import Metrics
-from sim.theory.queueing import erlang_b, erlang_c, mmc_mean_wait, mmc_wait_within, servers_for_service_level
 from sim.resources import CapacityPool
+from sim.theory.queueing import erlang_b, erlang_c, mmc_mean_wait, mmc_wait_within, servers_for_service_level
 from tests.helpers import elv_loss_scenario, mmc_hap_scenario, run
 
 pytestmark = pytest.mark.quick
@@ -75,7 +75,7 @@ def _loss_pool_blocking(beds: int, arrivals_per_min: float, mean_stay: float, n:
     blocked = [0]
 
     def source():
-        for gap, stay in zip(gaps, stays):
+        for gap, stay in zip(gaps, stays, strict=True):
             yield env.timeout(gap)
             if pool.try_now():
                 pool.release_after(stay)

@@ -20,8 +20,8 @@ import simpy
 
 from sim.engine.flow import run_flow
 from sim.engine.stats import Metrics
-from sim.theory.queueing import mmc_mean_wait, servers_for_service_level, mmc_wait_within
 from sim.resources import SkillDesk
+from sim.theory.queueing import mmc_mean_wait, mmc_wait_within, servers_for_service_level
 
 pytestmark = pytest.mark.quick
 

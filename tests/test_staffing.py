@@ -18,12 +18,23 @@ import numpy as np
 import pytest
 import yaml
 
+from sim.chain.model import Model
 from sim.cli.main import main
 from sim.config.loader import load_scenario
-from sim.chain.model import Model
+from sim.plan.staffing import (
+    Loads,
+    Target,
+    TargetError,
+    erlang_start,
+    measure,
+    option_from,
+    parse_target,
+    primary_groups,
+    search,
+    with_option,
+    with_run,
+)
 from sim.theory.queueing import servers_for_service_level
-from sim.plan.staffing import (Loads, Target, TargetError, with_run, erlang_start, measure, option_from, parse_target,
-                          primary_groups, search, with_option)
 from tests.helpers import ROOT
 
 NOORD_ZCC = ROOT / "scenarios" / "noord" / "zcc.yaml"

@@ -15,8 +15,8 @@ from __future__ import annotations
 import pytest
 
 from sim.config.loader import load_scenario
-from sim.run.runner import run_replication
 from sim.fit.targets import load_calibration, simulated
+from sim.run.runner import run_replication
 from tests.helpers import NOORD, ROOT
 
 pytestmark = pytest.mark.quick

@@ -11,8 +11,8 @@ import argparse
 import math
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from sim import paths
 from sim.config.loader import ScenarioError, load_scenario
@@ -178,16 +178,16 @@ def cmd_derive_regions(args: argparse.Namespace) -> int:
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from sim.fit.calibration import base_raws, calibrate, write_overlay
-    from sim.run.national import aggregate
-    from sim.geo.regions import known_regions
     from sim.fit.targets import fit_table, format_fit_table, load_calibration
+    from sim.geo.regions import known_regions
+    from sim.run.national import aggregate
 
     file = user_path(args.file) if args.file else paths.calibration_targets()
     cal = load_calibration(file)
     d = cal.defaults
     days, seed = args.days or d.days, args.seed if args.seed is not None else d.seed
     if args.national:
-        regions, name = known_regions(), "national"
+        regions, name = list(known_regions()), "national"
     else:
         region = args.region or d.region
         if region not in known_regions():
@@ -206,17 +206,20 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else paths.calibrated_dir() / f"{name}.yaml"
     why = (f"fitted to {file} by `acutesim calibrate {'--national' if args.national else '--region ' + name}` "
            f"(seed {seed}, {days:g} days{f', polished on {polish_days:g} days' if polish_days else ''})")
-    header = (f"# Calibrated inputs for {name}, written by `acutesim calibrate` (sim/fit/calibration.py); do not edit.\n"
+    state = (f"converged: every target within {d.converged_share_of_tolerance:.0%} of its tolerance"
+             if result.converged else "NOT converged: best point found")
+    header = (f"# Calibrated inputs for {name}, written by `acutesim calibrate` (sim/fit/calibration.py); "
+              f"do not edit.\n"
               f"# {len(cal.parameters)} parameters fitted to {len(cal.targets)} targets of {file}, "
               f"seed {seed}, {days:g} days x {args.replications} replication(s) per evaluation"
               f"{f', polished on {polish_days:g} days' if polish_days else ''},\n"
-              f"# {result.evaluations} evaluations, {f'converged: every target within {d.converged_share_of_tolerance:.0%} of its tolerance' if result.converged else 'NOT converged: best point found'}.\n"
+              f"# {result.evaluations} evaluations, {state}.\n"
               f"# Fitted values: " + ", ".join(f"{k} {v:g}" for k, v in result.values.items()) + "\n")
     write_overlay(out, raws, result, problem.params, header, why)
     print(f"wrote {out}", file=sys.stderr)
+    from sim.config.schema import Scenario
     from sim.fit.calibration import prepare
     from sim.run.national import run_national
-    from sim.config.schema import Scenario
 
     check_days = polish_days or days
     check = {r: Scenario.model_validate(prepare(raw, check_days, seed)) for r, raw in result.calibrated.items()}
@@ -224,17 +227,17 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     rows = fit_table(cal, national)
     print(format_fit_table(rows))
     fit_path = out.with_suffix(".fit.md")
-    fit_path.write_text(f"# Fit of {out.name} ({args.check_replications} replications x {check_days:g} days, seed {seed})\n\n"
-                        + format_fit_table(rows, markdown=True) + "\n", encoding="utf-8")
+    fit_path.write_text(f"# Fit of {out.name} ({args.check_replications} replications x {check_days:g} days, "
+                        f"seed {seed})\n\n" + format_fit_table(rows, markdown=True) + "\n", encoding="utf-8")
     print(f"\nfit table: {fit_path}")
     return 0 if all(r.within for r in rows) else 1
 
 
 def cmd_national(args: argparse.Namespace) -> int:
-    from sim.run.national import region_scenarios, run_national
-    from sim.report.tables import kpi_table
-    from sim.run.runner import summarise, write_summary
     from sim.fit.targets import fit_table, format_fit_table, load_calibration
+    from sim.report.tables import kpi_table
+    from sim.run.national import region_scenarios, run_national
+    from sim.run.runner import summarise, write_summary
 
     regional = region_scenarios(args.scenario, _scenario_overrides(args), _scenarios(args))
     first = next(iter(regional.values()))
@@ -274,6 +277,7 @@ def cmd_params(args: argparse.Namespace) -> int:
     from sim.cli import docs
     from sim.report import parameters as params
 
+    out: Path | None
     if args.all:
         text = params.parameters_markdown(paths.root())
         out = Path(args.out) if args.out else docs.parameters_doc()
@@ -342,8 +346,16 @@ def cmd_locations(args: argparse.Namespace) -> int:
 
 
 def cmd_staffing(args: argparse.Namespace) -> int:
-    from sim.plan.staffing import fte_and_cost, kpi_names, measure, parse_target, search, with_option, option_from, \
-        write_option
+    from sim.plan.staffing import (
+        fte_and_cost,
+        kpi_names,
+        measure,
+        option_from,
+        parse_target,
+        search,
+        with_option,
+        write_option,
+    )
 
     path = user_path(args.scenario)
     scenario = load_scenario(path, {"run": {"seed": args.seed}} if args.seed is not None else None)
@@ -357,7 +369,8 @@ def cmd_staffing(args: argparse.Namespace) -> int:
 
     trial = with_run(scenario, days=args.days)
     print(f"acutesim: staffing search for {scenario.name}: {target} in every 4-hour block per skill "
-          f"(lower 95% bound >= target + {args.margin:g}), {args.replications} replication(s) of {args.days:g} days per "
+          f"(lower 95% bound >= target + {args.margin:g}), {args.replications} replication(s) of {args.days:g} days "
+          f"per "
           f"iteration, seed {run['seed']}", file=sys.stderr)
     started = time.perf_counter()
     result = search(trial, target, args.replications, workers, margin=args.margin, slack=args.slack,

@@ -19,9 +19,9 @@ from __future__ import annotations
 import argparse
 import re
 import tomllib
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 
@@ -52,8 +52,8 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 def kpi_names(root: Path) -> tuple[list[str], set[str]]:
     """All KPI names of the status quo and scenario III, and those only scenario III has."""
     from sim.chain.patient import OUTCOMES
-    from sim.run.runner import run_replication
     from sim.config.schema import ALTERNATIVES, Streams
+    from sim.run.runner import run_replication
 
     sq = run_replication(_scenario(root, "status_quo", days=2.0), 0)
     zcc = run_replication(_scenario(root, "zcc", days=2.0), 0)
@@ -90,7 +90,8 @@ def kpis_section(root: Path) -> str:
         label = f"`{head}`" if head in names else f"`{head}.*`"
         rows.append([label, units(member) or "count", parts or "-", only])
     return (f"{len(names)} KPI names ({len(groups)} without their breakdowns), from one short replication "
-            f"of `{REGION}` status quo and scenario III; units from `sim.measure.format.units` (count: a plain number). "
+            f"of `{REGION}` status quo and scenario III; units from `sim.measure.format.units` "
+            f"(count: a plain number). "
             f"A KPI with breakdowns also exists as the total unless it is shown as `name.*`.\n\n"
             + _table(["KPI", "unit", "breakdowns", "scenarios"], rows))
 
@@ -180,11 +181,11 @@ def _recording() -> Iterator[list[str]]:
         names.append(name)
         return original(self, name)
 
-    Streams.generator = generator
+    Streams.generator = generator  # type: ignore[method-assign]
     try:
         yield names
     finally:
-        Streams.generator = original
+        Streams.generator = original  # type: ignore[method-assign]
 
 
 def stream_names(root: Path, scenario: str) -> list[str]:
@@ -217,6 +218,8 @@ def random_streams_section(root: Path) -> str:
 def _requirement(dep: str) -> tuple[str, str]:
     """Split a requirement like 'dask[distributed]>=2024.1' into name and version specifier."""
     m = re.match(r"\s*([A-Za-z0-9_.\-]+(?:\[[^\]]*\])?)\s*(.*)", dep)
+    if m is None:
+        raise ValueError(f"pyproject.toml: cannot read the requirement {dep!r}")
     return m.group(1), m.group(2).strip() or "any"
 
 
@@ -224,7 +227,8 @@ def software_section(root: Path) -> str:
     meta = tomllib.loads(paths.pyproject(root).read_text(encoding="utf-8"))["project"]
     rows = [["Python", meta["requires-python"], "language"]]
     rows += [[f"`{n}`", v, "runtime"] for n, v in map(_requirement, meta["dependencies"])]
-    rows += [[f"`{n}`", v, "tests"] for n, v in map(_requirement, meta.get("optional-dependencies", {}).get("test", []))]
+    tests = meta.get("optional-dependencies", {}).get("test", [])
+    rows += [[f"`{n}`", v, "tests"] for n, v in map(_requirement, tests)]
     return (f"`{meta['name']}` {meta['version']}, declared in `pyproject.toml` (minimum versions):\n\n"
             + _table(["package", "version", "used for"], rows))
 
@@ -236,8 +240,8 @@ def _usage(name: str, parser: argparse.ArgumentParser) -> str:
         if isinstance(action, argparse._HelpAction):
             continue
         if not action.option_strings:
-            parts.append((action.metavar or action.dest).upper() if action.nargs != "?" else
-                         f"[{(action.metavar or action.dest).upper()}]")
+            name = action.metavar if isinstance(action.metavar, str) and action.metavar else action.dest
+            parts.append(name.upper() if action.nargs != "?" else f"[{name.upper()}]")
             continue
         flag = max(action.option_strings, key=len)
         if action.nargs == 0:
@@ -253,7 +257,7 @@ def cli_section(root: Path) -> str:
 
     parser = build_parser()
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    helps = {a.dest: a.help for a in sub._choices_actions}
+    helps = {a.dest: a.help or "" for a in sub._choices_actions}
     rows = [[f"`{_usage(name, p)}`", helps.get(name, "")] for name, p in sub.choices.items()]
     return ("Every command also runs as `python -m sim ...`, and takes `--root DIR` before the command "
             "(the project folder with `scenarios/`, `calibration/`, `results/` and `docs/`; default: the "

@@ -99,7 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_scenarios(cal)
     _add_workers(cal)
     nat = sub.add_parser("national", help="run every region together and compare national totals with the targets")
-    nat.add_argument("--scenario", default="status_quo.yaml", help="scenario file in each region folder (default: status_quo.yaml)")
+    nat.add_argument("--scenario", default="status_quo.yaml",
+                     help="scenario file in each region folder (default: status_quo.yaml)")
     nat.add_argument("-n", "--replications", type=int, help="replications (default: the scenarios')")
     nat.add_argument("--seed", type=int, help="random seed (default: the scenarios')")
     nat.add_argument("--days", type=float, help="days to simulate after warm-up")
@@ -107,7 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
     nat.add_argument("--out", help="output folder (default: results/national/<scenario>/)")
     _add_scenarios(nat)
     _add_workers(nat)
-    vr = sub.add_parser("validation-report", help="analytic checks and the calibrated national status quo against every target")
+    vr = sub.add_parser("validation-report",
+                        help="analytic checks and the calibrated national status quo against every target")
     vr.add_argument("--out", help="folder (default: results/validation)")
     vr.add_argument("--targets", help="calibration file with the targets (default: calibration/targets.yaml)")
     vr.add_argument("-n", "--replications", type=int, default=3, help="national replications (default 3)")

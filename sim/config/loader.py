@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,10 +26,10 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from sim.geo.regions import known_regions
 from sim.config.constants import HOURS_PER_WEEK
 from sim.config.provenance import PROVENANCE_KEYS
 from sim.config.schema import Scenario
+from sim.geo.regions import known_regions
 
 # Replaced whole by an override, never merged: a mix is one distribution, a set of
 # zcc work locations is one layout.
@@ -212,7 +213,7 @@ def load_model_file(path: str | Path, model: type[M]) -> M:
         raise ScenarioError(f"{path}: key {key}: {msg}") from None
 
 
-def _describe(err: dict[str, Any]) -> str:
+def _describe(err: Mapping[str, Any]) -> str:
     """Turn one pydantic error into 'what is expected'."""
     kind = err["type"]
     msg = err["msg"]

@@ -192,14 +192,16 @@ def derive_region(region: str, base: dict[str, Any], fig: dict[str, Any]) -> dic
                                                         desks["hap_triage"]["answer_norm_min"]["value"]),
                               "estimate": f"Erlang C, {f['hap_triage_target_within_2min']:.0%} within 2 min, "
                                           f"{handling:.2f} min per call; {note}"},
-            "gp_roster": {"values": _occupancy_roster(contacts * (f["hap_consult_share"] + f["hap_walk_in_share"]), prof["anw"],
+            "gp_roster": {"values": _occupancy_roster(contacts * (f["hap_consult_share"] + f["hap_walk_in_share"]),
+                                                      prof["anw"],
                                                       consult, f["gp_target_occupancy"], least, hap_open),
                           "estimate": f"consult workload ({f['hap_consult_share']:.0%} of contacts + "
                                       f"{f['hap_walk_in_share']:.1%} walk-ins, {consult:g} min) at "
                                       f"{f['gp_target_occupancy']:.0%} occupancy; {note}"},
             "car_roster": {"values": _occupancy_roster(contacts * f["hap_home_visit_share"], prof["anw"], visit,
                                                        f["car_target_occupancy"], least, hap_open),
-                           "estimate": f"home-visit workload ({f['hap_home_visit_share']:.0%} of contacts, {visit:.0f} min "
+                           "estimate": f"home-visit workload ({f['hap_home_visit_share']:.0%} of contacts, "
+                                       f"{visit:.0f} min "
                                        f"incl. {trip_km:.1f} km each way, the population-weighted mean distance "
                                        f"to this post) at {f['car_target_occupancy']:.0%} occupancy; {note}"},
         }
@@ -209,7 +211,8 @@ def derive_region(region: str, base: dict[str, Any], fig: dict[str, Any]) -> dic
     seh_share = site_shares(pops, nearest_site(km, seh_sites), len(seh_sites))
     seh_profile = _hourly_share(prof["seh_walk_in"])
     admitted = f["seh_admissions_per_year"] / f["seh_arrivals_per_year"]
-    los = (1 - admitted) * base["care"]["seh"]["los_home"]["mean"] + admitted * base["care"]["seh"]["los_admitted"]["mean"]
+    seh = base["care"]["seh"]
+    los = (1 - admitted) * seh["los_home"]["mean"] + admitted * seh["los_admitted"]["mean"]
     sehs = {}
     for j, i in enumerate(seh_sites):
         arrivals = f["seh_arrivals_per_year"] * share * seh_share[j]
@@ -249,7 +252,8 @@ def derive_region(region: str, base: dict[str, Any], fig: dict[str, Any]) -> dic
 
     dispatch_calls = base["streams"]["call_112"]["rate_per_1000_per_year"]["value"] * pop / 1000
     dispatch_handling = desks["dispatch_112"]["handling"]["mean"]
-    bed_requests = (f["elv_users_per_year"] + f["grz_admissions_per_year"] + f["crisis_bed_admissions_per_year"]) * share
+    bed_requests = (f["elv_users_per_year"] + f["grz_admissions_per_year"]
+                    + f["crisis_bed_admissions_per_year"]) * share
     elv_handling = desks["elv_point"]["handling"]["mean"]
 
     def beds(admissions: float, los_min: float, what: str, occupancy: float | None = None) -> dict[str, Any]:
@@ -291,12 +295,15 @@ def derive_region(region: str, base: dict[str, Any], fig: dict[str, Any]) -> dic
                                          f"{bed_requests:,.0f} bed requests a year of {elv_handling:g} min; "
                                          f"at least {least} coordinator 24/7"},
         "hospital_beds": beds(f["seh_admissions_per_year"] * share,
-                              f["hospital_acute_los_days"] * MIN_PER_DAY + base["routing"]["hospital_long_term_care"]["value"]
+                              f["hospital_acute_los_days"] * MIN_PER_DAY
+                              + base["routing"]["hospital_long_term_care"]["value"]
                               * care["long_term_care"]["wait"]["mean"],
-                              "acute admissions from the SEH (NZa 2021; stays include the waits for long-term care places)",
+                              "acute admissions from the SEH (NZa 2021; stays include the waits for long-term care "
+                              "places)",
                               f["hospital_target_occupancy"]),
         "elv_beds": beds(f["elv_users_per_year"] * share, care["elv"]["los"]["mean"], "ELV users (staatvenz 2022)"),
-        "grz_beds": beds(f["grz_admissions_per_year"] * share, care["grz"]["los"]["mean"], "acute-chain GRZ admissions"),
+        "grz_beds": beds(f["grz_admissions_per_year"] * share, care["grz"]["los"]["mean"],
+                         "acute-chain GRZ admissions"),
         "crisis_beds": beds(f["crisis_bed_admissions_per_year"] * share, care["crisis_bed"]["los"]["mean"],
                             "crisis-bed admissions"),
         "district_nursing_roster": {
@@ -317,8 +324,8 @@ def _per_hour(per_year: float, profile: list[float]) -> np.ndarray:
     return per_year / WEEKS_PER_YEAR * _hourly_share(profile)
 
 
-def zcc_workload(region: str, base: dict[str, Any], fig: dict[str, Any], zcc: dict[str, Any]) -> dict[str, tuple]:
-    """Offered calls per hour of week and mean handling (min) for each zcc skill.
+def zcc_workload(region: str, base: dict[str, Any], fig: dict[str, Any], zcc: dict[str, Any]) -> dict[str, Any]:
+    """Offered calls per hour of week and mean handling (min) for each zcc skill (and ``_parts``).
 
     Volumes are the national published figures x population share, as for the
     status-quo desks, so the budget-neutral zcc staffs the same work.
@@ -362,7 +369,7 @@ def zcc_workload(region: str, base: dict[str, Any], fig: dict[str, Any], zcc: di
     }
 
 
-def _group_load(workload: dict[str, tuple], serves: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def _group_load(workload: dict[str, Any], serves: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Offered load (Erlang) and mean handling per hour for the skills a group mainly serves."""
     erlang = np.zeros(HOURS_PER_WEEK)
     calls = np.zeros(HOURS_PER_WEEK)
@@ -376,7 +383,7 @@ def _group_load(workload: dict[str, tuple], serves: list[str]) -> tuple[np.ndarr
 
 
 def _rosters_at(target: float, loads: dict[str, tuple], minimum: int, norm_min: float) -> dict[str, list[int]]:
-    return {g: [servers_for_service_level(a, t, norm_min, target, minimum) for a, t in zip(*loads[g])]
+    return {g: [servers_for_service_level(a, t, norm_min, target, minimum) for a, t in zip(*loads[g], strict=True)]
             for g in loads}
 
 
@@ -495,7 +502,8 @@ def write_all(scenarios: Path) -> list[Path]:
     prof_path = national / "profiles.yaml"
     built = profiles(_shapes(scenarios))
     prof_path.write_text(dump_yaml({"profiles": built},
-                               "# Generated by `acutesim derive-regions` (sim/derive/region_inputs.py); do not edit by hand.\n"
+                               "# Generated by `acutesim derive-regions` (sim/derive/region_inputs.py); "
+                               "do not edit by hand.\n"
                                "# Hour-of-week weights, Monday 00:00 first; only relative sizes matter.\n"),
                          encoding="utf-8")
     written.append(prof_path)
@@ -509,7 +517,8 @@ def write_all(scenarios: Path) -> list[Path]:
         folder.mkdir(exist_ok=True)
         path = folder / "region.yaml"
         header = (f"# Region '{region}': capacities derived from national published figures by\n"
-                  f"# `acutesim derive-regions` (sim/derive/region_inputs.py). Every number is an estimate: the national\n"
+                  f"# `acutesim derive-regions` (sim/derive/region_inputs.py). Every number is an estimate: "
+                  f"the national\n"
                   f"# figure times the region's population share, placed and rostered as the notes say.\n"
                   f"# Edit the derivation or override values in a scenario, not this file.\n")
         resources = derive_region(region, base, fig)
@@ -520,7 +529,8 @@ def write_all(scenarios: Path) -> list[Path]:
         zpath.write_text(dump_yaml(zcc_inputs, header.replace("capacities", "scenario-III inputs")), encoding="utf-8")
         written.append(zpath)
         written += _ensure(folder / "zcc.yaml",
-                           f"# Scenario III of ROAZ region '{region}': one zcc, budget-neutral staffing, one location.\n"
+                           f"# Scenario III of ROAZ region '{region}': one zcc, budget-neutral staffing, "
+                           f"one location.\n"
                            f"extends: [status_quo.yaml, ../_national/zcc.yaml, zcc_region.yaml]\n"
                            f"name: {region}_zcc\n")
         if region == "noord":
@@ -531,8 +541,10 @@ def write_all(scenarios: Path) -> list[Path]:
                            f"extends: [../_national/status_quo.yaml, region.yaml]\n"
                            f"name: {region}_uncalibrated\n")
         written += _ensure(folder / "status_quo.yaml",
-                           f"# Status quo of ROAZ region '{region}': national defaults, the region's capacities and the\n"
-                           f"# national calibration (calibration/calibrated/national.yaml, written by acutesim calibrate).\n"
+                           f"# Status quo of ROAZ region '{region}': national defaults, the region's capacities "
+                           f"and the\n"
+                           f"# national calibration (calibration/calibrated/national.yaml, written by acutesim "
+                           f"calibrate).\n"
                            f"extends: [uncalibrated.yaml, ../../calibration/calibrated/national.yaml]\n"
                            f"name: {region}_status_quo\n")
     return written

@@ -18,17 +18,16 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from sim import paths
-from sim.config.loader import load_raw
 from sim.chain.model import Model
-from sim.theory.queueing import erlang_b, mmc_mean_wait, mmc_wait_within
 from sim.config.constants import HOURS_PER_DAY, HOURS_PER_WEEK, MIN_PER_DAY
+from sim.config.loader import load_raw
 from sim.config.schema import Scenario
+from sim.theory.queueing import erlang_b, mmc_mean_wait, mmc_wait_within
 
 EST = "analytic check: reduced scenario"
 FLAT = [1.0] * HOURS_PER_WEEK
@@ -145,7 +144,8 @@ def erlang_c_checks(replications: int = 3, days: float = 120) -> list[Check]:
     load = per_hour / 60 * handling
     waits, within = [], []
     for rep in range(replications):
-        w = run(mmc_hap_scenario(servers, per_hour, handling, days=days), rep).metrics.tally_array("hap_triage.answer_wait")
+        model = run(mmc_hap_scenario(servers, per_hour, handling, days=days), rep)
+        w = model.metrics.tally_array("hap_triage.answer_wait")
         waits.append(w.mean())
         within.append((w <= 2.0).mean())
     return [

@@ -58,6 +58,7 @@ def daily_series(scenario: Scenario, level: str, replications: int, days: float)
     runs = []
     for r in range(replications):
         m = Model(sc, r, sample_levels=True).run()
+        assert m.samples is not None  # built with sample_levels=True
         hourly = np.asarray(m.samples[level], dtype=float)
         whole_days = len(hourly) // HOURS_PER_DAY
         runs.append(hourly[: whole_days * HOURS_PER_DAY].reshape(whole_days, HOURS_PER_DAY).mean(axis=1))

@@ -47,19 +47,20 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import yaml
 
-from sim.derive.region_inputs import dump_yaml
 from sim import paths
-from sim.config.loader import ScenarioError
-from sim.theory.queueing import mmc_wait_within, servers_for_service_level
 from sim.config.constants import BLOCK_HOURS, DAYS_PER_WEEK, HOURS_PER_WEEK
-from sim.config.schema import Scenario
+from sim.config.loader import ScenarioError
+from sim.config.schema import Scenario, Zcc
+from sim.derive.region_inputs import dump_yaml
+from sim.theory.queueing import mmc_wait_within, servers_for_service_level
 
 # KPIs that are also measured per block of the week (sim.measure.kpis.zcc_block_kpis), with their line's call types.
 BLOCK_KPIS = {
@@ -140,11 +141,18 @@ def kpi_names(scenario: Scenario) -> list[str]:
 
 
 # ------------------------------------------------------------------- loads
+def zcc_of(scenario: Scenario) -> Zcc:
+    """The scenario's zcc section; staffing and location planning need a zcc scenario."""
+    if scenario.zcc is None:
+        raise ScenarioError(f"{scenario.name}: key setting: the staffing search needs a zcc scenario (setting: zcc)")
+    return scenario.zcc
+
+
 def primary_groups(scenario: Scenario) -> dict[str, str]:
     """For each skill, the group the desk routes it to first: the holder with the fewest skills."""
-    groups = scenario.zcc.option.groups
+    groups = zcc_of(scenario).option.groups
     order = list(groups)
-    out = {}
+    out: dict[str, str] = {}
     for skill in sorted({s for g in groups.values() for s in g.skills}):
         holders = [g for g in order if skill in groups[g].skills]
         out[skill] = min(holders, key=lambda g: (len(groups[g].skills), order.index(g)))
@@ -185,7 +193,7 @@ def offered_loads(scenario: Scenario, scenario_path: Path | None = None) -> Load
     base = scenario.model_dump(mode="json")
     work = zcc_workload(scenario.region, base, _national_figures(scenario_path), base["zcc"])
     primary = primary_groups(scenario)
-    erlang = {g: {} for g in scenario.zcc.option.groups}
+    erlang: dict[str, dict[str, np.ndarray]] = {g: {} for g in zcc_of(scenario).option.groups}
     calls = {g: np.zeros(HOURS_PER_WEEK) for g in erlang}
     by_skill: dict[tuple[str, str], np.ndarray] = {}
     for skill in ("gp_triagist", "ambulance_nurse", "mental_health", "coordinator", "district_nursing"):
@@ -209,7 +217,7 @@ def erlang_roster(load: np.ndarray, handling: np.ndarray, target: float, norm_mi
                   minimum: int) -> list[int]:
     """Fewest servers per hour with P(wait <= norm) >= target (Erlang C), at least ``minimum``."""
     return [servers_for_service_level(float(a), float(t), norm_min, target, minimum)
-            for a, t in zip(load, handling)]
+            for a, t in zip(load, handling, strict=True)]
 
 
 def erlang_start(loads: Loads, target: float, norm_min: float, minimum: int,
@@ -237,7 +245,7 @@ def with_option(scenario: Scenario, name: str, option: dict[str, Any]) -> Scenar
 def option_from(scenario: Scenario, rosters: dict[str, list[int]], note: str, description: str) -> dict[str, Any]:
     """A staffing option (the scenario's groups, skills and costs) with new rosters."""
     groups = {}
-    for g, spec in scenario.zcc.option.groups.items():
+    for g, spec in zcc_of(scenario).option.groups.items():
         cost = spec.hourly_cost.model_dump(exclude_none=True)
         groups[g] = {"skills": list(spec.skills), "roster": {"values": [int(v) for v in rosters[g]], "estimate": note},
                      "hourly_cost": cost}
@@ -246,7 +254,7 @@ def option_from(scenario: Scenario, rosters: dict[str, list[int]], note: str, de
 
 def fte_and_cost(scenario: Scenario, rosters: dict[str, list[int]]) -> tuple[float, float]:
     """FTE and staff cost per day of zcc rosters (the formulas of sim.measure.kpis.staffing_kpis)."""
-    groups = scenario.zcc.option.groups
+    groups = zcc_of(scenario).option.groups
     hours = {g: float(sum(r)) for g, r in rosters.items()}
     fte = sum(hours.values()) / scenario.staffing.fte_hours_per_week.value
     cost = sum(hours[g] * groups[g].hourly_cost.value for g in hours) / DAYS_PER_WEEK
@@ -295,9 +303,7 @@ def search(scenario: Scenario, target: Target, replications: int, workers: int =
            slack: float = 0.05, max_iterations: int = 30, z_score: float = 1.645, scenario_path: Path | None = None,
            progress: Callable[[str], None] | None = None, trace: list | None = None) -> SearchResult:
     """Find the roster (see the module docstring). ``scenario.run`` sets seed and days."""
-    z = scenario.zcc
-    if z is None:
-        raise ScenarioError(f"{scenario.name}: key setting: the staffing search needs a zcc scenario (setting: zcc)")
+    z = zcc_of(scenario)
     line = BLOCK_KPIS[target.kpi]
     other = tuple(ln for ln in BLOCK_KPIS.values() if ln != line)
     kit = z.handling.patient_line if line == "zcc" else z.handling.provider_line
@@ -346,20 +352,23 @@ def search(scenario: Scenario, target: Target, replications: int, workers: int =
             if (skill, name) in misses:
                 # The further below, the more hours of the block get one more person (lowest Erlang C level first).
                 n = min(len(hours), 1 + int((margin - target.slack(x)) / slack))
-                for h in sorted(hours, key=lambda h: (_level(rosters[g][h], load[h], handling[h], norm), h))[:n]:
+                levels = {h: _level(rosters[g][h], float(load[h]), float(handling[h]), norm) for h in hours}
+                for h in sorted(hours, key=lambda h: (levels[h], h))[:n]:
                     rosters[g][h] += 1
                     added += 1
             elif name not in frozen and name not in missed and not math.isnan(x) and target.slack(x) >= slack:
                 cands = [h for h in hours if rosters[g][h] > floor[g][h]]
                 if cands:
-                    h = max(cands, key=lambda h: (_level(rosters[g][h] - 1, load[h], handling[h], norm), -h))
+                    h = max(cands, key=lambda h: (_level(rosters[g][h] - 1, float(load[h]), float(handling[h]), norm),
+                                                  -h))
                     rosters[g][h] -= 1
                     removed += 1
                     reduced.add(name)
         fte, _ = fte_and_cost(scenario, rosters)
         history.append((it, fte, measured.get(target.kpi, float("nan")), len(misses)))
         if trace is not None:
-            trace.append({key: (round(x, 3), round(shares_raw[key], 3), round(calls[key])) for key, x in misses.items()})
+            trace.append({key: (round(x, 3), round(shares_raw[key], 3), round(calls[key]))
+                          for key, x in misses.items()})
         if progress:
             progress(f"iteration {it}: {target.kpi} = {measured.get(target.kpi, float('nan')):.3f}, "
                      f"{len(misses)} skill block(s) with bound below {target.value + margin:g}: "

@@ -11,14 +11,15 @@ model with the same patients would report.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from sim.config.loader import load_scenario
 from sim import paths
+from sim.config.loader import load_scenario
+from sim.config.schema import Scenario
 from sim.geo.regions import known_regions
 from sim.run.runner import replications_of
-from sim.config.schema import Scenario
 
 # Mean/share KPIs by name prefix -> the volume KPI that weighs them nationally (first match wins).
 WEIGHTS: tuple[tuple[str, str], ...] = (
