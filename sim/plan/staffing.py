@@ -280,7 +280,7 @@ class SearchResult:
 
 def _blocks() -> list[tuple[str, range]]:
     from sim.measure.kpis import block_name
-    from sim.chain.pathways.zcc import BLOCK_HOURS
+    from sim.config.constants import BLOCK_HOURS
 
     return [(block_name(b, BLOCK_HOURS), range(b * BLOCK_HOURS, (b + 1) * BLOCK_HOURS))
             for b in range(HOURS // BLOCK_HOURS)]

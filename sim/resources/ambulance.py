@@ -15,14 +15,14 @@ import heapq
 import numpy as np
 import simpy
 
-from sim.engine.stats import Metrics
+from sim.engine.stats import PoolProbes
 
 
 class AmbulanceFleet:
     """Vehicles with locations; nearest-idle dispatch and an urgency queue."""
 
     def __init__(self, env: simpy.Environment, home: list[int], drive_min: np.ndarray,
-                 metrics: Metrics) -> None:
+                 probes: PoolProbes) -> None:
         self.env = env
         self.home = np.asarray(home, dtype=np.int64)
         self.location = self.home.copy()
@@ -33,8 +33,8 @@ class AmbulanceFleet:
         self.busy = 0
         self._queue: list[tuple] = []
         self._seq = 0
-        self._busy_level = metrics.level("ambulance.busy")
-        self._duty_level = metrics.level("ambulance.on_duty")
+        self._busy_level = probes.busy
+        self._duty_level = probes.capacity  # vehicles on duty
 
     @property
     def size(self) -> int:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import simpy
 
-from sim.engine.stats import Metrics
+from sim.engine.stats import PoolProbes
 
 _ORDER = itertools.count()  # one arrival order across all desks, so overflow keeps FIFO
 
@@ -53,7 +53,7 @@ class _Call:
 class SkillDesk:
     """Staff groups with skills, one queue per skill; see the module docstring."""
 
-    def __init__(self, env: simpy.Environment, name: str, groups: dict[str, frozenset[str]], metrics: Metrics,
+    def __init__(self, env: simpy.Environment, name: str, groups: dict[str, frozenset[str]], probes: PoolProbes,
                  overflow_after: float | None = None) -> None:
         self.env = env
         self.name = name
@@ -66,9 +66,9 @@ class SkillDesk:
         self.waiting: dict[str, int] = {s: 0 for s in skills}
         self.peers: list[SkillDesk] = []
         self.overflow_after = overflow_after
-        self._busy = metrics.level("zcc.busy")
-        self._capacity = metrics.level("zcc.capacity")
-        self._queue_level = metrics.level("zcc.queue")
+        self._busy = probes.busy
+        self._capacity = probes.capacity
+        self._queue_level = probes.queue
 
     # ----------------------------------------------------------------- calls
     def holds(self, skill: str) -> bool:
