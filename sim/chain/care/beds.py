@@ -47,14 +47,6 @@ class FollowUpBeds:
         ctx.record.bed_admission(kind)
         ctx.record.end(p, kind)
 
-    def admit_if_free(self, p: Patient, kind: str) -> Flow:
-        """Admission only if a bed of ``kind`` is free right now; True if admitted."""
-        pool = self.pools[kind]
-        if not pool.try_now():
-            return False
-        yield from self.admit(p, kind, pool, self.ctx.env.now)
-        return True
-
     def wait_and_admit(self, p: Patient, kind: str, patience: float | None, asked: float) -> Flow:
         """Queue for a bed of ``kind`` (at most ``patience`` minutes); True once admitted."""
         pool = self.pools[kind]

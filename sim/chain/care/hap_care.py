@@ -72,15 +72,12 @@ class HapCare:
         post.cars.release()
         yield from self.after_gp(p, "home_visit")
 
-    def home_visit_if_free(self, p: Patient) -> Flow:
-        """A home visit only if the nearest post has a car free right now; True if it took place."""
+    def home_visit_taken(self, p: Patient) -> Flow:
+        """A home visit by the nearest post's car, already taken for this patient (no GP follow-up)."""
         post = self.post_of[p.subarea]
-        if not post.cars.try_now():
-            return False
         yield self.ctx.env.timeout(self.home_visit_minutes(post, p))
         post.cars.release()
         self.ctx.record.end(p, "home_visit")
-        return True
 
     def home_visit_minutes(self, post: Post, p: Patient) -> float:
         """The visiting car's time for one visit: there and back from the post, plus the visit."""

@@ -32,13 +32,6 @@ class Teams:
         ctx.record.team_visit(kind)
         ctx.record.end(p, kind)
 
-    def visit_if_free(self, p: Patient, kind: str) -> Flow:
-        """A visit only if a member is free right now; True if it took place."""
-        if not self.pools[kind].try_now():
-            return False
-        yield from self.visit(p, kind)
-        return True
-
     def crisis_team_visit(self, p: Patient) -> Flow:
         """A GP calls in the crisis GGZ team directly; the patient waits for a free team."""
         yield self.pools["ggz_crisis"].request(self.ctx.priorities.crisis_team_from_gp)

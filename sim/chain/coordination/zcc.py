@@ -220,6 +220,7 @@ class Zcc(StatusQuo):
         p.via_zcc = True
         handling = self.spec.handling
         if first_triage == "A2" and self.u_after_extended() < handling.ambulance_after_extended_triage.value:
+            record.log(p, "extended_triage", "ambulance")
             p.urgency = "A2"
             yield from self.send_ambulance(p, called_at)
             return
@@ -266,31 +267,44 @@ class Zcc(StatusQuo):
         yield from self.care.seh.visit(p, "gp_hap")
 
     def try_alternative(self, p: Patient, instead_of: str) -> Flow:
-        """Pick an alternative for the patient's need; use it only if it has room right now."""
+        """Pick an alternative for the patient's need; use it only if it has room right now.
+
+        The decision is recorded (and logged) when it is taken, before the care it leads to.
+        """
         record = self.ctx.record
         need = p.need if p.need in self.route_alternative else "somatic"
         alternative = self.route_alternative[need]()
-        done = yield from self.use_if_free(p, alternative)
-        if done:
-            record.substitution(alternative, instead_of)
-            if instead_of == "ambulance":
-                record.ride_avoided("substitution")
-        else:
+        if not self.take_if_free(p, alternative):
             record.no_alternative_capacity()
-        record.log(p, "alternative" if done else "no_alternative", alternative)
-        return done
+            record.log(p, "no_alternative", alternative)
+            return False
+        record.substitution(alternative, instead_of)
+        if instead_of == "ambulance":
+            record.ride_avoided("substitution")
+        record.log(p, "alternative", alternative)
+        yield from self.use_taken(p, alternative)
+        return True
 
-    def use_if_free(self, p: Patient, alternative: str) -> Flow:
+    def take_if_free(self, p: Patient, alternative: str) -> bool:
+        """Take a unit of the alternative's capacity if one is free right now."""
         care = self.care
         if alternative in care.teams.pools:
-            done = yield from care.teams.visit_if_free(p, alternative)
+            return care.teams.pools[alternative].try_now()
+        if alternative in care.beds.pools:
+            return care.beds.pools[alternative].try_now()
+        if alternative == "home_visit":
+            return care.hap.post_of[p.subarea].cars.try_now()
+        raise ValueError(f"zcc.substitution.alternatives: unknown alternative '{alternative}'")
+
+    def use_taken(self, p: Patient, alternative: str) -> Flow:
+        """The care of an alternative whose capacity :meth:`take_if_free` took."""
+        care = self.care
+        if alternative in care.teams.pools:
+            yield from care.teams.visit(p, alternative)
         elif alternative in care.beds.pools:
-            done = yield from care.beds.admit_if_free(p, alternative)
-        elif alternative == "home_visit":
-            done = yield from care.hap.home_visit_if_free(p)
+            yield from care.beds.admit(p, alternative, care.beds.pools[alternative], self.ctx.env.now)
         else:
-            raise ValueError(f"zcc.substitution.alternatives: unknown alternative '{alternative}'")
-        return done
+            yield from care.hap.home_visit_taken(p)
 
     # ------------------------------------------------------- provider line
     def find_bed(self, p: Patient, kind: str, patience: float | None) -> Flow:
