@@ -116,17 +116,17 @@ def compute(m) -> dict[str, float]:
     days = (now - met.measuring_since) / MIN_PER_DAY
     k: dict[str, float] = {}
 
+    # Every KPI is reported in every replication (zero when nothing happened), so
+    # replications and scenarios can be averaged and compared key by key.
     def per_day(name: str, key: str) -> None:
         k[name] = c.get(key, 0.0) / days
 
     k["population"] = float(m.populations.sum())
     for stream in sorted(STREAMS):
-        if rec.arrivals_key(stream) in c:
-            k[f"arrivals_per_day.{stream}"] = c[rec.arrivals_key(stream)] / days
+        per_day(f"arrivals_per_day.{stream}", rec.arrivals_key(stream))
     k["patients_per_day"] = sum(c.get(rec.outcome_key(o), 0.0) for o in OUTCOMES) / days
     for outcome in sorted(OUTCOMES):
-        if rec.outcome_key(outcome) in c:
-            k[f"outcomes_per_day.{outcome}"] = c[rec.outcome_key(outcome)] / days
+        per_day(f"outcomes_per_day.{outcome}", rec.outcome_key(outcome))
 
     per_day("hap_contacts_per_day", rec.HAP_CONTACTS)
     for t in HAP_CONTACT_TYPES:
@@ -199,8 +199,7 @@ def zcc_kpis(m, days: float) -> dict[str, float]:
                         + [(rec.RIDES_AVOIDED, how) for how in RIDES_AVOIDED_BY],
                         key=lambda kp: rec.sub(*kp))
     for key, part in breakdowns:
-        if rec.sub(key, part) in c:
-            k[f"{key}_per_day.{part}"] = c[rec.sub(key, part)] / days
+        k[f"{key}_per_day.{part}"] = c.get(rec.sub(key, part), 0.0) / days
     z = m.zcc
     k["staff_commute_min_mean"] = z.commute_mean
     k["staff_commute_min_p95"] = z.commute_p95
