@@ -8,8 +8,9 @@ patient flow: a generator that yields what it waits for (see :mod:`sim.engine.fl
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from dataclasses import dataclass, field
-from typing import Any, Generator, Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import simpy
@@ -17,10 +18,9 @@ import simpy
 from sim.chain.patient import Patient
 from sim.chain.record import Recorder
 from sim.config.constants import MIN_PER_HOUR
-from sim.config.schema import Priorities, Scenario
+from sim.config.schema import Dist, Mix, Priorities, Scenario
 from sim.engine.calendar import Calendar
 from sim.engine.flow import run_flow
-from sim.config.schema import Dist, Mix
 from sim.engine.rng import Sampler, Streams, Uniform, cumulative
 from sim.engine.stats import PoolProbes
 from sim.geo.regions import SubArea, road_km_matrix

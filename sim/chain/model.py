@@ -9,7 +9,7 @@ hourly clock applies rosters, on-duty vehicles and admission windows.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import simpy
@@ -26,11 +26,12 @@ from sim.chain.coordination.status_quo import StatusQuo
 from sim.chain.coordination.zcc import Zcc, ZccLayout
 from sim.chain.demand import Arrivals, generate_all, merge
 from sim.chain.patient import Patient
-from sim.chain.record import EventSink, Recorder, VERKEERDE_BED
+from sim.chain.record import VERKEERDE_BED, EventSink, Recorder
 from sim.config.constants import FOLLOWUP_BED_KINDS, HOSPITAL, MIN_PER_DAY, MIN_PER_HOUR, TEAM_KINDS
 from sim.config.schema import Scenario
 from sim.engine.calendar import Calendar
 from sim.engine.flow import run_flow
+from sim.engine.rng import Streams
 from sim.geo.regions import subareas_of
 
 STRATEGIES: dict[str, type[Coordination]] = {"status_quo": StatusQuo, "zcc": Zcc}
@@ -87,7 +88,8 @@ class Model:
         return self.ctx.populations
 
     @property
-    def streams(self):  # noqa: ANN201 - the raw named streams (docs record their names)
+    def streams(self) -> Streams:
+        """The raw named random streams (the docs record their names)."""
         return self.ctx.streams.streams
 
     @property
@@ -167,14 +169,14 @@ class Model:
         for start in range(0, n, chunk):
             stop = min(start + chunk, n)
             rows = zip(times[start:stop].tolist(), which[start:stop].tolist(), sub[start:stop].tolist(),
-                       urg_label[start:stop].tolist(), need_label[start:stop].tolist())
+                       urg_label[start:stop].tolist(), need_label[start:stop].tolist(), strict=False)
             for t, w, s, u, nd in rows:
                 yield env.timeout(t - env.now)
                 p = ctx.new_patient(names[w], s, u, nd, t)
                 record.arrived(p, codes[s])
                 entries[w](p)
 
-    def run(self) -> "Model":
+    def run(self) -> Model:
         """Simulate warm-up plus the measurement period."""
         arrivals = generate_all(self.scenario, self.ctx.populations, self.cal, self.ctx.streams.streams)
         handlers = self.coordination.entries()

@@ -8,7 +8,8 @@ handling time as samplers on the desk's own named random streams.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from sim.chain.context import Context, Flow
 from sim.chain.patient import Patient

@@ -9,12 +9,25 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.chain.patient import OUTCOMES
 from sim.chain import record as rec
 from sim.chain.coordination.zcc import PATIENT_LINE, PROVIDER_LINE
-from sim.config.constants import (ALTERNATIVES, AMBULANCE_URGENCIES, BLOCK_HOURS, BLOCKS_PER_WEEK, DAY_NAMES, FOLLOWUP_BED_KINDS, HOSPITAL,
-                                  HOURS_PER_DAY, INITIAL_OCCUPANT, MIN_PER_DAY, MIN_PER_HOUR, SEH_ROUTES, STREAMS,
-                                  TEAM_KINDS)
+from sim.chain.patient import OUTCOMES
+from sim.config.constants import (
+    ALTERNATIVES,
+    AMBULANCE_URGENCIES,
+    BLOCK_HOURS,
+    BLOCKS_PER_WEEK,
+    DAY_NAMES,
+    FOLLOWUP_BED_KINDS,
+    HOSPITAL,
+    HOURS_PER_DAY,
+    INITIAL_OCCUPANT,
+    MIN_PER_DAY,
+    MIN_PER_HOUR,
+    SEH_ROUTES,
+    STREAMS,
+    TEAM_KINDS,
+)
 
 SUBSTITUTED = ("ambulance", "seh")                   # what a zcc alternative replaces
 RIDES_AVOIDED_BY = ("extended_triage", "substitution")
@@ -140,7 +153,8 @@ def compute(m) -> dict[str, float]:
     per_day("ambulance_deployments_per_day", rec.AMBULANCE_DEPLOYMENTS)
     for u in AMBULANCE_URGENCIES:
         per_day(f"ambulance_deployments_per_day.{u.lower()}", rec.sub(rec.AMBULANCE_DEPLOYMENTS, u.lower()))
-    k["ambulance_deployments_per_day.urgent"] = k["ambulance_deployments_per_day.a1"] + k["ambulance_deployments_per_day.a2"]
+    k["ambulance_deployments_per_day.urgent"] = (k["ambulance_deployments_per_day.a1"]
+                                                 + k["ambulance_deployments_per_day.a2"])
     a1 = met.tally_array(rec.response_key("A1"))
     a2 = met.tally_array(rec.response_key("A2"))
     norms = m.scenario.care.ambulance
@@ -204,7 +218,7 @@ def zcc_kpis(m, days: float) -> dict[str, float]:
     k["staff_commute_min_mean"] = z.commute_mean
     k["staff_commute_min_p95"] = z.commute_p95
     k["zcc_locations"] = float(len(z.sites))
-    for name, share in zip(z.site_names, z.staff_shares):
+    for name, share in zip(z.site_names, z.staff_shares, strict=False):
         k[f"zcc_staff_share.{name}"] = float(share)
     return k
 

@@ -11,6 +11,7 @@ dispatched from wherever it is.
 from __future__ import annotations
 
 import heapq
+from functools import partial
 
 import numpy as np
 import simpy
@@ -59,7 +60,7 @@ class AmbulanceFleet:
         if at_subarea != self.home[vehicle]:
             trip = self.trip[vehicle]
             back = self.drive_min[at_subarea, self.home[vehicle]]
-            self.env.timeout(back).callbacks.append(lambda _e, v=vehicle, t=trip: self._at_post(v, t))
+            self.env.timeout(back).callbacks.append(partial(self._at_post, vehicle, trip))
         self._serve()
 
     def set_on_duty(self, n: int) -> None:
@@ -67,7 +68,7 @@ class AmbulanceFleet:
         self._duty_level.set(self.env.now, self.on_duty)
         self._serve()
 
-    def _at_post(self, vehicle: int, trip: int) -> None:
+    def _at_post(self, vehicle: int, trip: int, _event: simpy.Event) -> None:
         if self.trip[vehicle] == trip and self.idle[vehicle]:
             self.location[vehicle] = self.home[vehicle]
 

@@ -15,6 +15,7 @@ lowers capacity, busy servers finish their work first (no pre-emption).
 from __future__ import annotations
 
 import heapq
+from functools import partial
 
 import simpy
 
@@ -63,7 +64,7 @@ class CapacityPool:
         self.waiting += 1
         self._queue_level.add(self.env.now, 1)
         if patience is not None:
-            self.env.timeout(patience).callbacks.append(lambda _e, en=entry: self._give_up(en))
+            self.env.timeout(patience).callbacks.append(partial(self._give_up, entry))
         return ev
 
     def try_now(self) -> bool:
@@ -117,7 +118,7 @@ class CapacityPool:
             self._queue_level.add(self.env.now, -1)
             self._grant(entry[2], entry[3])
 
-    def _give_up(self, entry: list) -> None:
+    def _give_up(self, entry: list, _event: simpy.Event) -> None:
         if entry[4]:
             entry[4] = False
             self.waiting -= 1

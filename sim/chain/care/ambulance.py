@@ -5,7 +5,8 @@ from __future__ import annotations
 from sim.chain.care.seh import Seh
 from sim.chain.context import Context, Flow
 from sim.chain.patient import Patient
-from sim.config.schema import AmbulanceCare, AmbulanceFleet as FleetSpec, Share
+from sim.config.schema import AmbulanceCare, Share
+from sim.config.schema import AmbulanceFleet as FleetSpec
 from sim.resources import AmbulanceFleet
 
 

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from sim.chain.care.handoffs import Handoffs, Unbound
 from sim.chain.context import Context, Flow
 from sim.chain.patient import Patient
-from sim.config.schema import HapCare as HapCareSpec, HapSite, Share
+from sim.config.schema import HapCare as HapCareSpec
+from sim.config.schema import HapSite, Share
 from sim.geo.sites import nearest_site
 from sim.resources import CapacityPool
 

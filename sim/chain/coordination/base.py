@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from sim.chain.care.ambulance import Ambulance
 from sim.chain.care.beds import FollowUpBeds
@@ -28,7 +28,7 @@ class CareServices:
     beds: FollowUpBeds
     teams: Teams
 
-    def bind(self, coordination: "Coordination") -> None:
+    def bind(self, coordination: Coordination) -> None:
         """Let the services hand patients to the strategy (GP referral to the SEH, bed search)."""
         self.hap.handoffs = coordination
         self.hospital.handoffs = coordination

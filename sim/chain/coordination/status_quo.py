@@ -9,8 +9,8 @@ succeeds with a probability proportional to the share of free capacity).
 
 from __future__ import annotations
 
-from sim.chain.coordination.base import CareServices, Coordination
 from sim.chain.context import Context, Flow
+from sim.chain.coordination.base import CareServices, Coordination
 from sim.chain.patient import Patient
 from sim.chain.telephone import PhoneLine
 from sim.config.constants import FOLLOWUP_BED_KINDS, TEAM_KINDS
@@ -28,7 +28,7 @@ class StatusQuo(Coordination):
         r = sc.routing
         res = sc.resources
         self.hap_desks: list[CapacityPool] = []
-        for post, site in zip(care.hap.posts, res.haps.values()):
+        for post, site in zip(care.hap.posts, res.haps.values(), strict=False):
             desk = ctx.pool("hap_triage", 0)
             ctx.rosters.add((care.hap.ROSTER_GROUP, post.index, 0), desk, site.triage_roster.values)
             self.hap_desks.append(desk)

@@ -21,14 +21,15 @@ shares, spreading); with all of them off the chain runs as the status quo.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
+from sim.chain.context import Context, Flow
 from sim.chain.coordination.base import CareServices
 from sim.chain.coordination.status_quo import StatusQuo
-from sim.chain.context import Context, Flow
 from sim.chain.patient import Patient
 from sim.chain.telephone import PhoneLine
 from sim.config.constants import BLOCK_HOURS, FOLLOWUP_BED_KINDS, MIN_PER_HOUR
@@ -81,7 +82,7 @@ def build_layout(ctx: Context, z: ZccSpec) -> ZccLayout:
         desk_of = [desks[int(j)] for j in nearest]
         splits = {g: split_roster(spec.roster.values, shares) for g, spec in z.option.groups.items()}
     for gi, g in enumerate(groups):
-        for di, (desk, values) in enumerate(zip(desks, splits[g])):
+        for di, (desk, values) in enumerate(zip(desks, splits[g], strict=False)):
             ctx.rosters.add((ZCC_ROSTERS, gi, di), GroupRoster(desk, gi), values)
     mean, p95 = commute_minutes(km, sites, residence, loc.commute_speed_kmh.value)
     return ZccLayout(site_names, sites, desks, desk_of, shares, mean, p95)
@@ -116,7 +117,8 @@ class Zcc(StatusQuo):
                                   for need, mix in z.substitution.alternatives.items()}
         self.neighbour_beds: dict[str, CapacityPool] = {}
         if z.spreading is not None:
-            self.neighbour_beds = {k: ctx.pool(f"neighbour_{k}", c.value) for k, c in z.spreading.neighbour_beds.items()}
+            spare = z.spreading.neighbour_beds
+            self.neighbour_beds = {k: ctx.pool(f"neighbour_{k}", c.value) for k, c in spare.items()}
             self.t_spread = st.sampler("zcc.spreading.transfer", z.spreading.transfer_time)
 
     # -------------------------------------------------------------- lines
