@@ -70,6 +70,18 @@ def wait_key(pool: str) -> str:
     return f"{pool}.wait"
 
 
+# Names the desks, pools and fleet report under (their busy/capacity/queue levels, desk counters).
+HAP_DESK = "hap_triage"
+DISPATCH_DESK = "dispatch_112"
+ELV_DESK = "elv_point"
+PATIENT_LINE = "zcc_patient_line"
+PROVIDER_LINE = "zcc_provider_line"
+ZCC_DESK = "zcc"
+HAP_GPS = "hap_gp"
+HAP_CARS = "hap_car"
+SEH_PLACES = "seh"
+AMBULANCES = "ambulance"
+
 HAP_CONTACTS = "hap_contacts"
 AMBULANCE_DEPLOYMENTS = "ambulance_deployments"
 SEH_ARRIVALS = "seh_arrivals"

@@ -10,7 +10,6 @@ from __future__ import annotations
 import numpy as np
 
 from sim.chain import record as rec
-from sim.chain.coordination.zcc import PATIENT_LINE, PROVIDER_LINE
 from sim.chain.patient import OUTCOMES
 from sim.config.constants import (
     ALTERNATIVES,
@@ -144,11 +143,11 @@ def compute(m) -> dict[str, float]:
     per_day("hap_contacts_per_day", rec.HAP_CONTACTS)
     for t in HAP_CONTACT_TYPES:
         per_day(f"hap_contacts_per_day.{t}", rec.sub(rec.HAP_CONTACTS, t))
-    k.update(desk_kpis(m, "hap_triage", "hap"))
-    k.update(desk_kpis(m, "dispatch_112", "dispatch"))
-    k.update(desk_kpis(m, "elv_point", "elv_point"))
-    k["hap_gp_occupancy_mean"] = _occupancy(m, "hap_gp")
-    k["hap_car_occupancy_mean"] = _occupancy(m, "hap_car")
+    k.update(desk_kpis(m, rec.HAP_DESK, "hap"))
+    k.update(desk_kpis(m, rec.DISPATCH_DESK, "dispatch"))
+    k.update(desk_kpis(m, rec.ELV_DESK, "elv_point"))
+    k["hap_gp_occupancy_mean"] = _occupancy(m, rec.HAP_GPS)
+    k["hap_car_occupancy_mean"] = _occupancy(m, rec.HAP_CARS)
 
     per_day("ambulance_deployments_per_day", rec.AMBULANCE_DEPLOYMENTS)
     for u in AMBULANCE_URGENCIES:
@@ -162,15 +161,15 @@ def compute(m) -> dict[str, float]:
     k["a2_on_scene_30min_share"] = _share(float((a2 <= norms.a2_norm_min.value).sum()), len(a2))
     k["a1_response_time_mean"] = _mean(a1)
     k["a1_response_time_p95"] = _pct(a1, 95)
-    k["ambulance_utilisation"] = _occupancy(m, "ambulance")
+    k["ambulance_utilisation"] = _occupancy(m, rec.AMBULANCES)
 
     per_day("seh_arrivals_per_day", rec.SEH_ARRIVALS)
     for r in SEH_ROUTES:
         per_day(f"seh_arrivals_per_day.{r}", rec.sub(rec.SEH_ARRIVALS, r))
     for h in range(HOURS_PER_DAY):
         per_day(f"seh_arrivals_by_hour.h{h:02d}", rec.seh_hour_key(h))
-    k["seh_occupancy_mean"] = _occupancy(m, "seh")
-    k["seh_wait_mean"] = _mean(met.tally_array(rec.wait_key("seh")))
+    k["seh_occupancy_mean"] = _occupancy(m, rec.SEH_PLACES)
+    k["seh_wait_mean"] = _mean(met.tally_array(rec.wait_key(rec.SEH_PLACES)))
     for disposition in ("home", "admitted"):
         k[f"seh_los_mean.{disposition}"] = _mean(met.tally_array(rec.seh_los_key(disposition)))
     departures = {d: c.get(rec.seh_departure_key(d), 0.0) / days for d in ("home", "admitted", "followup")}
@@ -202,9 +201,9 @@ def compute(m) -> dict[str, float]:
 def zcc_kpis(m, days: float) -> dict[str, float]:
     """What the zcc does: answer times, warm transfers, substitutions, avoided rides, commute."""
     c = m.metrics.counts
-    k = desk_kpis(m, PATIENT_LINE, "zcc")
-    k.update(desk_kpis(m, PROVIDER_LINE, "zcc_provider"))
-    k["zcc_occupancy_mean"] = _occupancy(m, "zcc")
+    k = desk_kpis(m, rec.PATIENT_LINE, "zcc")
+    k.update(desk_kpis(m, rec.PROVIDER_LINE, "zcc_provider"))
+    k["zcc_occupancy_mean"] = _occupancy(m, rec.ZCC_DESK)
     for name in (rec.ZCC_PATIENT_CALLS, rec.WARM_TRANSFERS, rec.SUBSTITUTIONS, rec.NO_ALTERNATIVE_CAPACITY,
                  rec.RIDES_AVOIDED, rec.OUT_OF_REGION):
         k[f"{name}_per_day"] = c.get(name, 0.0) / days
@@ -289,7 +288,7 @@ def zcc_block_kpis(m) -> dict[str, float]:
         return sum(c.get(rec.block_key(line, s, b, what), 0.0) for s in skills)
 
     for prefix, calls in ZCC_LINE_CALLS.items():
-        line = PATIENT_LINE if prefix == "zcc" else PROVIDER_LINE
+        line = rec.PATIENT_LINE if prefix == "zcc" else rec.PROVIDER_LINE
         skills = sorted({m.scenario.zcc.skills[t] for t in calls})
         name = f"{prefix}_answer_within_2min_share_by_block"
         for b in blocks:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sim.chain import record as rec
 from sim.chain.care.seh import Seh
 from sim.chain.context import Context, Flow
 from sim.chain.patient import Patient
@@ -21,7 +22,7 @@ class Ambulance:
         self.drive_urgent = ctx.travel.minutes(care.urgent_speed_kmh.value)
         self.drive_normal = ctx.travel.minutes(care.normal_speed_kmh.value)
         home = [ctx.area_index[p.subarea] for p in spec.posts.values() for _ in range(p.vehicles.value)]
-        self.fleet = AmbulanceFleet(ctx.env, home, self.drive_urgent, ctx.probes("ambulance"))
+        self.fleet = AmbulanceFleet(ctx.env, home, self.drive_urgent, ctx.probes(rec.AMBULANCES))
         self.on_duty = spec.on_duty.values
         self.dispatch_delay = st.sampler("care.ambulance.dispatch_delay", care.dispatch_delay)
         self.t_chute = st.sampler("care.ambulance.chute", care.chute_time)

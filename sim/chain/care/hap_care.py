@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sim.chain import record as rec
 from sim.chain.care.handoffs import Handoffs, Unbound
 from sim.chain.context import Context, Flow
 from sim.chain.patient import Patient
@@ -40,7 +41,7 @@ class HapCare:
         self.handoffs: Handoffs = Unbound()
         self.posts: list[Post] = []
         for i, (name, site) in enumerate(sites.items()):
-            post = Post(i, name, ctx.area_index[site.subarea], ctx.pool("hap_gp", 0), ctx.pool("hap_car", 0))
+            post = Post(i, name, ctx.area_index[site.subarea], ctx.pool(rec.HAP_GPS, 0), ctx.pool(rec.HAP_CARS, 0))
             ctx.rosters.add((self.ROSTER_GROUP, i, 1), post.gps, site.gp_roster.values)
             ctx.rosters.add((self.ROSTER_GROUP, i, 2), post.cars, site.car_roster.values)
             self.posts.append(post)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sim.chain import record as rec
 from sim.chain.care.hospital import Hospital
 from sim.chain.context import Context, Flow
 from sim.chain.patient import Patient
@@ -29,8 +30,9 @@ class Seh:
         st = ctx.streams
         self.ctx = ctx
         self.hospital = hospital
-        self.departments = [Department(n, ctx.area_index[s.subarea], ctx.pool("seh", s.places.value, track_waits=True))
-                            for n, s in sites.items()]
+        self.departments = [
+            Department(n, ctx.area_index[s.subarea], ctx.pool(rec.SEH_PLACES, s.places.value, track_waits=True))
+            for n, s in sites.items()]
         nearest = nearest_site(ctx.travel.km, [d.subarea for d in self.departments]).tolist()
         self.department_of = [self.departments[j] for j in nearest]
         self.t_home = st.sampler("care.seh.los_home", care.los_home)

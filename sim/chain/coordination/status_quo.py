@@ -9,6 +9,7 @@ succeeds with a probability proportional to the share of free capacity).
 
 from __future__ import annotations
 
+from sim.chain import record as rec
 from sim.chain.context import Context, Flow
 from sim.chain.coordination.base import CareServices, Coordination
 from sim.chain.patient import Patient
@@ -29,17 +30,17 @@ class StatusQuo(Coordination):
         res = sc.resources
         self.hap_desks: list[CapacityPool] = []
         for post, site in zip(care.hap.posts, res.haps.values(), strict=False):
-            desk = ctx.pool("hap_triage", 0)
+            desk = ctx.pool(rec.HAP_DESK, 0)
             ctx.rosters.add((care.hap.ROSTER_GROUP, post.index, 0), desk, site.triage_roster.values)
             self.hap_desks.append(desk)
-        self.dispatch = ctx.pool("dispatch_112", 0)
-        self.elv_point = ctx.pool("elv_point", 0)
+        self.dispatch = ctx.pool(rec.DISPATCH_DESK, 0)
+        self.elv_point = ctx.pool(rec.ELV_DESK, 0)
         ctx.rosters.add((DESK_ROSTERS, 0), self.dispatch, res.meldkamer.roster.values)
         ctx.rosters.add((DESK_ROSTERS, 1), self.elv_point, res.elv_point_roster.values)
 
-        self.hap_line = PhoneLine(ctx, "hap_triage", sc.desks.hap_triage)
-        self.dispatch_line = PhoneLine(ctx, "dispatch_112", sc.desks.dispatch_112)
-        self.elv_line = PhoneLine(ctx, "elv_point", sc.desks.elv_point)
+        self.hap_line = PhoneLine(ctx, rec.HAP_DESK, sc.desks.hap_triage)
+        self.dispatch_line = PhoneLine(ctx, rec.DISPATCH_DESK, sc.desks.dispatch_112)
+        self.elv_line = PhoneLine(ctx, rec.ELV_DESK, sc.desks.elv_point)
         self.gp_input_time = st.sampler("desk.hap_triage.gp_input", sc.desks.hap_triage.gp_input_time)
         self.u_gp_input = st.uniform("routing.hap_gp_input")
         self.gp_input_share = sc.desks.hap_triage.gp_input_share.value

@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.chain import record as rec
 from sim.chain.context import Context, Flow
 from sim.chain.coordination.base import CareServices
 from sim.chain.coordination.status_quo import StatusQuo
@@ -38,8 +39,6 @@ from sim.geo.sites import commute_minutes, nearest_site, site_shares, split_rost
 from sim.resources import CapacityPool, GroupRoster, SkillDesk
 
 ZCC_ROSTERS = 2  # roster order: (2, group, location), after the status quo's desks and the teams
-PATIENT_LINE = "zcc_patient_line"
-PROVIDER_LINE = "zcc_provider_line"
 TEAM_CALL_TYPES = {"district_nursing": "district_nursing_request", "ggz_crisis": "ggz_request"}
 
 
@@ -70,13 +69,13 @@ def build_layout(ctx: Context, z: ZccSpec) -> ZccLayout:
     shares = site_shares(residence, nearest, len(sites))
     groups = {g: frozenset(spec.skills) for g, spec in z.option.groups.items()}
     overflow = loc.overflow_after_min.value if loc.overflow_after_min else None
-    probes = ctx.probes("zcc")
+    probes = ctx.probes(rec.ZCC_DESK)
     if loc.mode == "pooled":
-        desks = [SkillDesk(ctx.env, "zcc", groups, probes)]
+        desks = [SkillDesk(ctx.env, rec.ZCC_DESK, groups, probes)]
         desk_of = [desks[0]] * len(ctx.areas)
         splits = {g: [spec.roster.values] for g, spec in z.option.groups.items()}
     else:
-        desks = [SkillDesk(ctx.env, f"zcc.{n}", groups, probes, overflow) for n in site_names]
+        desks = [SkillDesk(ctx.env, f"{rec.ZCC_DESK}.{n}", groups, probes, overflow) for n in site_names]
         for d in desks:
             d.peers = [o for o in desks if o is not d]
         desk_of = [desks[int(j)] for j in nearest]
@@ -101,8 +100,8 @@ class Zcc(StatusQuo):
         self.patient_line_open = [v > 0 for v in z.flows.patient_line_hours.values]
         self.provider_line_open = [v > 0 for v in z.flows.provider_line_hours.values]
         h = z.handling
-        self.patient_line = PhoneLine(ctx, PATIENT_LINE, h.patient_line)
-        self.provider_line = PhoneLine(ctx, PROVIDER_LINE, h.provider_line)
+        self.patient_line = PhoneLine(ctx, rec.PATIENT_LINE, h.patient_line)
+        self.provider_line = PhoneLine(ctx, rec.PROVIDER_LINE, h.provider_line)
         self.t_first_triage = st.sampler("zcc.first_triage_112", h.first_triage_112)
         self.t_transfer_handover = st.sampler("zcc.transfer_handover", h.transfer_handover)
         self.t_extended_triage = st.sampler("zcc.extended_triage", h.extended_triage)
