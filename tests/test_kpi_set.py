@@ -32,3 +32,13 @@ def test_same_kpi_names_in_every_replication_and_run_length() -> None:
 
 def test_status_quo_kpis_are_a_subset_of_zcc_kpis() -> None:
     assert _kpis("status_quo", 0.1, 0).keys() <= _kpis("zcc", 0.1, 0).keys()
+
+
+def test_kpi_names_follow_the_norms_in_the_scenario() -> None:
+    """A norm is set once, in YAML: the KPI name says which norm it measures."""
+    over = {"run": {"days": 0.1, "warmup_days": 0.5},
+            "desks": {"hap_triage": {"answer_norm_min": {"value": 3, "estimate": "test: another norm"}}},
+            "care": {"ambulance": {"a1_norm_min": {"value": 12.5, "estimate": "test: another norm"}}}}
+    k = run_replication(load_scenario(ROOT / "scenarios/noord/status_quo.yaml", over), 0)
+    assert "hap_answer_within_3min_share" in k and "hap_answer_within_2min_share" not in k
+    assert "a1_on_scene_12_5min_share" in k and "a1_on_scene_15min_share" not in k

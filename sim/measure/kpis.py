@@ -56,18 +56,48 @@ def answer_within_label(minutes: float) -> str:
     return f"m{int(whole):02d}" + (f"_{round(frac * 10):d}" if frac else "")
 
 
-def desk_kpis(m, key: str, prefix: str) -> dict[str, float]:
+def minutes_label(minutes: float) -> str:
+    """A norm in a KPI name: 2 -> ``2min``, 0.5 -> ``0_5min`` (dots separate breakdowns)."""
+    return f"{minutes:g}".replace(".", "_") + "min"
+
+
+def within_norm_kpi(prefix: str, norm_min: float) -> str:
+    """Name of a desk's share answered within its norm, e.g. ``hap_answer_within_2min_share``."""
+    return f"{prefix}_answer_within_{minutes_label(norm_min)}_share"
+
+
+def on_scene_kpi(urgency: str, norm_min: float) -> str:
+    """Name of the share of ambulance responses within the norm, e.g. ``a1_on_scene_15min_share``."""
+    return f"{urgency.lower()}_on_scene_{minutes_label(norm_min)}_share"
+
+
+def desk_norms(scenario) -> dict[str, tuple[str, float]]:
+    """KPI prefix and answer norm (minutes) of every desk of the scenario, by desk reporting name."""
+    d = scenario.desks
+    out = {rec.HAP_DESK: ("hap", d.hap_triage.answer_norm_min.value),
+           rec.DISPATCH_DESK: ("dispatch", d.dispatch_112.answer_norm_min.value),
+           rec.ELV_DESK: ("elv_point", d.elv_point.answer_norm_min.value)}
+    if scenario.zcc is not None:
+        h = scenario.zcc.handling
+        out[rec.PATIENT_LINE] = ("zcc", h.patient_line.answer_norm_min.value)
+        out[rec.PROVIDER_LINE] = ("zcc_provider", h.provider_line.answer_norm_min.value)
+    return out
+
+
+def desk_kpis(m, key: str) -> dict[str, float]:
     """Answer-time KPIs of one kind of desk (all sites of that kind together).
 
     ``<prefix>_answer_within.mMM`` is the share of call attempts (answered or
     abandoned) answered within MM minutes: the answer-time distribution, defective
-    by the abandoned share, on the same base as ``<prefix>_answer_within_2min_share``.
+    by the abandoned share, on the same base as ``<prefix>_answer_within_<norm>min_share``,
+    whose name follows the desk's ``answer_norm_min`` in the scenario.
     """
+    prefix, norm = desk_norms(m.scenario)[key]
     c = m.metrics.counts
     waits = m.metrics.tally_array(rec.desk_key(key, "answer_wait"))
     offered = c.get(rec.desk_key(key, "attempts"), 0.0)
     out = {
-        f"{prefix}_answer_within_2min_share": _share(c.get(rec.desk_key(key, "answered_within_norm"), 0.0), offered),
+        within_norm_kpi(prefix, norm): _share(c.get(rec.desk_key(key, "answered_within_norm"), 0.0), offered),
         f"{prefix}_answer_time_mean": _mean(waits),
         f"{prefix}_answer_time_p50": _pct(waits, 50),
         f"{prefix}_answer_time_p90": _pct(waits, 90),
@@ -143,9 +173,9 @@ def compute(m) -> dict[str, float]:
     per_day("hap_contacts_per_day", rec.HAP_CONTACTS)
     for t in HAP_CONTACT_TYPES:
         per_day(f"hap_contacts_per_day.{t}", rec.sub(rec.HAP_CONTACTS, t))
-    k.update(desk_kpis(m, rec.HAP_DESK, "hap"))
-    k.update(desk_kpis(m, rec.DISPATCH_DESK, "dispatch"))
-    k.update(desk_kpis(m, rec.ELV_DESK, "elv_point"))
+    k.update(desk_kpis(m, rec.HAP_DESK))
+    k.update(desk_kpis(m, rec.DISPATCH_DESK))
+    k.update(desk_kpis(m, rec.ELV_DESK))
     k["hap_gp_occupancy_mean"] = _occupancy(m, rec.HAP_GPS)
     k["hap_car_occupancy_mean"] = _occupancy(m, rec.HAP_CARS)
 
@@ -157,8 +187,8 @@ def compute(m) -> dict[str, float]:
     a1 = met.tally_array(rec.response_key("A1"))
     a2 = met.tally_array(rec.response_key("A2"))
     norms = m.scenario.care.ambulance
-    k["a1_on_scene_15min_share"] = _share(float((a1 <= norms.a1_norm_min.value).sum()), len(a1))
-    k["a2_on_scene_30min_share"] = _share(float((a2 <= norms.a2_norm_min.value).sum()), len(a2))
+    k[on_scene_kpi("A1", norms.a1_norm_min.value)] = _share(float((a1 <= norms.a1_norm_min.value).sum()), len(a1))
+    k[on_scene_kpi("A2", norms.a2_norm_min.value)] = _share(float((a2 <= norms.a2_norm_min.value).sum()), len(a2))
     k["a1_response_time_mean"] = _mean(a1)
     k["a1_response_time_p95"] = _pct(a1, 95)
     k["ambulance_utilisation"] = _occupancy(m, rec.AMBULANCES)
@@ -201,8 +231,8 @@ def compute(m) -> dict[str, float]:
 def zcc_kpis(m, days: float) -> dict[str, float]:
     """What the zcc does: answer times, warm transfers, substitutions, avoided rides, commute."""
     c = m.metrics.counts
-    k = desk_kpis(m, rec.PATIENT_LINE, "zcc")
-    k.update(desk_kpis(m, rec.PROVIDER_LINE, "zcc_provider"))
+    k = desk_kpis(m, rec.PATIENT_LINE)
+    k.update(desk_kpis(m, rec.PROVIDER_LINE))
     k["zcc_occupancy_mean"] = _occupancy(m, rec.ZCC_DESK)
     for name in (rec.ZCC_PATIENT_CALLS, rec.WARM_TRANSFERS, rec.SUBSTITUTIONS, rec.NO_ALTERNATIVE_CAPACITY,
                  rec.RIDES_AVOIDED, rec.OUT_OF_REGION):
@@ -276,11 +306,12 @@ def zcc_block_kpis(m) -> dict[str, float]:
     """Answer share within the norm per hour block of the week, per line and per skill.
 
     ``zcc_answer_within_2min_share_by_block.<block>`` (all skills of the patient
-    line) and ``zcc_answer_within_2min_share_by_block.<skill>.<block>``, the same
+    line; the norm in the name is the line's) and ``..._by_block.<skill>.<block>``, the same
     for ``zcc_provider_...``; NaN where a block had no calls. The staffing search
     (``sim/plan/staffing.py``) adds or removes staff where a block misses its target.
     """
     c = m.metrics.counts
+    norms = desk_norms(m.scenario)
     blocks = range(BLOCKS_PER_WEEK)
     k: dict[str, float] = {}
 
@@ -290,7 +321,7 @@ def zcc_block_kpis(m) -> dict[str, float]:
     for prefix, calls in ZCC_LINE_CALLS.items():
         line = rec.PATIENT_LINE if prefix == "zcc" else rec.PROVIDER_LINE
         skills = sorted({m.scenario.zcc.skills[t] for t in calls})
-        name = f"{prefix}_answer_within_2min_share_by_block"
+        name = within_norm_kpi(prefix, norms[line][1]) + "_by_block"
         for b in blocks:
             k[f"{name}.{block_name(b, BLOCK_HOURS)}"] = _share(total(line, skills, b, "within"),
                                                                total(line, skills, b, "attempts"))
