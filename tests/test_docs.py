@@ -14,10 +14,10 @@ import shutil
 
 import pytest
 
-from sim.chain.pathways import ENTRY
 from sim.chain.patient import OUTCOMES
 from sim.cli import docs
 from sim.cli.main import main
+from sim.config.constants import STREAMS
 from tests.helpers import ROOT
 
 pytestmark = pytest.mark.quick
@@ -93,7 +93,7 @@ def test_prose_names_every_outcome_and_stream_and_has_both_flow_diagrams(text):
     for outcome in OUTCOMES:
         assert f"`{outcome}`" in prose, outcome
     generated_streams = text[text.index("<!-- generated:streams -->"):text.index("<!-- /generated:streams -->")]
-    for stream in ENTRY:
+    for stream in STREAMS:
         assert f"`{stream}`" in generated_streams
     assert len(re.findall(r"```mermaid\nflowchart", text)) == 2
 

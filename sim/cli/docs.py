@@ -98,7 +98,7 @@ def kpis_section(root: Path) -> str:
 
 # ---------------------------------------------------------------------------- streams
 def streams_section(root: Path) -> str:
-    from sim.chain.pathways import ENTRY
+    from sim.chain.coordination.status_quo import StatusQuo
     from sim.geo.regions import subareas_of
 
     sc = _scenario(root, "status_quo")
@@ -108,13 +108,13 @@ def streams_section(root: Path) -> str:
         rate = st.rate_per_1000_per_year.value
         growth = st.growth.value if st.growth else 1.0
         per_day = rate * population / 1000.0 / DAYS_PER_COMMON_YEAR * growth
-        entry = ENTRY[name]
+        entry = getattr(StatusQuo, name)
         mixes = " / ".join(x for x in ("urgency" if st.urgency_mix else "", "need" if st.need_mix else "") if x)
-        rows.append([f"`{name}`", f"`{entry.__module__.rsplit('.', 1)[-1]}.{entry.__name__}`", f"{rate:g}",
+        rows.append([f"`{name}`", f"`{entry.__qualname__}`", f"{rate:g}",
                      f"{per_day:,.1f}", f"`{st.profile}`", mixes or "-"])
     return (f"Region `{sc.region}`: {len(type(sc.streams).model_fields)} streams, population {population:,} "
             f"(`sim/data/municipalities.csv`).\n\n"
-            + _table(["stream", "pathway entry", "per 1,000 per year", f"{sc.region} arrivals per day",
+            + _table(["stream", "entry (status quo)", "per 1,000 per year", f"{sc.region} arrivals per day",
                       "profile", "mixes drawn at arrival"], rows))
 
 

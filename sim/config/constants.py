@@ -26,7 +26,6 @@ BLOCKS_PER_WEEK = HOURS_PER_WEEK // BLOCK_HOURS
 
 # -------------------------------------------------------------- urgencies
 NTS_URGENCIES = ("U1", "U2", "U3", "U4", "U5")          # Nederlandse Triage Standaard
-HAP_URGENCIES = ("U0",) + NTS_URGENCIES                   # U0: reanimation, only from the HAP
 AMBULANCE_URGENCIES = ("A1", "A2", "B")                   # Landelijk Protocol Ambulancezorg
 FIRST_TRIAGE_CLASSES = ("A1", "A2", "no_ambulance")       # outcome of the 112 centralist's first triage
 

@@ -293,6 +293,55 @@ class Care(Strict):
     long_term_care: LongTermCare
 
 
+# -------------------------------------------------------------------- priorities
+
+
+class Priorities(Provenance):
+    """Queue order at every desk, pool and fleet: lower numbers are served first (FIFO within a number)."""
+
+    by_urgency: dict[str, int]
+    no_urgency: int = Field(ge=0)
+    desk_call: int = Field(ge=0)
+    followup_bed: int = Field(ge=0)
+    hospital_bed_waiting_for_followup: int = Field(ge=0)
+    crisis_team_from_gp: int = Field(ge=0)
+    warm_transfer: int = Field(ge=0)
+    gp_consultation: int = Field(ge=0)
+    provider_request: int = Field(ge=0)
+    team_after_provider_request: int = Field(ge=0)
+
+    @field_validator("by_urgency")
+    @classmethod
+    def _every_urgency(cls, v: dict[str, int]) -> dict[str, int]:
+        need = set(NTS_URGENCIES) | set(AMBULANCE_URGENCIES)
+        missing = sorted(need - set(v))
+        extra = sorted(set(v) - need)
+        if missing or extra:
+            raise ValueError(f"needs exactly the urgencies {', '.join(sorted(need))}")
+        if any(x < 0 for x in v.values()):
+            raise ValueError("priorities must be >= 0")
+        return v
+
+
+class UrgencyMap(Provenance):
+    """An urgency given for each triage urgency (e.g. which ambulance urgency a HAP urgency gets)."""
+
+    values: dict[str, Literal["A1", "A2"]]
+
+    @field_validator("values")
+    @classmethod
+    def _every_hap_urgency(cls, v: dict[str, str]) -> dict[str, str]:
+        if set(v) != set(NTS_URGENCIES):
+            raise ValueError(f"needs exactly the urgencies {', '.join(NTS_URGENCIES)}")
+        return v
+
+
+class Label(Provenance):
+    """A category chosen by the modeller (e.g. the urgency given after extended triage)."""
+
+    value: str
+
+
 # ----------------------------------------------------------------------- routing
 
 
@@ -302,6 +351,7 @@ class Routing(Strict):
     self_triage: Mix
     hap_triage: dict[str, Mix]
     hap_mental_health: Mix
+    hap_ambulance_urgency: UrgencyMap
     after_gp_seh_referral: dict[str, Share]
     dispatch: Mix
     no_ambulance: Mix
@@ -448,6 +498,14 @@ class ZccHandling(Strict):
     self_triage_factor: Share
     ambulance_after_extended_triage: Share
     extended_triage_outcome: Mix
+    extended_triage_urgency: Label
+
+    @field_validator("extended_triage_urgency")
+    @classmethod
+    def _nts_urgency(cls, v: Label) -> Label:
+        if v.value not in NTS_URGENCIES:
+            raise ValueError(f"value: expected one of {', '.join(NTS_URGENCIES)}")
+        return v
 
 
 class Substitution(Strict):
@@ -540,6 +598,7 @@ class Scenario(Strict):
     desks: Desks
     care: Care
     routing: Routing
+    priorities: Priorities
     staffing: Staffing
     resources: Resources
     zcc: Zcc | None = None
@@ -548,6 +607,13 @@ class Scenario(Strict):
     def _zcc_when_needed(self) -> "Scenario":
         if self.setting == "zcc" and self.zcc is None:
             raise ValueError("zcc: setting 'zcc' needs a zcc section (flows, locations, staffing)")
+        return self
+
+    @model_validator(mode="after")
+    def _hap_urgency_mix(self) -> "Scenario":
+        if self.streams.hap_call.urgency_mix is None:
+            raise ValueError("streams.hap_call.urgency_mix: required (HAP triage draws the urgency of callers who "
+                             "come via self-triage or 112 from it)")
         return self
 
     @model_validator(mode="after")
