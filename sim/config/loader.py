@@ -2,9 +2,10 @@
 
 A scenario may extend one or more others (``extends: base.yaml`` or a list,
 paths relative to the file) and override single values by giving just the
-nested keys it changes. A figure overridden with a new ``value`` must state its
-own ``source:`` or ``estimate:`` so provenance never silently outlives the
-number it described.
+nested keys it changes; a distribution given with its ``dist:`` and provenance
+is replaced whole (no ``cv`` of the one before survives). A figure overridden
+with a new ``value`` must state its own ``source:`` or ``estimate:`` so
+provenance never silently outlives the number it described.
 
 This module is the one place that resolves ``extends:`` and merges: :func:`resolve`
 returns the merged mapping with the file that set every leaf (used for error
@@ -32,7 +33,7 @@ from sim.config.schema import Scenario
 from sim.geo.regions import known_regions
 
 # Replaced whole by an override, never merged: a mix is one distribution, a set of
-# zcc work locations is one layout.
+# zcc work locations is one layout (and so is a distribution given anew, see _new_dist).
 REPLACED_WHOLE = ("shares", "sites")
 VALUE_KEYS = ("value", "values", "shares", "mean", "dist", "cv")
 
@@ -92,12 +93,21 @@ def _merge(base: dict[str, Any], over: dict[str, Any], base_org: OriginTree, ove
             )
     for key, val in over.items():
         sub_org = over_org[key] if isinstance(over_org, dict) else over_org
-        if isinstance(val, dict) and isinstance(out.get(key), dict) and key not in REPLACED_WHOLE:
-            out[key], org[key] = _merge(out[key], val, org[key], sub_org, path, prefix + (str(key),))
+        old = out.get(key)
+        if isinstance(val, dict) and isinstance(old, dict) and key not in REPLACED_WHOLE and not _new_dist(val, old):
+            out[key], org[key] = _merge(old, val, org[key], sub_org, path, prefix + (str(key),))
         else:
             out[key] = copy.deepcopy(val)
             org[key] = sub_org
     return out, org
+
+
+def _new_dist(over: dict[str, Any], base: dict[str, Any]) -> bool:
+    """A distribution given with its kind (``dist:``) and its own provenance replaces the one before it whole.
+
+    Merged key by key, ``{dist: fixed, mean: 5, estimate: ...}`` over a lognormal would keep its ``cv``.
+    """
+    return "dist" in over and "dist" in base and any(k in over for k in PROVENANCE_KEYS)
 
 
 def _max_index(org: OriginTree) -> int | None:

@@ -48,8 +48,7 @@ CAPACITY_COUNTS = ("places", "hospital_beds", "elv_beds", "grz_beds", "crisis_be
 
 
 def fixed(mean: float) -> dict[str, Any]:
-    """A fixed duration. ``cv: None`` clears the coefficient of variation of the lognormal it overrides:
-    the loader merges a Dist key by key and would keep it (see the xfail test in test_care_services.py)."""
+    """A fixed duration (``cv: None`` is explicit; the loader replaces a Dist given with its ``dist:`` whole)."""
     return {"dist": "fixed", "mean": mean, "cv": None, "estimate": EST}
 
 

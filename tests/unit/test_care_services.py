@@ -189,12 +189,8 @@ def test_crisis_team_called_in_by_a_gp():
 
 
 # ------------------------------------------------------------ the harness's overrides
-@pytest.mark.xfail(strict=True, reason=(
-    "loader bug (sim/config/loader.py): an override is merged into a Dist key by key, so "
-    "{dist: fixed, mean, estimate} over a lognormal keeps the base file's cv and is refused with "
-    "'a fixed distribution takes no cv' (REPLACED_WHOLE has 'shares' and 'sites' but not a Dist); "
-    "the error also names the scenario file instead of the override. The harness passes cv: None."))
 def test_override_with_a_fixed_dist_replaces_a_lognormal():
+    # A Dist given with its dist: and provenance replaces the one before it whole (sim/config/loader.py).
     sc = load_scenario(SQ, {"care": {"seh": {"los_home": {"dist": "fixed", "mean": 100.0, "estimate": "unit test"}}}})
     los = sc.care.seh.los_home
     assert (los.dist, los.mean, los.cv) == ("fixed", 100.0, None)
