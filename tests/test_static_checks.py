@@ -29,7 +29,7 @@ def _run(*args: str) -> None:
     assert done.returncode == 0, f"{' '.join(args)} exited {done.returncode}:\n{done.stdout}\n{done.stderr}"
 
 
-@pytest.mark.parametrize("contract", ["layers", "acyclic"])
+@pytest.mark.parametrize("contract", ["layers", "chain", "care-knows-no-setting", "acyclic"])
 def test_import_contract(contract):
     _run("lint-imports", "--no-cache", "--no-logo", "--contract", contract)
 

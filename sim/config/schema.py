@@ -36,7 +36,7 @@ class Provenance(Strict):
     estimate: str | None = None
 
     @model_validator(mode="after")
-    def _exactly_one_provenance(self) -> "Provenance":
+    def _exactly_one_provenance(self) -> Provenance:
         given = [k for k in ("source", "estimate") if getattr(self, k)]
         if len(given) != 1:
             raise ValueError(
@@ -75,7 +75,7 @@ class Dist(Provenance):
     cv: float | None = Field(default=None, gt=0)
 
     @model_validator(mode="after")
-    def _cv_when_needed(self) -> "Dist":
+    def _cv_when_needed(self) -> Dist:
         if self.dist in ("lognormal", "gamma") and self.cv is None:
             raise ValueError(f"a {self.dist} distribution needs 'cv' (coefficient of variation)")
         if self.dist in ("exponential", "fixed") and self.cv is not None:
@@ -568,7 +568,7 @@ class Zcc(Strict):
         return v
 
     @model_validator(mode="after")
-    def _staffing_known(self) -> "Zcc":
+    def _staffing_known(self) -> Zcc:
         if self.staffing not in self.staffing_options:
             raise ValueError(f"zcc.staffing: unknown staffing option '{self.staffing}'; expected one of "
                              f"{', '.join(sorted(self.staffing_options))}")
@@ -604,20 +604,20 @@ class Scenario(Strict):
     zcc: Zcc | None = None
 
     @model_validator(mode="after")
-    def _zcc_when_needed(self) -> "Scenario":
+    def _zcc_when_needed(self) -> Scenario:
         if self.setting == "zcc" and self.zcc is None:
             raise ValueError("zcc: setting 'zcc' needs a zcc section (flows, locations, staffing)")
         return self
 
     @model_validator(mode="after")
-    def _hap_urgency_mix(self) -> "Scenario":
+    def _hap_urgency_mix(self) -> Scenario:
         if self.streams.hap_call.urgency_mix is None:
             raise ValueError("streams.hap_call.urgency_mix: required (HAP triage draws the urgency of callers who "
                              "come via self-triage or 112 from it)")
         return self
 
     @model_validator(mode="after")
-    def _profiles_exist(self) -> "Scenario":
+    def _profiles_exist(self) -> Scenario:
         for name, stream in self.streams:
             if stream.profile not in self.profiles:
                 raise ValueError(

@@ -12,7 +12,8 @@ per wait), so the flow can travel on the event itself.
 
 from __future__ import annotations
 
-from typing import Any, Generator
+from collections.abc import Generator
+from typing import Any
 
 from simpy.events import Event
 

@@ -93,7 +93,7 @@ class PoolProbes:
         self._abandon_key = abandon_key
 
     @classmethod
-    def detached(cls, track_waits: bool = False) -> "PoolProbes":
+    def detached(cls, track_waits: bool = False) -> PoolProbes:
         """Probes on a collector of their own: for a resource used outside a model (tests, examples)."""
         m = Metrics()
         return cls(m, m.level("busy"), m.level("capacity"), m.level("queue"),

@@ -252,30 +252,6 @@ def zcc_kpis(m, days: float) -> dict[str, float]:
     return k
 
 
-def units(kpi: str) -> str:
-    """Unit label of a KPI, for tables and plots."""
-    if kpi.startswith("staff_cost"):
-        return "EUR per day"
-    if kpi.startswith("staff_commute_min"):
-        return "minutes"
-    if kpi == "population":
-        return "inhabitants"
-    if "per_day" in kpi or "by_hour" in kpi:
-        return "per day"
-    if kpi.endswith("_share") or "_share." in kpi or "_answer_within." in kpi or "occupancy" in kpi \
-            or "utilisation" in kpi:
-        return "share"
-    if kpi.startswith("placement_time"):
-        return "hours"
-    if "time" in kpi or kpi.endswith("_wait_mean") or kpi.startswith("seh_los_mean"):
-        return "minutes"
-    if "fte" in kpi:
-        return "FTE"
-    return ""
-
-
-
-
 def flow_kpis(m, days: float) -> dict[str, float]:
     """Patients per day from each entry stream to each final outcome (``flows_per_day.<stream>.<outcome>``).
 
