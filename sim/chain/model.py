@@ -37,22 +37,14 @@ from sim.geo.regions import subareas_of
 STRATEGIES: dict[str, type[Coordination]] = {"status_quo": StatusQuo, "zcc": Zcc}
 
 
-def bed_capacity(scenario: Scenario, kind: str) -> int:
-    """Beds of pool ``kind`` in the scenario's region."""
-    res = scenario.resources
-    return {"hospital": res.hospital_beds, "elv": res.elv_beds, "grz": res.grz_beds,
-            "crisis_bed": res.crisis_beds}[kind].value
-
-
 def build_care(ctx: Context) -> CareServices:
     """The region's care services, each with its own parameters, capacity and streams."""
     sc = ctx.scenario
     c, r, res = sc.care, sc.routing, sc.resources
     hap = HapCare(ctx, c.hap, r.after_gp_seh_referral, res.haps)
-    hospital_beds = bed_capacity(sc, HOSPITAL)
-    followup = FollowUpBeds(ctx, {k: getattr(c, k) for k in FOLLOWUP_BED_KINDS},
-                            {k: bed_capacity(sc, k) for k in FOLLOWUP_BED_KINDS})
-    hospital = Hospital(ctx, c.hospital, c.long_term_care, r, hospital_beds, followup)
+    followup = FollowUpBeds(ctx, {k: c.bed(k) for k in FOLLOWUP_BED_KINDS},
+                            {k: res.beds[k].value for k in FOLLOWUP_BED_KINDS})
+    hospital = Hospital(ctx, c.hospital, c.long_term_care, r, res.beds[HOSPITAL].value, followup)
     seh = Seh(ctx, c.seh, r, res.sehs, hospital)
     ambulance = Ambulance(ctx, c.ambulance, r.convey_to_seh, res.ambulance, seh)
     teams = Teams(ctx, {k: getattr(c, k) for k in TEAM_KINDS},

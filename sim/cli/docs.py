@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from sim import paths
-from sim.config.constants import DAYS_PER_COMMON_YEAR
+from sim.config.constants import BED_POOL_TITLES, DAYS_PER_COMMON_YEAR
 from sim.report import parameters as params
 
 REGION = params.DEFAULT_REGION
@@ -150,9 +150,8 @@ def resources_section(root: Path) -> str:
          "nearest idle vehicle")
     both("ambulances on duty (mean over the week)", f"{np.mean(r0.ambulance.on_duty.values):.1f}",
          f"{np.mean(r1.ambulance.on_duty.values):.1f}", "on-duty roster caps vehicles in use")
-    for label, attr in (("hospital beds", "hospital_beds"), ("ELV beds", "elv_beds"), ("GRZ beds", "grz_beds"),
-                        ("crisis beds (VVT)", "crisis_beds")):
-        both(label, str(getattr(r0, attr).value), str(getattr(r1, attr).value), "bed pool")
+    for kind, title in BED_POOL_TITLES.items():
+        both(title, str(r0.beds[kind].value), str(r1.beds[kind].value), "bed pool")
     both("acute district nursing", f"{_hours(r0.district_nursing_roster.values):,} h/week",
          f"{_hours(r1.district_nursing_roster.values):,} h/week", "mobile team")
     both("crisis GGZ teams", f"{_hours(r0.ggz_crisis_roster.values):,} h/week",

@@ -4,7 +4,7 @@ Time units, the hour-of-week grid, urgencies, the demand streams, the bed
 pools and mobile teams, the zcc's skills and alternatives. A number that
 describes the chain (a share, a time, a priority) is *not* here: it lives in
 the scenario YAML with its source or estimate. What is here is vocabulary and
-arithmetic: adding a bed pool means one entry in :data:`FOLLOWUP_BED_KINDS`,
+arithmetic: adding a bed pool means one entry in :data:`BED_POOL_TITLES`,
 one section in :class:`sim.config.schema.Care` and its YAML.
 """
 
@@ -37,8 +37,15 @@ NEEDS = ("somatic", "mental_health")
 
 # ------------------------------------------------------------- care pools
 HOSPITAL = "hospital"
-FOLLOWUP_BED_KINDS = ("elv", "grz", "crisis_bed")        # beds found after hospital, SEH or at home
-BED_POOLS = (HOSPITAL,) + FOLLOWUP_BED_KINDS
+# Every bed pool, hospital first; the others are follow-up beds, found after hospital, SEH or at home.
+BED_POOL_TITLES = {
+    HOSPITAL: "Hospital beds",
+    "elv": "ELV (short-stay) beds",
+    "grz": "GRZ (geriatric rehab) beds",
+    "crisis_bed": "Crisis beds (VVT)",
+}
+BED_POOLS = tuple(BED_POOL_TITLES)
+FOLLOWUP_BED_KINDS = BED_POOLS[1:]
 TEAM_KINDS = ("district_nursing", "ggz_crisis")          # mobile teams that visit at home
 SEH_ROUTES = ("self_referral", "ambulance", "gp_hap")    # how a patient reaches the SEH
 

@@ -17,10 +17,20 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from sim.config.constants import (  # noqa: F401
     ALTERNATIVES,
     AMBULANCE_URGENCIES,
+    BED_POOLS,
+    FOLLOWUP_BED_KINDS,
     HOURS_PER_WEEK,
     NTS_URGENCIES,
+    TEAM_KINDS,
     ZCC_SKILLS,
 )
+
+
+def _labels_within(mix: Mix, allowed: tuple[str, ...]) -> Mix:
+    bad = [k for k in mix.shares if k not in allowed]
+    if bad:
+        raise ValueError(f"unknown outcome '{bad[0]}'; expected one of {', '.join(allowed)}")
+    return mix
 
 
 class Strict(BaseModel):
@@ -279,6 +289,8 @@ class Travel(Strict):
 
 
 class Care(Strict):
+    """How each care service works. Every bed pool of ``BED_POOLS`` has a :class:`BedCare` section here."""
+
     hap: HapCare
     ambulance: AmbulanceCare
     seh: SehCare
@@ -291,6 +303,12 @@ class Care(Strict):
     calling_around: CallingAround
     travel: Travel
     long_term_care: LongTermCare
+
+    def bed(self, kind: str) -> BedCare:
+        """The section of bed pool ``kind``."""
+        section = getattr(self, kind)
+        assert isinstance(section, BedCare), kind
+        return section
 
 
 # -------------------------------------------------------------------- priorities
@@ -363,6 +381,16 @@ class Routing(Strict):
     followup_mix: Mix
     provider_request: Mix
 
+    @field_validator("followup_mix")
+    @classmethod
+    def _followup_beds(cls, v: Mix) -> Mix:
+        return _labels_within(v, FOLLOWUP_BED_KINDS)
+
+    @field_validator("provider_request")
+    @classmethod
+    def _provider_needs(cls, v: Mix) -> Mix:
+        return _labels_within(v, FOLLOWUP_BED_KINDS + TEAM_KINDS)
+
     @field_validator("hap_triage", "after_gp_seh_referral")
     @classmethod
     def _all_nts(cls, v: dict) -> dict:
@@ -426,12 +454,16 @@ class Resources(Strict):
     meldkamer: Meldkamer
     ambulance: AmbulanceFleet
     elv_point_roster: Roster
-    hospital_beds: Count
-    elv_beds: Count
-    grz_beds: Count
-    crisis_beds: Count
+    beds: dict[str, Count]
     district_nursing_roster: Roster
     ggz_crisis_roster: Roster
+
+    @field_validator("beds")
+    @classmethod
+    def _every_bed_pool(cls, v: dict[str, Count]) -> dict[str, Count]:
+        if set(v) != set(BED_POOLS):
+            raise ValueError(f"needs exactly the bed pools {', '.join(BED_POOLS)}")
+        return v
 
 
 # -------------------------------------------------------------------------- zcc
@@ -529,7 +561,15 @@ class Substitution(Strict):
 class Spreading(Strict):
     """Placement in a neighbouring region when the own pool is full."""
 
-    neighbour_beds: dict[Literal["elv", "grz", "crisis_bed"], Count]
+    neighbour_beds: dict[str, Count]
+
+    @field_validator("neighbour_beds")
+    @classmethod
+    def _followup_beds(cls, v: dict[str, Count]) -> dict[str, Count]:
+        bad = sorted(set(v) - set(FOLLOWUP_BED_KINDS))
+        if bad:
+            raise ValueError(f"unknown bed pool '{bad[0]}'; expected one of {', '.join(FOLLOWUP_BED_KINDS)}")
+        return v
     transfer_time: Dist
 
 

@@ -25,8 +25,11 @@ import yaml
 
 from sim import paths
 from sim.config.constants import (
+    BED_POOL_TITLES,
     DAY_NAMES,
     DAYS_PER_COMMON_YEAR,
+    FOLLOWUP_BED_KINDS,
+    HOSPITAL,
     HOURS_PER_DAY,
     HOURS_PER_WEEK,
     MIN_PER_DAY,
@@ -252,8 +255,7 @@ def derive_region(region: str, base: dict[str, Any], fig: dict[str, Any]) -> dic
 
     dispatch_calls = base["streams"]["call_112"]["rate_per_1000_per_year"]["value"] * pop / 1000
     dispatch_handling = desks["dispatch_112"]["handling"]["mean"]
-    bed_requests = (f["elv_users_per_year"] + f["grz_admissions_per_year"]
-                    + f["crisis_bed_admissions_per_year"]) * share
+    bed_requests = sum(f[f"{kind}_admissions_per_year"] for kind in FOLLOWUP_BED_KINDS) * share
     elv_handling = desks["elv_point"]["handling"]["mean"]
 
     def beds(admissions: float, los_min: float, what: str, occupancy: float | None = None) -> dict[str, Any]:
@@ -294,18 +296,18 @@ def derive_region(region: str, base: dict[str, Any], fig: dict[str, Any]) -> dic
                              "estimate": f"Erlang C, {f['elv_point_target_within_2min']:.0%} within 2 min for "
                                          f"{bed_requests:,.0f} bed requests a year of {elv_handling:g} min; "
                                          f"at least {least} coordinator 24/7"},
-        "hospital_beds": beds(f["seh_admissions_per_year"] * share,
-                              f["hospital_acute_los_days"] * MIN_PER_DAY
-                              + base["routing"]["hospital_long_term_care"]["value"]
-                              * care["long_term_care"]["wait"]["mean"],
-                              "acute admissions from the SEH (NZa 2021; stays include the waits for long-term care "
-                              "places)",
-                              f["hospital_target_occupancy"]),
-        "elv_beds": beds(f["elv_users_per_year"] * share, care["elv"]["los"]["mean"], "ELV users (staatvenz 2022)"),
-        "grz_beds": beds(f["grz_admissions_per_year"] * share, care["grz"]["los"]["mean"],
-                         "acute-chain GRZ admissions"),
-        "crisis_beds": beds(f["crisis_bed_admissions_per_year"] * share, care["crisis_bed"]["los"]["mean"],
-                            "crisis-bed admissions"),
+        "beds": {
+            HOSPITAL: beds(f["seh_admissions_per_year"] * share,
+                           f["hospital_acute_los_days"] * MIN_PER_DAY
+                           + base["routing"]["hospital_long_term_care"]["value"]
+                           * care["long_term_care"]["wait"]["mean"],
+                           "acute admissions from the SEH (NZa 2021; stays include the waits for long-term care "
+                           "places)",
+                           f["hospital_target_occupancy"]),
+            **{kind: beds(f[f"{kind}_admissions_per_year"] * share, care[kind]["los"]["mean"],
+                          f"admissions to {BED_POOL_TITLES[kind]} ({kind}_admissions_per_year)")
+               for kind in FOLLOWUP_BED_KINDS},
+        },
         "district_nursing_roster": {
             "values": _occupancy_roster(dn_visits, prof["provider"], care["district_nursing"]["visit"]["mean"],
                                         f["district_nursing_target_occupancy"], least, always),
@@ -342,7 +344,7 @@ def zcc_workload(region: str, base: dict[str, Any], fig: dict[str, Any], zcc: di
     warm = zcc["flows"]["warm_transfer_share"]
     dispatch = rt["dispatch"]["shares"]
     transferred = calls_112 * sum(dispatch.get(k, 0.0) * warm[k]["value"] for k in ("A2", "no_ambulance"))
-    beds = (f["elv_users_per_year"] + f["grz_admissions_per_year"] + f["crisis_bed_admissions_per_year"]) * share
+    beds = sum(f[f"{kind}_admissions_per_year"] for kind in FOLLOWUP_BED_KINDS) * share
     office = st["gp_referral"]["rate_per_1000_per_year"]["value"] * pop / 1000
     gp_seh = f["seh_arrivals_gp_hap_per_year"] * share
     consults = zcc["substitution"]["seh"]["value"]

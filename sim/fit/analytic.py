@@ -108,7 +108,7 @@ def elv_loss_scenario(beds: int, load_erlang: float, stay_days: float, days: flo
     data["streams"]["provider_request"]["rate_per_1000_per_year"]["value"] = per_1000_for(per_hour, population)
     data["routing"]["provider_request"] = {"shares": {"elv": 1.0}, "estimate": EST}
     data["resources"]["elv_point_roster"] = roster(50)  # nobody waits at the desk
-    data["resources"]["elv_beds"] = {"value": beds, "estimate": EST}
+    data["resources"]["beds"]["elv"] = {"value": beds, "estimate": EST}
     elv = data["care"]["elv"]
     elv["los"] = dist("lognormal", stay_days * MIN_PER_DAY, 0.8)
     elv["admission_hours"] = {"values": FLAT, "estimate": EST}

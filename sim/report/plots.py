@@ -25,15 +25,13 @@ import numpy as np  # noqa: E402
 from matplotlib.patches import PathPatch  # noqa: E402
 from matplotlib.path import Path as MplPath  # noqa: E402
 
+from sim.config.constants import BED_POOL_TITLES, BED_POOLS  # noqa: E402
 from sim.measure.kpis import ANSWER_WITHIN_MIN, answer_within_label  # noqa: E402
-from sim.measure.levels import BED_POOLS  # noqa: E402
 from sim.run.results import Results, band  # noqa: E402
 
 COLOURS = {"base": "#1f77b4", "alt": "#e8710a", "scenario": "#1f77b4"}
 DESKS = (("hap", "HAP triage"), ("dispatch", "112 dispatch"), ("elv_point", "ELV coordination point"),
          ("zcc", "zcc patient line"), ("zcc_provider", "zcc provider line"))
-POOL_TITLES = {"hospital": "Hospital beds", "elv": "ELV (short-stay) beds", "grz": "GRZ (geriatric rehab) beds",
-               "crisis_bed": "Crisis beds"}
 LOCATION_COLUMNS = ("k", "sites", "mode", "fte", "answer_within_2min_share", "commute_mean_min", "commute_p95_min")
 # Deterministic SVG ids and no timestamps: the same results give the same files.
 plt.rcParams.update({"svg.hashsalt": "acutesim", "font.size": 9, "axes.titlesize": 10,
@@ -284,7 +282,7 @@ def plot_occupancy(res: Results, out_dir: Path) -> list[Figure]:
                                 limits=(0, 100))
         if warmup > 0:
             ax.axvspan(0, warmup, color="grey", alpha=0.12, linewidth=0, label="warm-up")
-        ax.set_title(POOL_TITLES.get(pool, pool))
+        ax.set_title(BED_POOL_TITLES.get(pool, pool))
         ax.set_ylabel("occupied (% of beds)")
         ax.grid(alpha=0.3)
     for ax in axes[-1]:
