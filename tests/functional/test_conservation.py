@@ -19,8 +19,6 @@ from sim.chain.model import Model
 from sim.chain.patient import OUTCOMES, DoubleOutcome, Patient
 from tests.helpers import NOORD
 
-pytestmark = pytest.mark.quick
-
 
 def _short_noord(days: float = 10):
     return load_scenario(NOORD, {"run": {"days": days, "warmup_days": 2}})

@@ -8,13 +8,10 @@ seed, so the difference is the capacity change, not noise.
 
 from __future__ import annotations
 
-import pytest
-
 from sim.config.loader import load_raw, load_scenario
 from sim.run.runner import run_replication
 from tests.helpers import NOORD
 
-pytestmark = pytest.mark.quick
 SHORT = {"run": {"days": 20, "warmup_days": 5}}
 
 

@@ -28,7 +28,6 @@ from sim.theory.queueing import mmc_wait_within
 from sim.run.runner import run_replication, run_replication_with_levels
 from tests.helpers import NOORD, mmc_hap_scenario, run
 
-pytestmark = pytest.mark.quick
 
 ZCC = NOORD.parent / "zcc.yaml"
 SHORT = {"run": {"days": 3, "warmup_days": 2}}

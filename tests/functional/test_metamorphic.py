@@ -20,7 +20,6 @@ from sim.run.runner import run_replication
 from sim.config.schema import Scenario
 from tests.helpers import ROOT
 
-pytestmark = pytest.mark.quick
 
 RUN = {"run": {"days": 4, "warmup_days": 1}}
 

@@ -15,7 +15,7 @@ from sim.config.loader import load_scenario
 from sim.run.runner import run_replication
 from tests.helpers import NOORD
 
-pytestmark = [pytest.mark.quick, pytest.mark.reproducibility]
+pytestmark = pytest.mark.reproducibility
 
 
 def _same(a: dict, b: dict) -> bool:

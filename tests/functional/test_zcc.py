@@ -31,7 +31,6 @@ from sim.chain.model import Model
 from sim.run.runner import run_replication
 from tests.helpers import ROOT
 
-pytestmark = pytest.mark.quick
 
 ZCC = ROOT / "scenarios" / "noord" / "zcc.yaml"
 SQ = ROOT / "scenarios" / "noord" / "status_quo.yaml"
@@ -145,8 +144,6 @@ def test_more_locations_shorten_commute():
                                     path=ROOT / "scenarios" / "noord" / f"zcc_{k}loc_pooled.yaml"), 0)
                ["staff_commute_min_mean"] for k in (1, 2, 3, 4)]
     assert all(a >= b for a, b in zip(commute, commute[1:])) and commute[0] > commute[-1]
-
-
 
 
 def test_patient_spreading_uses_neighbour_beds_when_own_pool_is_full():

@@ -22,7 +22,6 @@ from sim.config.loader import load_scenario
 from sim.run.runner import run_replication, t_interval
 from tests.helpers import NOORD
 
-pytestmark = pytest.mark.quick
 
 REQUIRED = [
     "hap_contacts_per_day", "hap_answer_within_2min_share", "ambulance_deployments_per_day",

@@ -20,7 +20,6 @@ from sim.chain.pathways import ENTRY
 from sim.chain.patient import OUTCOMES
 from tests.helpers import ROOT
 
-pytestmark = pytest.mark.quick
 
 MODEL = ROOT / "docs" / "model.md"
 

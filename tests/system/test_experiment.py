@@ -25,8 +25,6 @@ from sim.cli.main import main
 from sim.run.experiment import collect, execute, load_experiment, tasks_for, write_results
 from tests.helpers import ROOT
 
-pytestmark = pytest.mark.quick
-
 
 def _experiment(tmp_path: Path, base: Path | None = None, reps: int = 2, days: float = 2) -> Path:
     base = base or ROOT / "scenarios" / "noord" / "zcc_2loc_pooled.yaml"

@@ -9,11 +9,7 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from tests.helpers import ROOT
-
-pytestmark = pytest.mark.quick
 
 
 def _commands() -> list[str]:

@@ -27,7 +27,6 @@ from sim.config.loader import load_scenario
 from sim.run.runner import run_comparison, run_scenario
 from tests.helpers import NOORD
 
-pytestmark = pytest.mark.quick
 
 ZCC = NOORD.parent / "zcc.yaml"
 SHORT = {"run": {"days": 4, "warmup_days": 3}}

@@ -8,6 +8,9 @@ This is the fast, one-region version of `acutesim validation-report`, which
 checks the national run. The targets are published figures, independent of the
 model's inputs; the calibration fitted 14 inputs to them nationally, so a
 region meeting them is not automatic (capacities and distances differ).
+The same year also stays stable: occupancies below saturation, SEH waits and
+placement times bounded (moved here from test_bed_prefill, whose own full-year
+run it duplicated).
 """
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ from sim.run.runner import run_replication
 from sim.fit.targets import load_calibration, simulated
 from tests.helpers import NOORD, ROOT
 
-pytestmark = pytest.mark.quick
 
 CAL = load_calibration(ROOT / "calibration" / "targets.yaml")
 
@@ -42,3 +44,13 @@ def test_service_levels_plausible(noord_kpis):
     assert noord_kpis["hap_answer_within_2min_share"] >= 0.7
     assert 0.2 <= noord_kpis["seh_occupancy_mean"] <= 0.8
     assert noord_kpis["verkeerde_bed_days_per_day"] > 0
+
+
+def test_full_year_is_stable(noord_kpis):
+    """No runaway boarding or verkeerde bed, which a too-short warm-up or inconsistent bed inputs would cause."""
+    k = noord_kpis
+    assert k["hospital_occupancy_mean"] < 0.95
+    assert k["seh_wait_mean"] < 30
+    assert k["placement_time_mean"] < 48
+    for kind in ("elv", "grz", "crisis_bed"):
+        assert k[f"{kind}_occupancy_mean"] < 0.97

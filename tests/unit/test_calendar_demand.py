@@ -23,8 +23,6 @@ from sim.engine.rng import Streams
 from sim.config.schema import Stream, Surge, Value
 from tests.helpers import NOORD, ROOT
 
-pytestmark = pytest.mark.quick
-
 
 @pytest.fixture(scope="module")
 def scenario():

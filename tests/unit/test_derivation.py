@@ -17,8 +17,6 @@ from sim.config.loader import load_scenario
 from sim.geo.regions import all_subareas, known_regions, road_km_matrix, subareas_of
 from tests.helpers import ROOT
 
-pytestmark = pytest.mark.quick
-
 
 def test_shipped_region_files_match_derivation(tmp_path):
     target = tmp_path / "scenarios"

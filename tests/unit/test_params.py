@@ -26,7 +26,6 @@ from sim.cli.main import main
 from sim.config.loader import load_raw, load_scenario, resolved_yaml
 from tests.helpers import ROOT
 
-pytestmark = pytest.mark.quick
 
 NOORD = ROOT / "scenarios" / "noord"
 NATIONAL = ROOT / "scenarios" / "_national"

@@ -33,8 +33,6 @@ from sim.config.provenance import input_figures
 from sim.run.results import Results
 from tests.helpers import NOORD
 
-pytestmark = pytest.mark.quick
-
 
 def _results(tmp_path: Path, n: int = 4) -> Results:
     """A comparison with n replications: SEH by hour, two desks, three flows, four bed pools."""

@@ -8,7 +8,6 @@ waiting once capacity is ample.
 
 from __future__ import annotations
 
-import pytest
 import simpy
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -17,7 +16,6 @@ from sim.engine.flow import run_flow
 from sim.engine.stats import Metrics
 from sim.resources import CapacityPool
 
-pytestmark = pytest.mark.quick
 
 request = st.tuples(
     st.floats(0, 5),                        # gap before the request

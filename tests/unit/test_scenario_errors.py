@@ -16,8 +16,6 @@ import pytest
 from sim.cli.main import main
 from tests.helpers import NOORD
 
-pytestmark = pytest.mark.quick
-
 
 def _write(tmp_path: Path, body: str) -> Path:
     path = tmp_path / "bad.yaml"

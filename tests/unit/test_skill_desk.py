@@ -23,8 +23,6 @@ from sim.engine.stats import Metrics
 from sim.theory.queueing import mmc_mean_wait, servers_for_service_level, mmc_wait_within
 from sim.resources import SkillDesk
 
-pytestmark = pytest.mark.quick
-
 
 def _desk(env, groups: dict[str, tuple[set[str], int]], overflow=None) -> SkillDesk:
     desk = SkillDesk(env, "zcc", {g: frozenset(s) for g, (s, _) in groups.items()}, Metrics(), overflow)
