@@ -1,9 +1,10 @@
 """Bed pools start at their planned occupancy with equilibrium remaining stays.
 
-Test plan: the residual-stay sampler matches renewal theory (mean remaining
-stay = E[L^2] / (2 E[L]) = mean (1 + cv^2) / 2 for any stay law); a model's
-bed pools start at initial_occupancy x capacity. That a full simulated year
-stays stable is checked on the shipped run in tests/system/test_volumes.py.
+Test plan (renewal theory; the scenario's inputs): the residual-stay sampler
+matches renewal theory (mean remaining stay = E[L^2] / (2 E[L]) = mean (1 +
+cv^2) / 2 for any stay law); a model's bed pools start at initial_occupancy x
+capacity. That a full simulated year stays stable is checked on the shipped run
+in tests/system/test_volumes.py.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ def test_residual_stay_matches_renewal_theory(kind, cv):
 def test_pools_start_at_planned_occupancy():
     sc = load_scenario(NOORD)
     m = Model(sc, 0)
+    assert set(m.beds) == {"hospital", "elv", "grz", "crisis_bed"}
     for kind, pool in m.beds.items():
         planned = getattr(sc.care, kind).initial_occupancy.value * pool.capacity
         assert pool.busy == round(planned)

@@ -1,9 +1,10 @@
 """Every generated patient ends in exactly one outcome.
 
-Test plan: run the full noord status quo (all streams, all pathways) for a
-short period; every patient created is either ended once or still in the
-system at the end; the per-event log agrees (one arrival and at most one end
-per patient); giving a patient a second outcome is an error, never silent.
+Test plan (conservation): run the full noord status quo (all streams, all
+pathways) for a short period; every patient created is either ended once or
+still in the system at the end; the per-event log agrees (one arrival and at
+most one end per patient); giving a patient a second outcome is an error, never
+silent.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """Capacity changes move KPIs in the expected direction (with common random numbers).
 
-Test plan: doubling every HAP triage roster raises the 2-minute answer share;
-halving the ambulances on duty lowers the A1 15-minute share; far fewer ELV
-beds raise verkeerde-bed days and SEH fallbacks. Each pair runs with the same
-seed, so the difference is the capacity change, not noise.
+Test plan (a metamorphic relation: more capacity never serves worse; common
+random numbers): doubling every HAP triage roster raises the 2-minute answer
+share; halving the ambulances on duty lowers the A1 15-minute share; far fewer
+ELV beds raise verkeerde-bed days and SEH fallbacks. Each pair runs with the
+same seed, so the difference is the capacity change, not noise.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """KPIs added for the plots: answer-time distributions, entry x outcome flows, daily bed occupancy.
 
-Test plan:
+Test plan (Erlang C; conservation; a metamorphic relation):
 - the answer-time distribution of an M/M/c HAP desk (the full model reduced by
   scenario settings) matches Erlang C's P(wait <= t) at every threshold;
 - on the shipped scenarios the distribution is non-decreasing, never above

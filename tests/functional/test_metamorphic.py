@@ -1,11 +1,11 @@
 """Metamorphic relation: scenario III with every zcc mechanism off is the status quo.
 
-Test plan: take noord's zcc scenario, switch off every flow to the zcc (HAP
-forwarding, warm transfer, provider line, self-triage visibility), remove
-spreading, give the zcc no staff and the chain the status quo's rosters and
-staffing; with common random numbers every status-quo KPI must be identical,
-bit for bit. Any zcc effect that leaks outside its mechanisms (a shared
-sampler, a shared random stream, a changed service time) breaks it: the
+Test plan (metamorphic relation): take noord's zcc scenario, switch off every
+flow to the zcc (HAP forwarding, warm transfer, provider line, self-triage
+visibility), remove spreading, give the zcc no staff and the chain the status
+quo's rosters and staffing; with common random numbers every status-quo KPI must
+be identical, bit for bit. Any zcc effect that leaks outside its mechanisms (a
+shared sampler, a shared random stream, a changed service time) breaks it: the
 ambulance handover overwritten by the zcc's warm-transfer handover did.
 """
 
@@ -48,6 +48,7 @@ def test_zcc_with_every_mechanism_off_is_the_status_quo(replication: int) -> Non
     zcc = load_scenario(ROOT / "scenarios/noord/zcc.yaml", RUN)
     base = run_replication(sq, replication)
     off = run_replication(zcc_switched_off(zcc, sq), replication)
+    assert len(base) > 100, "too few status-quo KPIs for the relation to mean anything"
     differ = [k for k in base if k not in off or not _equal(base[k], off[k])]
     assert not differ, f"{len(differ)} status-quo KPIs differ, e.g. " + ", ".join(
         f"{k}: {base[k]} vs {off.get(k)}" for k in differ[:5])

@@ -1,6 +1,7 @@
 """The full model, reduced by scenario settings, against queueing theory.
 
-Test plan (the formulas themselves are checked in tests/unit/test_queueing_formulas.py):
+Test plan (queueing theory: Erlang C, Erlang B, Little's law; the formulas
+themselves are checked in tests/unit/test_queueing_formulas.py):
 - a single HAP triage desk fed by Poisson calls with exponential handling
   (the full model, reduced by scenario settings) matches the Erlang C mean wait
   and P(wait <= 2 min);

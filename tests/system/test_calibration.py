@@ -1,6 +1,6 @@
 """Calibration: the fit recovers known inputs and is reproducible.
 
-Test plan:
+Test plan (deterministic case: inputs the model itself produced targets from):
 - recovery: targets made by the model itself at known inputs are fitted back
   from other start values (the fit is within half the tolerance, so the inputs
   are recovered to within a few per cent);

@@ -1,10 +1,11 @@
 """The command line and its output files.
 
-Test plan: `acutesim run` writes summary.csv (kpi,mean,ci_low,ci_high,n with
-a t-interval that contains the mean), replications.csv (one row per
-replication and KPI), the resolved scenario (which loads again and gives the
-same results), and with --event-log a Parquet log; the required KPI names
-exist; `python -m sim` works; the t-interval matches scipy.
+Test plan (deterministic case: the resolved scenario reruns to the same numbers;
+scipy's t-interval): `acutesim run` writes summary.csv
+(kpi,mean,ci_low,ci_high,n with a t-interval that contains the mean),
+replications.csv (one row per replication and KPI), the resolved scenario (which
+loads again and gives the same results), and with --event-log a Parquet log; the
+required KPI names exist; `python -m sim` works; the t-interval matches scipy.
 """
 
 from __future__ import annotations

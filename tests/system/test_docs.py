@@ -1,10 +1,11 @@
 """docs/model.md: the STRESS-DES model description and its generated sections.
 
-Test plan: every STRESS-DES item has its heading; every generated section is present and what
+Test plan (the code itself, which the generated text must equal; the STRESS-DES checklist, Monks et
+al. 2019): every STRESS-DES item has its heading; every generated section is present and what
 `acutesim docs` writes now (so the description cannot drift from the code); the marker filler
-touches only the marked bodies and is idempotent; `acutesim docs --check` fails on a stale file
-and `acutesim docs` repairs it; the hand-written parts name every outcome and demand stream of
-the code, and the two Mermaid flow diagrams are there; the README points at both documents.
+touches only the marked bodies and is idempotent; `acutesim docs --check` fails on a stale file and
+`acutesim docs` repairs it; the hand-written parts name every outcome and demand stream of the code,
+and the two Mermaid flow diagrams are there; the README points at both documents.
 """
 
 from __future__ import annotations

@@ -1,11 +1,12 @@
 """Location planning end to end (`acutesim locations`).
 
-Test plan: the command writes locations.csv with exactly the required columns
-in k-then-mode order; for the same k pooled FTE never exceeds separate FTE
-(the pooling effect of queueing theory) and two locations never lengthen the
-mean commute; it writes the trade-off plot (PNG and SVG) and one runnable
-scenario per layout whose rosters add up to the table's FTE; a bad --max is
-one line. The planning helpers are checked in tests/unit/test_location_planning.py.
+Test plan (the pooling effect of queueing theory; the command's contract): the
+command writes locations.csv with exactly the required columns in k-then-mode
+order; for the same k pooled FTE never exceeds separate FTE (the pooling effect
+of queueing theory) and two locations never lengthen the mean commute; it writes
+the trade-off plot (PNG and SVG) and one runnable scenario per layout whose
+rosters add up to the table's FTE; a bad --max is one line. The planning helpers
+are checked in tests/unit/test_location_planning.py.
 """
 
 from __future__ import annotations

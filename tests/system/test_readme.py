@@ -1,8 +1,9 @@
 """The README's two commands and CI stay in step.
 
-Test plan: the README opens with exactly two bash commands (main job, tests);
-.ci/run contains the README's test command verbatim; the main job compares
-scenario III with the status quo of the default region, and both files exist.
+Test plan (the README and .ci/run must agree): the README opens with exactly two
+bash commands (main job, tests); .ci/run contains the README's test command
+verbatim; the main job compares scenario III with the status quo of the default
+region, and both files exist.
 """
 
 from __future__ import annotations

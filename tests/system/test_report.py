@@ -1,6 +1,7 @@
 """``acutesim report``: one self-contained HTML page per results folder, checked in a headless browser.
 
-Test plan:
+Test plan (a real browser reading the page; a self-contained page refers to
+nothing outside itself):
 - a real (short) compare run and a run folder give a report with the
   comparison or KPI table, every figure, the inputs with their sources and the
   reproduce command; ``levels.csv`` is written by both and holds every pool;

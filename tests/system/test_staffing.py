@@ -1,12 +1,13 @@
 """The staffing search and `acutesim staffing` end to end.
 
-Test plan: a bad target on the command line gives one clear line and exit 2;
-the search is reproducible (same seed, same roster); the roster it finds meets
-the target in a fresh simulation with another seed, overall and in nearly
-every hour block (fast: a small region, short runs; full size: slow); the
-command writes an option file and a scenario that loads and carries the
-searched rosters. The search's parts are in tests/unit/test_staffing_parts.py,
-the per-block KPIs in tests/functional/test_staffing_blocks.py.
+Test plan (a fresh simulation with another seed; deterministic case): a bad
+target on the command line gives one clear line and exit 2; the search is
+reproducible (same seed, same roster); the roster it finds meets the target in a
+fresh simulation with another seed, overall and in nearly every hour block
+(fast: a small region, short runs; full size: slow); the command writes an
+option file and a scenario that loads and carries the searched rosters. The
+search's parts are in tests/unit/test_staffing_parts.py, the per-block KPIs in
+tests/functional/test_staffing_blocks.py.
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ def test_roster_found_meets_the_target_with_another_seed(small_search):
     assert k[target.kpi] >= target.value
     blocks = [v for n, v in k.items() if n.startswith(f"{target.kpi}_by_block.") and n.count(".") == 1
               and not math.isnan(v)]
+    assert len(blocks) >= 21  # at least half the 42 four-hour blocks had calls, or the share below says nothing
     assert sum(v >= target.value for v in blocks) >= 0.9 * len(blocks)
 
 

@@ -1,9 +1,10 @@
 """The validation report end to end (`acutesim validation-report`, slow).
 
-Test plan: the full command on a short national run writes report.md with
-every published target of calibration/targets.yaml, every analytic check
-(Erlang C, Erlang B, Little's law, conservation) and the figure it links to.
-The fit table and plot are checked in tests/unit/test_fit_table.py.
+Test plan (published figures and queueing theory, through the command): the full
+command on a short national run writes report.md with every published target of
+calibration/targets.yaml, every analytic check (Erlang C, Erlang B, Little's
+law, conservation) and the figure it links to. The fit table and plot are
+checked in tests/unit/test_fit_table.py.
 """
 
 from __future__ import annotations

@@ -1,16 +1,16 @@
 """The shipped (calibrated) noord status quo reproduces every published target within its tolerance.
 
-Test plan: one replication of the shipped scenario as users run it (365 days
-after warm-up, seed 20240101, the national calibration overlay included); each
-target of calibration/targets.yaml — national counts per 1,000 inhabitants at
-the figure year's population, shares and means — is met within its tolerance.
-This is the fast, one-region version of `acutesim validation-report`, which
-checks the national run. The targets are published figures, independent of the
-model's inputs; the calibration fitted 14 inputs to them nationally, so a
-region meeting them is not automatic (capacities and distances differ).
-The same year also stays stable: occupancies below saturation, SEH waits and
-placement times bounded (moved here from test_bed_prefill, whose own full-year
-run it duplicated).
+Test plan (published figures): one replication of the shipped scenario as users
+run it (365 days after warm-up, seed 20240101, the national calibration overlay
+included); each target of calibration/targets.yaml — national counts per 1,000
+inhabitants at the figure year's population, shares and means — is met within
+its tolerance. This is the fast, one-region version of `acutesim
+validation-report`, which checks the national run. The targets are published
+figures, independent of the model's inputs; the calibration fitted 14 inputs to
+them nationally, so a region meeting them is not automatic (capacities and
+distances differ). The same year also stays stable: occupancies below
+saturation, SEH waits and placement times bounded (moved here from
+test_bed_prefill, whose own full-year run it duplicated).
 """
 
 from __future__ import annotations

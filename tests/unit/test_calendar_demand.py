@@ -1,6 +1,7 @@
 """Calendar (ANW hours, holidays) and demand generation (non-homogeneous Poisson).
 
-Test plan: ANW flags on known dates (weekday office hour, weekday evening,
+Test plan (the Dutch calendar on known dates; a chi-square test against the
+profile): ANW flags on known dates (weekday office hour, weekday evening,
 weekend, Ascension Day, Good Friday excluded); arrivals per hour of week follow
 the profile (chi-square test on a long horizon), annual volume per 1,000
 inhabitants matches the configured rate, sub-areas get arrivals in proportion

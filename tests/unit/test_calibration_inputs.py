@@ -1,6 +1,6 @@
 """Calibration inputs: the calibration file, parameter handling and the target formula (no fitting).
 
-Test plan:
+Test plan (hand computations; the file's own rules):
 - the shipped calibration file is valid, every target has a source and year,
   every parameter matches keys in the scenario;
 - bad calibration input (unknown key, national target without population,

@@ -1,9 +1,10 @@
 """The validation report's fit table and fit plot, from hand-made rows with known values.
 
-Test plan: a target within its tolerance is reported as met and one outside it
-as a miss (the table cannot say 'yes' for a miss); the Markdown table has one
-row per target; the fit plot is written as a PNG and an SVG that decode. The
-whole `acutesim validation-report` command is in tests/system/test_validation_report.py.
+Test plan (hand-made rows with known values): a target within its tolerance is
+reported as met and one outside it as a miss (the table cannot say 'yes' for a
+miss); the Markdown table has one row per target; the fit plot is written as a
+PNG and an SVG that decode. The whole `acutesim validation-report` command is in
+tests/system/test_validation_report.py.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Location planning helpers (sim/plan/locations.py), without simulation.
 
-Test plan: candidates are exactly the towns with a HAP, SEH or meldkamer;
+Test plan (brute force and Hypothesis; the pooling effect of queueing theory):
+candidates are exactly the towns with a HAP, SEH or meldkamer;
 with more locations the mean commute never increases (in every region; the
 p-median layouts are NOT nested in general: noord's k=3 layout is not part of
 its k=4 layout, so the property is about the objective, not the sets); the
@@ -42,6 +43,7 @@ def test_candidates_are_hap_seh_and_meldkamer_towns():
 def test_more_locations_never_lengthen_the_mean_commute(region):
     sc = load_scenario(ROOT / "scenarios" / region / "zcc.yaml")
     means = [commute(sc, layout)[0] for layout in layouts(sc, 4)]
+    assert len(means) == 4
     assert all(b <= a + 1e-9 for a, b in zip(means, means[1:])), means
 
 

@@ -1,13 +1,14 @@
 """Parameter tables generated from the YAML files (`acutesim params`, docs/parameters.md).
 
-Test plan: the origin-tracking resolver gives the same mapping as the loader; there is one
-row per provenance-carrying node, counted independently from the loader's resolved YAML; every
-number in the inputs sits inside a figure with a source or estimate (run settings excepted), and
-every figure of the shipped files has a unit; the file of a figure is the most specific file that
-set it (checked on a scenario written for the test); units follow the schema class before the key
-name (a profile named *_hours is still a weight); summaries of 168-value rosters match numpy;
-the CSV reads back; the CLI writes tables and refuses bad input with one line; the committed
-docs/parameters.md is what the generator writes now, and its counts match independent counts.
+Test plan (independent counts of the YAML files): the origin-tracking resolver gives the same
+mapping as the loader; there is one row per provenance-carrying node, counted independently from the
+loader's resolved YAML; every number in the inputs sits inside a figure with a source or estimate
+(run settings excepted), and every figure of the shipped files has a unit; the file of a figure is
+the most specific file that set it (checked on a scenario written for the test); units follow the
+schema class before the key name (a profile named *_hours is still a weight); summaries of 168-value
+rosters match numpy; the CSV reads back; the CLI writes tables and refuses bad input with one line;
+the committed docs/parameters.md is what the generator writes now, and its counts match independent
+counts.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Plots and the input listing, on hand-made results with known values.
 
-Test plan:
+Test plan (scipy's Student-t interval; hand-made results with known values):
 - the band of every plotted point is the Student-t interval (scipy) and
   lower <= mean <= upper; one replication gives a mean without a band;
 - every plot writes a PNG that decodes to a non-empty image and an SVG that

@@ -1,9 +1,10 @@
 """Property tests of the capacity pool (Hypothesis).
 
-For any sequence of requests (priorities, patience, holding times) and
-capacity changes: every request is granted or gives up exactly once, busy
-never exceeds the capacity at the time of a grant, and nothing is left
-waiting once capacity is ample.
+Test plan (conservation and the capacity invariant, on generated cases): for any
+sequence of requests (priorities, patience, holding times) and capacity changes:
+every request is granted or gives up exactly once, busy never exceeds the
+capacity at the time of a grant, and nothing is left waiting once capacity is
+ample.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Queueing formulas and the capacity pool as a loss system, without the model.
 
-Test plan:
+Test plan (textbook values; Erlang B):
 - the analytic formulas (Erlang B, Erlang C, M/M/c waits, staff for a service
   level) against textbook values, so that they can serve as references for the
   functional tests;

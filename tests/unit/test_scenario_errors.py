@@ -1,10 +1,11 @@
 """Bad scenario files give one line naming the file, the key and what is expected.
 
-Test plan: for each kind of mistake (unknown key, wrong type, negative
-capacity, unknown region, roster of wrong length, broken YAML, a missing
-extends target, an override without provenance, a site outside the region)
-`acutesim validate` exits 2 and prints exactly one line on stderr that names
-the offending file and key; a good file exits 0.
+Test plan (deterministic cases, one known mistake per file): for each kind of
+mistake (unknown key, wrong type, negative capacity, unknown region, roster of
+wrong length, broken YAML, a missing extends target, an override without
+provenance, a site outside the region) `acutesim validate` exits 2 and prints
+exactly one line on stderr that names the offending file and key; a good file
+exits 0.
 """
 
 from __future__ import annotations

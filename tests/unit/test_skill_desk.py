@@ -1,6 +1,6 @@
 """The zcc's skill-based desk, and the pooling effect of work locations.
 
-Test plan:
+Test plan (queueing theory: Erlang C; deterministic routing cases):
 - routing: a call is answered by the free group with the fewest skills that
   holds its skill; a freed member takes the most urgent, then oldest call
   among its skills; a call no group can answer is refused on validation;

@@ -1,11 +1,11 @@
 """Parts of the staffing search (sim/plan/staffing.py) that need no simulation.
 
-Test plan: the Erlang C start for one group with constant load equals
-servers_for_service_level hour by hour (and respects the minimum), and is
-checked independently against the textbook Erlang C sum; primary groups follow
-the desk's specialists-first routing; target strings are parsed safely and bad
-ones give one clear line. The per-block KPIs are in
-tests/functional/test_staffing_blocks.py, the search and the command in
+Test plan (the textbook Erlang C sum; deterministic cases): the Erlang C start
+for one group with constant load equals servers_for_service_level hour by hour
+(and respects the minimum), and is checked independently against the textbook
+Erlang C sum; primary groups follow the desk's specialists-first routing; target
+strings are parsed safely and bad ones give one clear line. The per-block KPIs
+are in tests/functional/test_staffing_blocks.py, the search and the command in
 tests/system/test_staffing.py.
 """
 

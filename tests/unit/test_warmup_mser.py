@@ -1,9 +1,11 @@
 """The MSER-5 truncation rule (sim/measure/warmup.py) on series with a known answer.
 
-Test plan: MSER-5 finds no truncation (at most two batches) in a stationary
-series; in a series that starts 30 standard deviations below its mean and
-approaches it exponentially (time constant 8, so the transient sinks below the
-noise after about 8 ln 30 = 27 observations) it cuts between 20 and 60. The `acutesim warmup` command is in tests/system/test_warmup.py.
+Test plan (series with a known transient): MSER-5 finds no truncation (at most
+two batches) in a stationary series; in a series that starts 30 standard
+deviations below its mean and approaches it exponentially (time constant 8, so
+the transient sinks below the noise after about 8 ln 30 = 27 observations) it
+cuts between 20 and 60. The `acutesim warmup` command is in
+tests/system/test_warmup.py.
 """
 
 from __future__ import annotations
