@@ -17,9 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
 
+from sim import paths  # noqa: E402
 from sim.config.loader import load_scenario  # noqa: E402
 from sim.run.runner import run_replication  # noqa: E402
 
@@ -34,9 +34,9 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=20240101)
     args = ap.parse_args()
     run = {"days": args.days}
-    base = load_scenario(ROOT / "scenarios/noord/status_quo.yaml", {"run": {**run, "seed": args.seed}})
-    alt_crn = load_scenario(ROOT / "scenarios/noord/zcc.yaml", {"run": {**run, "seed": args.seed}})
-    alt_ind = load_scenario(ROOT / "scenarios/noord/zcc.yaml", {"run": {**run, "seed": args.seed + 7919}})
+    base = load_scenario(paths.region_scenario("noord"), {"run": {**run, "seed": args.seed}})
+    alt_crn = load_scenario(paths.region_scenario("noord", "zcc"), {"run": {**run, "seed": args.seed}})
+    alt_ind = load_scenario(paths.region_scenario("noord", "zcc"), {"run": {**run, "seed": args.seed + 7919}})
     b, c, i = [], [], []
     for r in range(args.pairs):
         b.append(run_replication(base, r))

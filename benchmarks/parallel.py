@@ -18,9 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
 
+from sim import paths  # noqa: E402
 from sim.run.experiment import execute, load_experiment, tasks_for  # noqa: E402
 
 
@@ -54,7 +54,7 @@ def main() -> None:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         exp_path = Path(tmp) / "exp.yaml"
-        exp_path.write_text(f"name: speedup\nscenarios: [{ROOT / 'scenarios/noord/zcc.yaml'}]\n"
+        exp_path.write_text(f"name: speedup\nscenarios: [{paths.region_scenario('noord', 'zcc')}]\n"
                             f"replications: {args.replications}\nseed: 1\ndays: {args.days}\n", encoding="utf-8")
         exp, points = load_experiment(exp_path)
         times, results = {}, {}

@@ -26,9 +26,9 @@ from pathlib import Path
 import numpy as np
 import simpy
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
 
+from sim import paths  # noqa: E402
 from sim.engine.eventlog import EventLog  # noqa: E402
 from sim.config.loader import load_scenario  # noqa: E402
 from sim.chain.model import Model  # noqa: E402
@@ -68,7 +68,7 @@ def largest_region() -> str:
 
 def region_year(region: str, days: float, event_log: Path | None = None) -> tuple[int, float]:
     """Patients simulated and wall seconds (including arrival generation) for one replication."""
-    scenario = load_scenario(ROOT / "scenarios" / region / "status_quo.yaml", {"run": {"days": days}})
+    scenario = load_scenario(paths.region_scenario(region), {"run": {"days": days}})
     start = time.perf_counter()
     log = EventLog(event_log, 0) if event_log else None
     model = Model(scenario, 0, event_log=log).run()

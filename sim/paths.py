@@ -6,7 +6,8 @@ order: the ``ACUTESIM_ROOT`` environment variable (set by ``acutesim --root``),
 or the checkout that holds this package (an editable install, the README's
 way). A scenario path given by a user is taken as given when it exists (from
 the current folder), else relative to the root, so commands work from any
-folder.
+folder. Functions take an optional ``base`` for another checkout (tests, ``acutesim docs``
+on a copy).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import os
 from pathlib import Path
 
 ROOT_ENV = "ACUTESIM_ROOT"
+NATIONAL = "_national"
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = PACKAGE_DIR / "data"
 
@@ -25,38 +27,49 @@ def root() -> Path:
     return Path(env).resolve() if env else PACKAGE_DIR.parent
 
 
-def scenarios_dir() -> Path:
-    return root() / "scenarios"
+def scenarios_dir(base: Path | None = None) -> Path:
+    """``scenarios/`` under ``base`` (default: the root)."""
+    return (base or root()) / "scenarios"
 
 
-def national_dir() -> Path:
-    """National default inputs shared by every region (``scenarios/_national``)."""
-    return scenarios_dir() / "_national"
+def national_dir(scenarios: Path | None = None) -> Path:
+    """National default inputs shared by every region: ``_national`` in a scenarios folder (default: the root's)."""
+    return (scenarios or scenarios_dir()) / NATIONAL
 
 
-def calibration_dir() -> Path:
-    return root() / "calibration"
+def calibration_dir(base: Path | None = None) -> Path:
+    return (base or root()) / "calibration"
 
 
-def calibration_targets() -> Path:
-    return calibration_dir() / "targets.yaml"
+def calibration_targets(base: Path | None = None) -> Path:
+    """The published targets and fitted parameters of ``acutesim calibrate``."""
+    return calibration_dir(base) / "targets.yaml"
 
 
-def calibrated_dir() -> Path:
-    return calibration_dir() / "calibrated"
+def calibrated_dir(base: Path | None = None) -> Path:
+    return calibration_dir(base) / "calibrated"
 
 
-def results_dir() -> Path:
-    return root() / "results"
+def results_dir(base: Path | None = None) -> Path:
+    return (base or root()) / "results"
 
 
-def docs_dir() -> Path:
-    return root() / "docs"
+def docs_dir(base: Path | None = None) -> Path:
+    return (base or root()) / "docs"
 
 
-def region_scenario(region: str, name: str = "status_quo") -> Path:
-    """``scenarios/<region>/<name>.yaml`` under the root."""
-    return scenarios_dir() / region / f"{name}.yaml"
+def pyproject(base: Path | None = None) -> Path:
+    return (base or root()) / "pyproject.toml"
+
+
+def region_dir(region: str, scenarios: Path | None = None) -> Path:
+    """A region's folder in a scenarios folder (default: the root's)."""
+    return (scenarios or scenarios_dir()) / region
+
+
+def region_scenario(region: str, name: str = "status_quo", base: Path | None = None) -> Path:
+    """``scenarios/<region>/<name>.yaml`` under ``base`` (default: the root)."""
+    return scenarios_dir(base) / region / f"{name}.yaml"
 
 
 def user_path(path: str | Path) -> Path:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sim.fit.analytic import NOORD, elv_loss_scenario, mmc_hap_scenario, run
+from sim.fit.analytic import elv_loss_scenario, mmc_hap_scenario, run
 
 ROOT = Path(__file__).resolve().parent.parent
+NOORD = ROOT / "scenarios" / "noord" / "status_quo.yaml"
 __all__ = ["NOORD", "ROOT", "elv_loss_scenario", "mmc_hap_scenario", "run"]

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.engine.calendar import Calendar, MIN_PER_HOUR
-from sim.engine.rng import Streams
 from sim.config.schema import HOURS_PER_WEEK, Scenario, Stream
+from sim.engine.calendar import MIN_PER_HOUR, Calendar
+from sim.engine.rng import Streams
 
 HOURS_PER_YEAR = 8760.0
 

@@ -1,6 +1,8 @@
-"""A patient (or a care question) moving through the chain."""
+"""A patient (or a care question) moving through the chain, and the outcomes it can end in."""
 
 from __future__ import annotations
+
+from sim.config.constants import FOLLOWUP_BED_KINDS, TEAM_KINDS
 
 OUTCOMES = (
     "self_care",           # self-triage advice, or advice by the 112 desk
@@ -13,19 +15,23 @@ OUTCOMES = (
     "planned_ride",        # planned (B) ambulance transport
     "seh_home",            # SEH, then home
     "hospital_home",       # admitted, discharged home
-    "elv",                 # admitted to a short-stay bed
-    "grz",                 # admitted to geriatric rehabilitation
-    "crisis_bed",          # admitted to a VVT crisis bed
+    *FOLLOWUP_BED_KINDS,   # admitted to a short-stay (ELV), geriatric rehab (GRZ) or VVT crisis bed
     "long_term_care",      # discharged to a long-term care place (Wlz) after waiting in hospital
-    "district_nursing",    # acute district nursing at home
-    "ggz_crisis",          # seen by the crisis GGZ team
+    *TEAM_KINDS,           # acute district nursing at home; seen by the crisis GGZ team
 )
 
 
 class Patient:
-    """One arrival. Ends in exactly one outcome (see :data:`OUTCOMES`)."""
+    """One arrival. Ends in exactly one outcome (see :data:`OUTCOMES`).
 
-    __slots__ = ("id", "stream", "subarea", "urgency", "need", "arrived", "outcome", "self_triaged", "via_zcc")
+    ``urgency`` is the current triage urgency (NTS U0-U5 at the HAP, A1/A2/B
+    for the ambulance; empty when the stream has no urgency mix) and may change
+    as the patient is triaged again; ``need`` is ``somatic`` or ``mental_health``,
+    or what a provider asks for.
+    """
+
+    __slots__ = ("id", "stream", "subarea", "urgency", "need", "arrived", "outcome", "self_triaged", "via_zcc",
+                 "__weakref__")
 
     def __init__(self, pid: int, stream: str, subarea: int, urgency: str, need: str, arrived: float) -> None:
         self.id = pid

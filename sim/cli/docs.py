@@ -19,16 +19,16 @@ from __future__ import annotations
 import argparse
 import re
 import tomllib
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 
+from sim import paths
+from sim.config.constants import DAYS_PER_COMMON_YEAR
 from sim.report import parameters as params
 
-MODEL_DOC = Path("docs") / "model.md"
-PARAMETERS_DOC = Path("docs") / "parameters.md"
 REGION = params.DEFAULT_REGION
 _MARKER = re.compile(r"(<!-- generated:(?P<name>[a-z_]+) -->\n)(?P<body>.*?)(<!-- /generated:(?P=name) -->)", re.S)
 
@@ -36,7 +36,7 @@ _MARKER = re.compile(r"(<!-- generated:(?P<name>[a-z_]+) -->\n)(?P<body>.*?)(<!-
 def _scenario(root: Path, name: str, days: float | None = None):
     from sim.config.loader import load_scenario
 
-    sc = load_scenario(root / "scenarios" / REGION / f"{name}.yaml")
+    sc = load_scenario(paths.region_scenario(REGION, name, root))
     if days is not None:
         sc = sc.model_copy(update={"run": sc.run.model_copy(update={"days": days, "warmup_days": 1.0})})
     return sc
@@ -52,8 +52,8 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 def kpi_names(root: Path) -> tuple[list[str], set[str]]:
     """All KPI names of the status quo and scenario III, and those only scenario III has."""
     from sim.chain.patient import OUTCOMES
-    from sim.run.runner import run_replication
     from sim.config.schema import ALTERNATIVES, Streams
+    from sim.run.runner import run_replication
 
     sq = run_replication(_scenario(root, "status_quo", days=2.0), 0)
     zcc = run_replication(_scenario(root, "zcc", days=2.0), 0)
@@ -67,7 +67,7 @@ def kpi_names(root: Path) -> tuple[list[str], set[str]]:
 
 
 def kpis_section(root: Path) -> str:
-    from sim.measure.kpis import units
+    from sim.measure.format import units
 
     names, zcc_only = kpi_names(root)
     groups: dict[str, list[str]] = {}
@@ -90,14 +90,15 @@ def kpis_section(root: Path) -> str:
         label = f"`{head}`" if head in names else f"`{head}.*`"
         rows.append([label, units(member) or "count", parts or "-", only])
     return (f"{len(names)} KPI names ({len(groups)} without their breakdowns), from one short replication "
-            f"of `{REGION}` status quo and scenario III; units from `sim.measure.kpis.units` (count: a plain number). "
+            f"of `{REGION}` status quo and scenario III; units from `sim.measure.format.units` "
+            f"(count: a plain number). "
             f"A KPI with breakdowns also exists as the total unless it is shown as `name.*`.\n\n"
             + _table(["KPI", "unit", "breakdowns", "scenarios"], rows))
 
 
 # ---------------------------------------------------------------------------- streams
 def streams_section(root: Path) -> str:
-    from sim.chain.pathways import ENTRY
+    from sim.chain.coordination.status_quo import StatusQuo
     from sim.geo.regions import subareas_of
 
     sc = _scenario(root, "status_quo")
@@ -106,14 +107,14 @@ def streams_section(root: Path) -> str:
     for name, st in sc.streams:
         rate = st.rate_per_1000_per_year.value
         growth = st.growth.value if st.growth else 1.0
-        per_day = rate * population / 1000.0 / 365.0 * growth
-        entry = ENTRY[name]
+        per_day = rate * population / 1000.0 / DAYS_PER_COMMON_YEAR * growth
+        entry = getattr(StatusQuo, name)
         mixes = " / ".join(x for x in ("urgency" if st.urgency_mix else "", "need" if st.need_mix else "") if x)
-        rows.append([f"`{name}`", f"`{entry.__module__.rsplit('.', 1)[-1]}.{entry.__name__}`", f"{rate:g}",
+        rows.append([f"`{name}`", f"`{entry.__qualname__}`", f"{rate:g}",
                      f"{per_day:,.1f}", f"`{st.profile}`", mixes or "-"])
     return (f"Region `{sc.region}`: {len(type(sc.streams).model_fields)} streams, population {population:,} "
             f"(`sim/data/municipalities.csv`).\n\n"
-            + _table(["stream", "pathway entry", "per 1,000 per year", f"{sc.region} arrivals per day",
+            + _table(["stream", "entry (status quo)", "per 1,000 per year", f"{sc.region} arrivals per day",
                       "profile", "mixes drawn at arrival"], rows))
 
 
@@ -180,11 +181,11 @@ def _recording() -> Iterator[list[str]]:
         names.append(name)
         return original(self, name)
 
-    Streams.generator = generator
+    Streams.generator = generator  # type: ignore[method-assign]
     try:
         yield names
     finally:
-        Streams.generator = original
+        Streams.generator = original  # type: ignore[method-assign]
 
 
 def stream_names(root: Path, scenario: str) -> list[str]:
@@ -217,14 +218,17 @@ def random_streams_section(root: Path) -> str:
 def _requirement(dep: str) -> tuple[str, str]:
     """Split a requirement like 'dask[distributed]>=2024.1' into name and version specifier."""
     m = re.match(r"\s*([A-Za-z0-9_.\-]+(?:\[[^\]]*\])?)\s*(.*)", dep)
+    if m is None:
+        raise ValueError(f"pyproject.toml: cannot read the requirement {dep!r}")
     return m.group(1), m.group(2).strip() or "any"
 
 
 def software_section(root: Path) -> str:
-    meta = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    meta = tomllib.loads(paths.pyproject(root).read_text(encoding="utf-8"))["project"]
     rows = [["Python", meta["requires-python"], "language"]]
     rows += [[f"`{n}`", v, "runtime"] for n, v in map(_requirement, meta["dependencies"])]
-    rows += [[f"`{n}`", v, "tests"] for n, v in map(_requirement, meta.get("optional-dependencies", {}).get("test", []))]
+    tests = meta.get("optional-dependencies", {}).get("test", [])
+    rows += [[f"`{n}`", v, "tests"] for n, v in map(_requirement, tests)]
     return (f"`{meta['name']}` {meta['version']}, declared in `pyproject.toml` (minimum versions):\n\n"
             + _table(["package", "version", "used for"], rows))
 
@@ -236,8 +240,8 @@ def _usage(name: str, parser: argparse.ArgumentParser) -> str:
         if isinstance(action, argparse._HelpAction):
             continue
         if not action.option_strings:
-            parts.append((action.metavar or action.dest).upper() if action.nargs != "?" else
-                         f"[{(action.metavar or action.dest).upper()}]")
+            name = action.metavar if isinstance(action.metavar, str) and action.metavar else action.dest
+            parts.append(name.upper() if action.nargs != "?" else f"[{name.upper()}]")
             continue
         flag = max(action.option_strings, key=len)
         if action.nargs == 0:
@@ -249,13 +253,15 @@ def _usage(name: str, parser: argparse.ArgumentParser) -> str:
 
 
 def cli_section(root: Path) -> str:
-    from sim.cli.main import build_parser
+    from sim.cli.parser import build_parser
 
     parser = build_parser()
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    helps = {a.dest: a.help for a in sub._choices_actions}
+    helps = {a.dest: a.help or "" for a in sub._choices_actions}
     rows = [[f"`{_usage(name, p)}`", helps.get(name, "")] for name, p in sub.choices.items()]
-    return "Every command also runs as `python -m sim ...`.\n\n" + _table(["command", "what it does"], rows)
+    return ("Every command also runs as `python -m sim ...`, and takes `--root DIR` before the command "
+            "(the project folder with `scenarios/`, `calibration/`, `results/` and `docs/`; default: the "
+            "checkout that holds the package).\n\n" + _table(["command", "what it does"], rows))
 
 
 # ------------------------------------------------------------------------------ driver
@@ -288,13 +294,17 @@ def marked_sections(text: str) -> list[str]:
 def expected(root: str | Path) -> dict[Path, str]:
     """What the generated documentation files should contain, by path."""
     root = Path(root).resolve()
-    out = {root / PARAMETERS_DOC: params.parameters_markdown(root)}
-    model = root / MODEL_DOC
+    out = {parameters_doc(root): params.parameters_markdown(root)}
+    model = paths.docs_dir(root) / "model.md"
     if model.exists():
         text = model.read_text(encoding="utf-8")
         names = marked_sections(text)
         out[model] = fill(text, {n: SECTIONS[n](root) for n in names if n in SECTIONS})
     return out
+
+
+def parameters_doc(root: Path | None = None) -> Path:
+    return paths.docs_dir(root) / "parameters.md"
 
 
 def write(root: str | Path, check: bool = False) -> list[Path]:

@@ -17,6 +17,7 @@ HOURS_PER_DAY = 24
 DAYS_PER_WEEK = 7
 HOURS_PER_WEEK = HOURS_PER_DAY * DAYS_PER_WEEK  # 168: rosters, profiles and windows per hour of the week
 DAYS_PER_YEAR = 365.25
+DAYS_PER_COMMON_YEAR = 365  # a published yearly count per day (bed sizing, calibration targets, docs)
 WEEKS_PER_YEAR = DAYS_PER_YEAR / DAYS_PER_WEEK
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SUNDAY = 6
@@ -25,7 +26,6 @@ BLOCKS_PER_WEEK = HOURS_PER_WEEK // BLOCK_HOURS
 
 # -------------------------------------------------------------- urgencies
 NTS_URGENCIES = ("U1", "U2", "U3", "U4", "U5")          # Nederlandse Triage Standaard
-HAP_URGENCIES = ("U0",) + NTS_URGENCIES                   # U0: reanimation, only from the HAP
 AMBULANCE_URGENCIES = ("A1", "A2", "B")                   # Landelijk Protocol Ambulancezorg
 FIRST_TRIAGE_CLASSES = ("A1", "A2", "no_ambulance")       # outcome of the 112 centralist's first triage
 

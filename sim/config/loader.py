@@ -2,30 +2,38 @@
 
 A scenario may extend one or more others (``extends: base.yaml`` or a list,
 paths relative to the file) and override single values by giving just the
-nested keys it changes. A figure overridden with a new ``value`` must state its
-own ``source:`` or ``estimate:`` so provenance never silently outlives the
-number it described.
+nested keys it changes; a distribution given with its ``dist:`` and provenance
+is replaced whole (no ``cv`` of the one before survives). A figure overridden
+with a new ``value`` must state its own ``source:`` or ``estimate:`` so
+provenance never silently outlives the number it described.
+
+This module is the one place that resolves ``extends:`` and merges: :func:`resolve`
+returns the merged mapping with the file that set every leaf (used for error
+messages and by the parameter tables of :mod:`sim.report.parameters`).
 
 Every problem is raised as :class:`ScenarioError` whose message is one line
-naming the file, the key and what is expected.
+naming the file (the one that set the offending key), the key and what is expected.
 """
 
 from __future__ import annotations
 
 import copy
 import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from sim.geo.regions import known_regions
+from sim.config.constants import HOURS_PER_WEEK
+from sim.config.provenance import PROVENANCE_KEYS
 from sim.config.schema import Scenario
+from sim.geo.regions import known_regions
 
-PROVENANCE_KEYS = ("source", "estimate")
 # Replaced whole by an override, never merged: a mix is one distribution, a set of
-# zcc work locations is one layout.
+# zcc work locations is one layout (and so is a distribution given anew, see _new_dist).
 REPLACED_WHOLE = ("shares", "sites")
 VALUE_KEYS = ("value", "values", "shares", "mean", "dist", "cv")
 
@@ -36,9 +44,6 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 class ScenarioError(Exception):
     """A scenario file is wrong; the message is one line: file, key, expectation."""
-
-
-Origins = dict[tuple[str, ...], str]
 
 
 def read_yaml(path: Path) -> dict[str, Any]:
@@ -62,15 +67,23 @@ def read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
-def _merge(
-    base: dict[str, Any], over: dict[str, Any], origins: Origins, path: Path, prefix: tuple[str, ...]
-) -> dict[str, Any]:
-    """Deep-merge ``over`` into a copy of ``base``; record which file set each key."""
+# The origin of a merged mapping, as a tree of the same shape: an ``int`` (the index of the
+# file in :attr:`Resolved.files`) stands for a whole subtree set by one file; a dict has the
+# origin of each key. Lists are leaves: a list is set whole by one file.
+OriginTree = int | dict[str, "OriginTree"]
+Key = tuple[str, ...]
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any], base_org: OriginTree, over_org: OriginTree,
+           path: Path, prefix: Key) -> tuple[dict[str, Any], dict[str, OriginTree]]:
+    """Deep-merge ``over`` into a copy of ``base``, moving the origin of every leaf along."""
     out = dict(base)
+    org: dict[str, OriginTree] = dict(base_org) if isinstance(base_org, dict) else dict.fromkeys(base, base_org)
     if any(k in over for k in PROVENANCE_KEYS):
         # New provenance replaces the old one entirely (source and estimate exclude each other).
         for k in PROVENANCE_KEYS:
             out.pop(k, None)
+            org.pop(k, None)
     elif base and any(k in over for k in VALUE_KEYS) and any(k in base for k in PROVENANCE_KEYS):
         changed = [k for k in VALUE_KEYS if k in over and over[k] != base.get(k)]
         if changed:
@@ -79,17 +92,78 @@ def _merge(
                 f"{path}: key {key}: an overridden figure needs its own 'source:' or 'estimate:'"
             )
     for key, val in over.items():
-        sub = prefix + (str(key),)
-        if isinstance(val, dict) and isinstance(out.get(key), dict) and key not in REPLACED_WHOLE:
-            out[key] = _merge(out[key], val, origins, path, sub)
+        sub_org = over_org[key] if isinstance(over_org, dict) else over_org
+        old = out.get(key)
+        if isinstance(val, dict) and isinstance(old, dict) and key not in REPLACED_WHOLE and not _new_dist(val, old):
+            out[key], org[key] = _merge(old, val, org[key], sub_org, path, prefix + (str(key),))
         else:
             out[key] = copy.deepcopy(val)
-            origins[sub] = str(path)
-        origins.setdefault(sub, str(path))
-    return out
+            org[key] = sub_org
+    return out, org
 
 
-def _resolve(path: Path, origins: Origins, chain: tuple[Path, ...]) -> dict[str, Any]:
+def _new_dist(over: dict[str, Any], base: dict[str, Any]) -> bool:
+    """A distribution given with its kind (``dist:``) and its own provenance replaces the one before it whole.
+
+    Merged key by key, ``{dist: fixed, mean: 5, estimate: ...}`` over a lognormal would keep its ``cv``.
+    """
+    return "dist" in over and "dist" in base and any(k in over for k in PROVENANCE_KEYS)
+
+
+def _max_index(org: OriginTree) -> int | None:
+    if isinstance(org, int):
+        return org
+    found = [i for i in map(_max_index, org.values()) if i is not None]
+    return max(found) if found else None
+
+
+@dataclass
+class Resolved:
+    """A YAML file after ``extends:`` and overrides: the merged mapping and where each leaf came from."""
+
+    data: dict[str, Any]
+    files: list[Path] = field(default_factory=list)  # every file of the chain, parents before children
+    tree: OriginTree = field(default_factory=dict)
+
+    def origin(self, key: Key) -> Path | None:
+        """The most specific file that set ``key`` or any leaf under it (the last in the chain).
+
+        For a key that is not there, the file of its longest present prefix; None when
+        not even its first part is there.
+        """
+        org = self.tree
+        for depth, part in enumerate(key):
+            if not isinstance(org, dict):
+                break
+            if part not in org:
+                if depth == 0:
+                    return None
+                break
+            org = org[part]
+        index = _max_index(org)
+        return self.files[index] if index is not None else None
+
+    def leaf_origins(self) -> dict[Key, Path]:
+        """The file that set every leaf (lists and empty mappings are leaves)."""
+        out: dict[Key, Path] = {}
+
+        def walk(node: Any, org: OriginTree, key: Key) -> None:
+            if isinstance(node, dict) and node:
+                for k, v in node.items():
+                    walk(v, org[k] if isinstance(org, dict) else org, key + (str(k),))
+            elif isinstance(org, int):
+                out[key] = self.files[org]
+
+        walk(self.data, self.tree, ())
+        return out
+
+    def merge(self, over: dict[str, Any], path: Path) -> None:
+        """Apply ``over`` (e.g. command-line overrides) as if a file ``path`` extended this one."""
+        self.files.append(path)
+        self.data, self.tree = _merge(self.data, over, self.tree, len(self.files) - 1, path, ())
+
+
+def _resolve(path: Path, res: Resolved, chain: tuple[Path, ...]) -> tuple[dict[str, Any], OriginTree]:
     path = path.resolve()
     if path in chain:
         raise ScenarioError(f"{path}: key extends: circular extends chain")
@@ -102,19 +176,32 @@ def _resolve(path: Path, origins: Origins, chain: tuple[Path, ...]) -> dict[str,
     elif not (isinstance(parents, list) and all(isinstance(p, str) for p in parents)):
         raise ScenarioError(f"{path}: key extends: expected a file path or a list of file paths")
     merged: dict[str, Any] = {}
+    org: OriginTree = {}
     for parent in parents:
         parent_path = (path.parent / parent)
         if not parent_path.exists():
             raise ScenarioError(f"{path}: key extends: file '{parent}' not found")
-        merged = _merge(merged, _resolve(parent_path, origins, chain + (path,)), origins, path, ())
-    return _merge(merged, data, origins, path, ())
+        parent_data, parent_org = _resolve(parent_path, res, chain + (path,))
+        merged, org = _merge(merged, parent_data, org, parent_org, path, ())
+    res.files.append(path)
+    return _merge(merged, data, org, len(res.files) - 1, path, ())
 
 
-def _origin_of(loc: tuple[str, ...], origins: Origins, default: str) -> str:
-    for n in range(len(loc), 0, -1):
-        if loc[:n] in origins:
-            return origins[loc[:n]]
-    return default
+def resolve(path: str | Path) -> Resolved:
+    """Resolve ``extends:`` and overrides of ``path``: the one place that does (scenarios and input tables).
+
+    The merged mapping keeps the origin of every leaf: the file of the last ``extends``
+    step that set it (see :meth:`Resolved.origin`).
+    """
+    res = Resolved({})
+    res.data, res.tree = _resolve(Path(path), res, ())
+    return res
+
+
+def _where(res: Resolved, key: Key, path: Path) -> str:
+    """The file to name in an error at ``key``: the one that set it, as the user typed it if it is ``path``."""
+    origin = res.origin(key)
+    return str(path) if origin is None or origin == path.resolve() else str(origin)
 
 
 M = typing.TypeVar("M", bound=BaseModel)
@@ -136,7 +223,7 @@ def load_model_file(path: str | Path, model: type[M]) -> M:
         raise ScenarioError(f"{path}: key {key}: {msg}") from None
 
 
-def _describe(err: dict[str, Any]) -> str:
+def _describe(err: Mapping[str, Any]) -> str:
     """Turn one pydantic error into 'what is expected'."""
     kind = err["type"]
     msg = err["msg"]
@@ -148,7 +235,7 @@ def _describe(err: dict[str, Any]) -> str:
         msg = msg[len("Value error, "):]
     got = err.get("input")
     if kind in ("too_short", "too_long") and isinstance(got, list):
-        return f"expected 168 hour-of-week values (Monday 00:00 first), got {len(got)}"
+        return f"expected {HOURS_PER_WEEK} hour-of-week values (Monday 00:00 first), got {len(got)}"
     if isinstance(got, (int, float, str)) and not isinstance(got, bool):
         return f"{msg[0].lower()}{msg[1:]} (got {got!r})"
     return msg[0].lower() + msg[1:]
@@ -177,19 +264,19 @@ def _allowed_keys(loc: tuple[str, ...]) -> list[str]:
     return []
 
 
-def load_raw(path: str | Path) -> tuple[dict[str, Any], Origins]:
-    """Resolve extends and overrides; return the merged mapping and key origins."""
-    origins: Origins = {}
-    data = _resolve(Path(path), origins, ())
-    return data, origins
+def load_raw(path: str | Path) -> tuple[dict[str, Any], Resolved]:
+    """Resolve extends and overrides; return the merged mapping and its origins."""
+    res = resolve(path)
+    return res.data, res
 
 
 def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
     """Load and validate a scenario file. Raises :class:`ScenarioError` (one line)."""
     path = Path(path)
-    data, origins = load_raw(path)
+    res = resolve(path)
     if overrides:
-        data = _merge(data, overrides, origins, Path("<command line>"), ())
+        res.merge(overrides, Path("<command line>"))
+    data = res.data
     data.setdefault("name", path.stem if path.parent.name in ("", ".") else f"{path.parent.name}_{path.stem}")
     try:
         scenario = Scenario.model_validate(data)
@@ -197,40 +284,40 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> 
         err = exc.errors()[0]
         loc = tuple(str(x) for x in err["loc"])
         key = ".".join(loc) if loc else "(top level)"
-        where = _origin_of(loc, origins, str(path))
+        where = _where(res, loc, path)
         desc = _describe(err)
         if not loc and ": " in desc:  # model-level checks put the key in the message
             key, desc = desc.split(": ", 1)
-            where = _origin_of(tuple(key.split(".")), origins, str(path))
+            where = _where(res, tuple(key.split(".")), path)
         if err["type"] == "extra_forbidden":
             allowed = _allowed_keys(loc[:-1])
             if allowed:
                 desc += f"; expected one of {', '.join(allowed)}"
         raise ScenarioError(f"{where}: key {key}: {desc}") from None
     if scenario.region not in known_regions():
-        where = origins.get(("region",), str(path))
+        where = _where(res, ("region",), path)
         raise ScenarioError(
             f"{where}: key region: unknown region '{scenario.region}'; "
             f"expected one of {', '.join(known_regions())}"
         )
-    _check_subareas(scenario, origins, str(path))
+    _check_subareas(scenario, res, path)
     return scenario
 
 
-def _check_subareas(scenario: Scenario, origins: Origins, default: str) -> None:
+def _check_subareas(scenario: Scenario, res: Resolved, path: Path) -> None:
     """Every site must stand in a sub-area of the scenario's region."""
     from sim.geo.regions import subareas_of
 
     codes = {s.code for s in subareas_of(scenario.region)}
-    res = scenario.resources
-    sites: list[tuple[tuple[str, ...], str]] = [(("resources", "meldkamer", "subarea"), res.meldkamer.subarea)]
-    sites += [(("resources", "haps", k, "subarea"), v.subarea) for k, v in res.haps.items()]
-    sites += [(("resources", "sehs", k, "subarea"), v.subarea) for k, v in res.sehs.items()]
-    sites += [(("resources", "ambulance", "posts", k, "subarea"), v.subarea) for k, v in res.ambulance.posts.items()]
+    rs = scenario.resources
+    sites: list[tuple[tuple[str, ...], str]] = [(("resources", "meldkamer", "subarea"), rs.meldkamer.subarea)]
+    sites += [(("resources", "haps", k, "subarea"), v.subarea) for k, v in rs.haps.items()]
+    sites += [(("resources", "sehs", k, "subarea"), v.subarea) for k, v in rs.sehs.items()]
+    sites += [(("resources", "ambulance", "posts", k, "subarea"), v.subarea) for k, v in rs.ambulance.posts.items()]
     for loc, code in sites:
         if code not in codes:
             raise ScenarioError(
-                f"{_origin_of(loc, origins, default)}: key {'.'.join(loc)}: sub-area '{code}' "
+                f"{_where(res, loc, path)}: key {'.'.join(loc)}: sub-area '{code}' "
                 f"is not a municipality (CBS code) of region '{scenario.region}'"
             )
 

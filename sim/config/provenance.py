@@ -6,15 +6,18 @@ mapping). This walks the scenario and lists each such figure under its dotted
 key, its value in one short line (a 168-value roster as min/mean/max) and the
 text that justifies it, so a report can show where every input comes from.
 Plain settings without provenance (names, modes, the run's seed) are listed
-too, marked as settings.
+too, marked as settings. :func:`walk` is the one walker over figures: the
+parameter tables (:mod:`sim.report.parameters`) use it too.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 PROVENANCE_KEYS = ("source", "estimate")
+Key = tuple[str | int, ...]
 LIST_IN_FULL = 8  # longer lists are summarised
 
 
@@ -51,14 +54,9 @@ def summarise(value: Any) -> str:
     return _num(value)
 
 
-def _figure_value(node: dict[str, Any], skip: tuple[str, ...]) -> str:
-    rest = {k: v for k, v in node.items() if k not in skip}
-    if len(rest) == 1:
-        return summarise(next(iter(rest.values())))
-    return summarise(rest)
-
-
-def _provenance(node: dict[str, Any]) -> tuple[str, str]:
+def provenance_of(node: dict[str, Any] | None) -> tuple[str, str]:
+    """``('source', text)``, ``('estimate', text)`` or ``('missing', '')`` of a provenance mapping."""
+    node = node or {}
     if node.get("source"):
         return "source", str(node["source"])
     if node.get("estimate"):
@@ -66,25 +64,46 @@ def _provenance(node: dict[str, Any]) -> tuple[str, str]:
     return "missing", ""
 
 
+def walk(tree: Any, settings: bool = False) -> Iterator[tuple[Key, Any, dict[str, Any] | None]]:
+    """Every figure of ``tree`` in file order: ``(key, items, provenance)``.
+
+    ``items`` is the figure's mapping without its provenance, ``provenance`` the mapping that
+    holds ``source:``/``estimate:`` (the figure itself, or its ``provenance:`` for a group of
+    settings). A figure is not searched for figures inside it. List items are keyed by their
+    index (an ``int``). With ``settings``, plain values outside any figure come too, as
+    ``(key, value, None)``.
+    """
+
+    def go(node: Any, key: Key) -> Iterator[tuple[Key, Any, dict[str, Any] | None]]:
+        if isinstance(node, dict):
+            if any(k in node for k in PROVENANCE_KEYS):
+                yield key, {k: v for k, v in node.items() if k not in PROVENANCE_KEYS}, node
+            elif isinstance(node.get("provenance"), dict):
+                yield key, {k: v for k, v in node.items() if k != "provenance"}, node["provenance"]
+            else:
+                for k, v in node.items():
+                    yield from go(v, key + (str(k),))
+        elif isinstance(node, list) and any(isinstance(v, dict) for v in node):
+            for i, v in enumerate(node):
+                yield from go(v, key + (i,))
+        elif settings:
+            yield key, node, None
+
+    return go(tree, ())
+
+
+def dotted(key: Key) -> str:
+    """``('a', 'b', 0, 'c')`` as ``a.b[0].c``."""
+    return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else p) for i, p in enumerate(key))
+
+
 def input_figures(data: dict[str, Any]) -> list[InputFigure]:
     """All figures and settings of a resolved scenario, in file order."""
     out: list[InputFigure] = []
-
-    def walk(node: Any, key: str) -> None:
-        if isinstance(node, dict):
-            if any(k in node for k in PROVENANCE_KEYS):
-                out.append(InputFigure(key, _figure_value(node, PROVENANCE_KEYS), *_provenance(node)))
-                return
-            if isinstance(node.get("provenance"), dict):
-                out.append(InputFigure(key, _figure_value(node, ("provenance",)), *_provenance(node["provenance"])))
-                return
-            for k, v in node.items():
-                walk(v, f"{key}.{k}" if key else str(k))
-        elif isinstance(node, list) and any(isinstance(v, dict) for v in node):
-            for i, v in enumerate(node):
-                walk(v, f"{key}[{i}]")
+    for key, items, prov in walk(data, settings=True):
+        if prov is None:
+            out.append(InputFigure(dotted(key), summarise(items), "setting", ""))
         else:
-            out.append(InputFigure(key, summarise(node), "setting", ""))
-
-    walk(data, "")
+            value = summarise(next(iter(items.values()))) if len(items) == 1 else summarise(items)
+            out.append(InputFigure(dotted(key), value, *provenance_of(prov)))
     return out

@@ -13,9 +13,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-HOURS_PER_WEEK = 168
-NTS_URGENCIES = ("U1", "U2", "U3", "U4", "U5")
-AMBULANCE_URGENCIES = ("A1", "A2", "B")
+# Written once in sim.config.constants; importable from here too.
+from sim.config.constants import (  # noqa: F401
+    ALTERNATIVES,
+    AMBULANCE_URGENCIES,
+    HOURS_PER_WEEK,
+    NTS_URGENCIES,
+    ZCC_SKILLS,
+)
 
 
 class Strict(BaseModel):
@@ -31,7 +36,7 @@ class Provenance(Strict):
     estimate: str | None = None
 
     @model_validator(mode="after")
-    def _exactly_one_provenance(self) -> "Provenance":
+    def _exactly_one_provenance(self) -> Provenance:
         given = [k for k in ("source", "estimate") if getattr(self, k)]
         if len(given) != 1:
             raise ValueError(
@@ -70,7 +75,7 @@ class Dist(Provenance):
     cv: float | None = Field(default=None, gt=0)
 
     @model_validator(mode="after")
-    def _cv_when_needed(self) -> "Dist":
+    def _cv_when_needed(self) -> Dist:
         if self.dist in ("lognormal", "gamma") and self.cv is None:
             raise ValueError(f"a {self.dist} distribution needs 'cv' (coefficient of variation)")
         if self.dist in ("exponential", "fixed") and self.cv is not None:
@@ -288,6 +293,55 @@ class Care(Strict):
     long_term_care: LongTermCare
 
 
+# -------------------------------------------------------------------- priorities
+
+
+class Priorities(Provenance):
+    """Queue order at every desk, pool and fleet: lower numbers are served first (FIFO within a number)."""
+
+    by_urgency: dict[str, int]
+    no_urgency: int = Field(ge=0)
+    desk_call: int = Field(ge=0)
+    followup_bed: int = Field(ge=0)
+    hospital_bed_waiting_for_followup: int = Field(ge=0)
+    crisis_team_from_gp: int = Field(ge=0)
+    warm_transfer: int = Field(ge=0)
+    gp_consultation: int = Field(ge=0)
+    provider_request: int = Field(ge=0)
+    team_after_provider_request: int = Field(ge=0)
+
+    @field_validator("by_urgency")
+    @classmethod
+    def _every_urgency(cls, v: dict[str, int]) -> dict[str, int]:
+        need = set(NTS_URGENCIES) | set(AMBULANCE_URGENCIES)
+        missing = sorted(need - set(v))
+        extra = sorted(set(v) - need)
+        if missing or extra:
+            raise ValueError(f"needs exactly the urgencies {', '.join(sorted(need))}")
+        if any(x < 0 for x in v.values()):
+            raise ValueError("priorities must be >= 0")
+        return v
+
+
+class UrgencyMap(Provenance):
+    """An urgency given for each triage urgency (e.g. which ambulance urgency a HAP urgency gets)."""
+
+    values: dict[str, Literal["A1", "A2"]]
+
+    @field_validator("values")
+    @classmethod
+    def _every_hap_urgency(cls, v: dict[str, str]) -> dict[str, str]:
+        if set(v) != set(NTS_URGENCIES):
+            raise ValueError(f"needs exactly the urgencies {', '.join(NTS_URGENCIES)}")
+        return v
+
+
+class Label(Provenance):
+    """A category chosen by the modeller (e.g. the urgency given after extended triage)."""
+
+    value: str
+
+
 # ----------------------------------------------------------------------- routing
 
 
@@ -297,6 +351,7 @@ class Routing(Strict):
     self_triage: Mix
     hap_triage: dict[str, Mix]
     hap_mental_health: Mix
+    hap_ambulance_urgency: UrgencyMap
     after_gp_seh_referral: dict[str, Share]
     dispatch: Mix
     no_ambulance: Mix
@@ -381,9 +436,6 @@ class Resources(Strict):
 
 # -------------------------------------------------------------------------- zcc
 
-ZCC_SKILLS = ("gp_triagist", "ambulance_nurse", "mental_health", "district_nursing", "coordinator")
-ALTERNATIVES = ("district_nursing", "elv", "crisis_bed", "home_visit", "ggz_crisis")
-
 
 class StaffGroup(Strict):
     """Staff who hold the same skills, with their region-wide roster."""
@@ -446,6 +498,14 @@ class ZccHandling(Strict):
     self_triage_factor: Share
     ambulance_after_extended_triage: Share
     extended_triage_outcome: Mix
+    extended_triage_urgency: Label
+
+    @field_validator("extended_triage_urgency")
+    @classmethod
+    def _nts_urgency(cls, v: Label) -> Label:
+        if v.value not in NTS_URGENCIES:
+            raise ValueError(f"value: expected one of {', '.join(NTS_URGENCIES)}")
+        return v
 
 
 class Substitution(Strict):
@@ -508,7 +568,7 @@ class Zcc(Strict):
         return v
 
     @model_validator(mode="after")
-    def _staffing_known(self) -> "Zcc":
+    def _staffing_known(self) -> Zcc:
         if self.staffing not in self.staffing_options:
             raise ValueError(f"zcc.staffing: unknown staffing option '{self.staffing}'; expected one of "
                              f"{', '.join(sorted(self.staffing_options))}")
@@ -538,18 +598,26 @@ class Scenario(Strict):
     desks: Desks
     care: Care
     routing: Routing
+    priorities: Priorities
     staffing: Staffing
     resources: Resources
     zcc: Zcc | None = None
 
     @model_validator(mode="after")
-    def _zcc_when_needed(self) -> "Scenario":
+    def _zcc_when_needed(self) -> Scenario:
         if self.setting == "zcc" and self.zcc is None:
             raise ValueError("zcc: setting 'zcc' needs a zcc section (flows, locations, staffing)")
         return self
 
     @model_validator(mode="after")
-    def _profiles_exist(self) -> "Scenario":
+    def _hap_urgency_mix(self) -> Scenario:
+        if self.streams.hap_call.urgency_mix is None:
+            raise ValueError("streams.hap_call.urgency_mix: required (HAP triage draws the urgency of callers who "
+                             "come via self-triage or 112 from it)")
+        return self
+
+    @model_validator(mode="after")
+    def _profiles_exist(self) -> Scenario:
         for name, stream in self.streams:
             if stream.profile not in self.profiles:
                 raise ValueError(

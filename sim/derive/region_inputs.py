@@ -24,25 +24,33 @@ import numpy as np
 import yaml
 
 from sim import paths
+from sim.config.constants import (
+    DAY_NAMES,
+    DAYS_PER_COMMON_YEAR,
+    HOURS_PER_DAY,
+    HOURS_PER_WEEK,
+    MIN_PER_DAY,
+    MIN_PER_HOUR,
+    WEEKS_PER_YEAR,
+)
+from sim.geo.regions import SubArea, known_regions, road_km_matrix, subareas_of
 from sim.geo.sites import nearest_site, site_shares
 from sim.theory.queueing import servers_for_service_level
-from sim.geo.regions import SubArea, known_regions, road_km_matrix, subareas_of
 
-HOURS = 168
-WEEKS_PER_YEAR = 365.25 / 7
+WEEKEND = ("sat", "sun")
 
 
 # ------------------------------------------------------------------ profiles
 def _week(shape: dict[str, Any]) -> np.ndarray:
     weekday = [float(x) for x in shape["weekday"]]
     weekend = shape.get("weekend") or [x * shape.get("weekend_factor", 1.0) for x in weekday]
-    if len(weekday) != 24 or len(weekend) != 24:
+    if len(weekday) != HOURS_PER_DAY or len(weekend) != HOURS_PER_DAY:
         raise ValueError("profile shapes need 24 hourly values for weekday and weekend")
     return np.array([*(weekday * 5), *(list(weekend) * 2)], dtype=float)
 
 
 def _anchor_share(w: np.ndarray, days: list[int], hours: list[int]) -> float:
-    return sum(w[d * 24 + h] for d in days for h in hours) / w.sum()
+    return sum(w[d * HOURS_PER_DAY + h] for d in days for h in hours) / w.sum()
 
 
 def fit_anchors(w: np.ndarray, anchors: list[dict[str, Any]]) -> np.ndarray:
@@ -58,7 +66,7 @@ def fit_anchors(w: np.ndarray, anchors: list[dict[str, Any]]) -> np.ndarray:
             factor = a["share"] / cur * (1 - cur) / (1 - a["share"])
             for d in a["days"]:
                 for h in a["hours"]:
-                    w[d * 24 + h] *= factor
+                    w[d * HOURS_PER_DAY + h] *= factor
     return w / w.max()
 
 
@@ -80,8 +88,8 @@ def hap_profile(scenarios: Path | None = None) -> np.ndarray:
 
 
 def _shapes(scenarios: Path | None = None) -> dict[str, Any]:
-    folder = scenarios or paths.scenarios_dir()
-    return yaml.safe_load((folder / "_national" / "profile_shapes.yaml").read_text(encoding="utf-8"))["shapes"]
+    path = paths.national_dir(scenarios) / "profile_shapes.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["shapes"]
 
 
 # --------------------------------------------------------------- placement
@@ -128,8 +136,8 @@ def _erlang_roster(per_year: float, profile: list[float], handling: float, targe
                    minimum_when_open: int, open_mask: np.ndarray, norm_min: float) -> list[int]:
     calls_per_hour = per_year / WEEKS_PER_YEAR * _hourly_share(profile)
     roster = []
-    for h in range(HOURS):
-        load = calls_per_hour[h] * handling / 60.0
+    for h in range(HOURS_PER_WEEK):
+        load = calls_per_hour[h] * handling / MIN_PER_HOUR
         if not open_mask[h]:
             roster.append(0)
             continue
@@ -140,12 +148,8 @@ def _erlang_roster(per_year: float, profile: list[float], handling: float, targe
 def _occupancy_roster(per_year: float, profile: list[float], minutes: float, occupancy: float,
                       minimum_when_open: int, open_mask: np.ndarray) -> list[int]:
     per_hour = per_year / WEEKS_PER_YEAR * _hourly_share(profile)
-    return [max(minimum_when_open, math.ceil(per_hour[h] * minutes / 60.0 / occupancy)) if open_mask[h] else 0
-            for h in range(HOURS)]
-
-
-def _v(x: float) -> float:
-    return round(float(x), 6)
+    return [max(minimum_when_open, math.ceil(per_hour[h] * minutes / MIN_PER_HOUR / occupancy)) if open_mask[h] else 0
+            for h in range(HOURS_PER_WEEK)]
 
 
 # ----------------------------------------------------------------- regions
@@ -160,7 +164,8 @@ def derive_region(region: str, base: dict[str, Any], fig: dict[str, Any]) -> dic
     prof = {k: v["values"] for k, v in base["profiles"].items()}
     desks = base["desks"]
     hap_open = np.array(prof["anw"]) > 0
-    always = np.ones(HOURS, dtype=bool)
+    always = np.ones(HOURS_PER_WEEK, dtype=bool)
+    least = int(f["min_staff_when_open"])  # on duty in every open hour of a desk, post, car or team
     scaled = f"national figure x population share {share:.4f} ({pop:,} of {f['population']:,} inhabitants)"
 
     n_hap = max(1, round(f["hap_posts"] * share))
@@ -176,25 +181,27 @@ def derive_region(region: str, base: dict[str, Any], fig: dict[str, Any]) -> dic
         served = nearest_hap == j
         trip_km = float((km[served, i] * pops[served]).sum() / pops[served].sum())
         visit = base["care"]["hap"]["home_visit_on_site"]["mean"] + (
-            2 * trip_km / base["care"]["hap"]["car_speed_kmh"]["value"] * 60)
+            2 * trip_km / base["care"]["hap"]["car_speed_kmh"]["value"] * MIN_PER_HOUR)
         contacts = f["hap_contacts_per_year"] * share * hap_share[j]
         note = (f"{contacts:,.0f} HAP contacts a year ({scaled}; {hap_share[j]:.1%} of the region lives nearest "
                 f"this post)")
         haps[f"hap_{slug(areas[i].name)}"] = {
             "subarea": areas[i].code,
             "triage_roster": {"values": _erlang_roster(contacts, prof["anw"], handling,
-                                                        f["hap_triage_target_within_2min"], 1, hap_open,
+                                                        f["hap_triage_target_within_2min"], least, hap_open,
                                                         desks["hap_triage"]["answer_norm_min"]["value"]),
                               "estimate": f"Erlang C, {f['hap_triage_target_within_2min']:.0%} within 2 min, "
                                           f"{handling:.2f} min per call; {note}"},
-            "gp_roster": {"values": _occupancy_roster(contacts * (f["hap_consult_share"] + f["hap_walk_in_share"]), prof["anw"],
-                                                      consult, f["gp_target_occupancy"], 1, hap_open),
+            "gp_roster": {"values": _occupancy_roster(contacts * (f["hap_consult_share"] + f["hap_walk_in_share"]),
+                                                      prof["anw"],
+                                                      consult, f["gp_target_occupancy"], least, hap_open),
                           "estimate": f"consult workload ({f['hap_consult_share']:.0%} of contacts + "
                                       f"{f['hap_walk_in_share']:.1%} walk-ins, {consult:g} min) at "
                                       f"{f['gp_target_occupancy']:.0%} occupancy; {note}"},
             "car_roster": {"values": _occupancy_roster(contacts * f["hap_home_visit_share"], prof["anw"], visit,
-                                                       f["car_target_occupancy"], 1, hap_open),
-                           "estimate": f"home-visit workload ({f['hap_home_visit_share']:.0%} of contacts, {visit:.0f} min "
+                                                       f["car_target_occupancy"], least, hap_open),
+                           "estimate": f"home-visit workload ({f['hap_home_visit_share']:.0%} of contacts, "
+                                       f"{visit:.0f} min "
                                        f"incl. {trip_km:.1f} km each way, the population-weighted mean distance "
                                        f"to this post) at {f['car_target_occupancy']:.0%} occupancy; {note}"},
         }
@@ -204,11 +211,12 @@ def derive_region(region: str, base: dict[str, Any], fig: dict[str, Any]) -> dic
     seh_share = site_shares(pops, nearest_site(km, seh_sites), len(seh_sites))
     seh_profile = _hourly_share(prof["seh_walk_in"])
     admitted = f["seh_admissions_per_year"] / f["seh_arrivals_per_year"]
-    los = (1 - admitted) * base["care"]["seh"]["los_home"]["mean"] + admitted * base["care"]["seh"]["los_admitted"]["mean"]
+    seh = base["care"]["seh"]
+    los = (1 - admitted) * seh["los_home"]["mean"] + admitted * seh["los_admitted"]["mean"]
     sehs = {}
     for j, i in enumerate(seh_sites):
         arrivals = f["seh_arrivals_per_year"] * share * seh_share[j]
-        peak_load = arrivals / WEEKS_PER_YEAR * seh_profile.max() * los / 60.0
+        peak_load = arrivals / WEEKS_PER_YEAR * seh_profile.max() * los / MIN_PER_HOUR
         places = max(int(f["seh_min_places"]), math.ceil(peak_load / f["seh_target_occupancy"]))
         sehs[f"seh_{slug(areas[i].name)}"] = {
             "subarea": areas[i].code,
@@ -228,28 +236,32 @@ def derive_region(region: str, base: dict[str, Any], fig: dict[str, Any]) -> dic
     posts = {f"post_{slug(areas[i].name)}": {
         "subarea": areas[i].code,
         "vehicles": {"value": int(vehicles[j]),
-                     "estimate": f"{fleet} ambulances in the region (940 nationally, AZN 2022, x population share "
-                                 f"{share:.4f}), spread over posts by population served ({post_share[j]:.1%})"}}
+                     "estimate": f"{fleet} ambulances in the region ({f['ambulances']:g} nationally, AZN 2022, x "
+                                 f"population share {share:.4f}), spread over posts by population served "
+                                 f"({post_share[j]:.1%})"}}
         for j, i in enumerate(post_sites)}
     day = f["ambulances_weekday_day"] * share
+    night_start, night_end = f["ambulance_night_start_hour"], f["ambulance_night_end_hour"]
+    evening_start = f["ambulance_evening_start_hour"]
     on_duty = []
-    for h in range(HOURS):
-        d, hod = divmod(h, 24)
-        level = f["ambulance_night_share_of_day"] if (hod >= 23 or hod < 7) else (
-            f["ambulance_evening_weekend_share_of_day"] if (hod >= 17 or d >= 5) else 1.0)
+    for h in range(HOURS_PER_WEEK):
+        d, hod = divmod(h, HOURS_PER_DAY)
+        level = f["ambulance_night_share_of_day"] if (hod >= night_start or hod < night_end) else (
+            f["ambulance_evening_weekend_share_of_day"] if (hod >= evening_start or DAY_NAMES[d] in WEEKEND) else 1.0)
         on_duty.append(min(fleet, max(1, round(day * level))))
 
     dispatch_calls = base["streams"]["call_112"]["rate_per_1000_per_year"]["value"] * pop / 1000
     dispatch_handling = desks["dispatch_112"]["handling"]["mean"]
-    bed_requests = (f["elv_users_per_year"] + f["grz_admissions_per_year"] + f["crisis_bed_admissions_per_year"]) * share
+    bed_requests = (f["elv_users_per_year"] + f["grz_admissions_per_year"]
+                    + f["crisis_bed_admissions_per_year"]) * share
     elv_handling = desks["elv_point"]["handling"]["mean"]
 
     def beds(admissions: float, los_min: float, what: str, occupancy: float | None = None) -> dict[str, Any]:
         occupancy = occupancy or f["target_bed_occupancy"]
-        busy = admissions * los_min / 1440 / 365
+        busy = admissions * los_min / MIN_PER_DAY / DAYS_PER_COMMON_YEAR
         n = max(1, math.ceil(busy / occupancy))
         return {"value": n, "estimate": f"{admissions:,.0f} {what} a year ({scaled}) x mean stay "
-                                        f"{los_min / 1440:.1f} days = {busy:.1f} beds busy, at "
+                                        f"{los_min / MIN_PER_DAY:.1f} days = {busy:.1f} beds busy, at "
                                         f"{occupancy:.0%} occupancy"}
 
     care = base["care"]
@@ -271,36 +283,39 @@ def derive_region(region: str, base: dict[str, Any], fig: dict[str, Any]) -> dic
         "ambulance": {
             "posts": posts,
             "on_duty": {"values": on_duty,
-                        "estimate": f"692 ambulances on weekdays in daytime (RIVM 2023) x population share "
-                                    f"{share:.4f} = {day:.1f}; evenings and weekend days "
+                        "estimate": f"{f['ambulances_weekday_day']:g} ambulances on weekdays in daytime (RIVM 2023) x "
+                                    f"population share {share:.4f} = {day:.1f}; evenings and weekend days "
                                     f"{f['ambulance_evening_weekend_share_of_day']:.0%}, nights "
                                     f"{f['ambulance_night_share_of_day']:.0%} of that (estimate)"},
         },
         "elv_point_roster": {"values": _erlang_roster(bed_requests, prof["provider"], elv_handling,
-                                                      f["elv_point_target_within_2min"], 1, always,
+                                                      f["elv_point_target_within_2min"], least, always,
                                                       desks["elv_point"]["answer_norm_min"]["value"]),
                              "estimate": f"Erlang C, {f['elv_point_target_within_2min']:.0%} within 2 min for "
                                          f"{bed_requests:,.0f} bed requests a year of {elv_handling:g} min; "
-                                         f"at least 1 coordinator 24/7"},
+                                         f"at least {least} coordinator 24/7"},
         "hospital_beds": beds(f["seh_admissions_per_year"] * share,
-                              f["hospital_acute_los_days"] * 1440 + base["routing"]["hospital_long_term_care"]["value"]
+                              f["hospital_acute_los_days"] * MIN_PER_DAY
+                              + base["routing"]["hospital_long_term_care"]["value"]
                               * care["long_term_care"]["wait"]["mean"],
-                              "acute admissions from the SEH (NZa 2021; stays include the waits for long-term care places)",
+                              "acute admissions from the SEH (NZa 2021; stays include the waits for long-term care "
+                              "places)",
                               f["hospital_target_occupancy"]),
         "elv_beds": beds(f["elv_users_per_year"] * share, care["elv"]["los"]["mean"], "ELV users (staatvenz 2022)"),
-        "grz_beds": beds(f["grz_admissions_per_year"] * share, care["grz"]["los"]["mean"], "acute-chain GRZ admissions"),
+        "grz_beds": beds(f["grz_admissions_per_year"] * share, care["grz"]["los"]["mean"],
+                         "acute-chain GRZ admissions"),
         "crisis_beds": beds(f["crisis_bed_admissions_per_year"] * share, care["crisis_bed"]["los"]["mean"],
                             "crisis-bed admissions"),
         "district_nursing_roster": {
             "values": _occupancy_roster(dn_visits, prof["provider"], care["district_nursing"]["visit"]["mean"],
-                                        f["district_nursing_target_occupancy"], 1, always),
+                                        f["district_nursing_target_occupancy"], least, always),
             "estimate": f"{dn_visits:,.0f} acute district nursing visits a year ({scaled}) at "
-                        f"{f['district_nursing_target_occupancy']:.0%} occupancy, at least 1 nurse 24/7"},
+                        f"{f['district_nursing_target_occupancy']:.0%} occupancy, at least {least} nurse 24/7"},
         "ggz_crisis_roster": {
             "values": _occupancy_roster(ggz, prof["provider"], care["ggz_crisis"]["visit"]["mean"],
-                                        f["ggz_target_occupancy"], 1, always),
+                                        f["ggz_target_occupancy"], least, always),
             "estimate": f"{ggz:,.0f} crisis GGZ contacts a year (vzinfo 2021 x population share) at "
-                        f"{f['ggz_target_occupancy']:.0%} occupancy, at least 1 team 24/7"},
+                        f"{f['ggz_target_occupancy']:.0%} occupancy, at least {least} team 24/7"},
     }
 
 
@@ -309,8 +324,8 @@ def _per_hour(per_year: float, profile: list[float]) -> np.ndarray:
     return per_year / WEEKS_PER_YEAR * _hourly_share(profile)
 
 
-def zcc_workload(region: str, base: dict[str, Any], fig: dict[str, Any], zcc: dict[str, Any]) -> dict[str, tuple]:
-    """Offered calls per hour of week and mean handling (min) for each zcc skill.
+def zcc_workload(region: str, base: dict[str, Any], fig: dict[str, Any], zcc: dict[str, Any]) -> dict[str, Any]:
+    """Offered calls per hour of week and mean handling (min) for each zcc skill (and ``_parts``).
 
     Volumes are the national published figures x population share, as for the
     status-quo desks, so the budget-neutral zcc staffs the same work.
@@ -354,21 +369,21 @@ def zcc_workload(region: str, base: dict[str, Any], fig: dict[str, Any], zcc: di
     }
 
 
-def _group_load(workload: dict[str, tuple], serves: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def _group_load(workload: dict[str, Any], serves: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Offered load (Erlang) and mean handling per hour for the skills a group mainly serves."""
-    erlang = np.zeros(HOURS)
-    calls = np.zeros(HOURS)
+    erlang = np.zeros(HOURS_PER_WEEK)
+    calls = np.zeros(HOURS_PER_WEEK)
     for skill in serves:
         parts = workload["_parts"].get(skill) or [workload[skill]]
         for per_hour, handling in parts:
-            erlang += per_hour * handling / 60.0
+            erlang += per_hour * handling / MIN_PER_HOUR
             calls += per_hour
-    handling = np.where(calls > 0, erlang * 60.0 / np.maximum(calls, 1e-12), 1.0)
+    handling = np.where(calls > 0, erlang * MIN_PER_HOUR / np.maximum(calls, 1e-12), 1.0)
     return erlang, handling
 
 
 def _rosters_at(target: float, loads: dict[str, tuple], minimum: int, norm_min: float) -> dict[str, list[int]]:
-    return {g: [servers_for_service_level(a, t, norm_min, target, minimum) for a, t in zip(*loads[g])]
+    return {g: [servers_for_service_level(a, t, norm_min, target, minimum) for a, t in zip(*loads[g], strict=True)]
             for g in loads}
 
 
@@ -393,7 +408,7 @@ def zcc_staffing(budget_hours: float, loads: dict[str, tuple], minimum: int, fir
     left = int(round(budget_hours - sum(map(sum, rosters.values()))))
     busiest = list(np.argsort(-loads[first_group][0], kind="stable"))
     for i in range(max(left, 0)):
-        rosters[first_group][int(busiest[i % HOURS])] += 1
+        rosters[first_group][int(busiest[i % HOURS_PER_WEEK])] += 1
     return rosters, lo
 
 
@@ -442,12 +457,12 @@ def derive_zcc(region: str, base: dict[str, Any], fig: dict[str, Any], zf: dict[
     moved = "moved to the zcc in scenario III (budget-neutral staffing, zcc_figures.yaml)"
     out = {
         "resources": {
-            "haps": {name: {"triage_roster": {"values": [0] * HOURS, "estimate": f"HAP triage {moved}"}}
+            "haps": {name: {"triage_roster": {"values": [0] * HOURS_PER_WEEK, "estimate": f"HAP triage {moved}"}}
                      for name in resources["haps"]},
             "meldkamer": {"roster": {"values": dispatch_new,
                                      "estimate": f"status-quo roster less the {non_urgent:.0%} of centralist time on "
                                                  f"non-urgent calls, {moved}; at least {f['dispatch_min_staff']:g}"}},
-            "elv_point_roster": {"values": [0] * HOURS, "estimate": f"ELV coordination point {moved}"},
+            "elv_point_roster": {"values": [0] * HOURS_PER_WEEK, "estimate": f"ELV coordination point {moved}"},
         },
         "zcc": {
             "locations": {"sites": {f"zcc_{slug(areas[site].name)}": {"subarea": areas[site].code}}},
@@ -482,12 +497,13 @@ def dump_yaml(data: Any, header: str) -> str:
 
 def write_all(scenarios: Path) -> list[Path]:
     """Regenerate the national profiles and every region's region.yaml (and a status_quo.yaml if missing)."""
-    national = scenarios / "_national"
+    national = paths.national_dir(scenarios)
     written = []
     prof_path = national / "profiles.yaml"
     built = profiles(_shapes(scenarios))
     prof_path.write_text(dump_yaml({"profiles": built},
-                               "# Generated by `acutesim derive-regions` (sim/derive/region_inputs.py); do not edit by hand.\n"
+                               "# Generated by `acutesim derive-regions` (sim/derive/region_inputs.py); "
+                               "do not edit by hand.\n"
                                "# Hour-of-week weights, Monday 00:00 first; only relative sizes matter.\n"),
                          encoding="utf-8")
     written.append(prof_path)
@@ -497,11 +513,12 @@ def write_all(scenarios: Path) -> list[Path]:
     base["zcc"] = yaml.safe_load((national / "zcc.yaml").read_text(encoding="utf-8"))["zcc"]
     zf = yaml.safe_load((national / "zcc_figures.yaml").read_text(encoding="utf-8"))
     for region in known_regions():
-        folder = scenarios / region
+        folder = paths.region_dir(region, scenarios)
         folder.mkdir(exist_ok=True)
         path = folder / "region.yaml"
         header = (f"# Region '{region}': capacities derived from national published figures by\n"
-                  f"# `acutesim derive-regions` (sim/derive/region_inputs.py). Every number is an estimate: the national\n"
+                  f"# `acutesim derive-regions` (sim/derive/region_inputs.py). Every number is an estimate: "
+                  f"the national\n"
                   f"# figure times the region's population share, placed and rostered as the notes say.\n"
                   f"# Edit the derivation or override values in a scenario, not this file.\n")
         resources = derive_region(region, base, fig)
@@ -512,7 +529,8 @@ def write_all(scenarios: Path) -> list[Path]:
         zpath.write_text(dump_yaml(zcc_inputs, header.replace("capacities", "scenario-III inputs")), encoding="utf-8")
         written.append(zpath)
         written += _ensure(folder / "zcc.yaml",
-                           f"# Scenario III of ROAZ region '{region}': one zcc, budget-neutral staffing, one location.\n"
+                           f"# Scenario III of ROAZ region '{region}': one zcc, budget-neutral staffing, "
+                           f"one location.\n"
                            f"extends: [status_quo.yaml, ../_national/zcc.yaml, zcc_region.yaml]\n"
                            f"name: {region}_zcc\n")
         if region == "noord":
@@ -523,8 +541,10 @@ def write_all(scenarios: Path) -> list[Path]:
                            f"extends: [../_national/status_quo.yaml, region.yaml]\n"
                            f"name: {region}_uncalibrated\n")
         written += _ensure(folder / "status_quo.yaml",
-                           f"# Status quo of ROAZ region '{region}': national defaults, the region's capacities and the\n"
-                           f"# national calibration (calibration/calibrated/national.yaml, written by acutesim calibrate).\n"
+                           f"# Status quo of ROAZ region '{region}': national defaults, the region's capacities "
+                           f"and the\n"
+                           f"# national calibration (calibration/calibrated/national.yaml, written by acutesim "
+                           f"calibrate).\n"
                            f"extends: [uncalibrated.yaml, ../../calibration/calibrated/national.yaml]\n"
                            f"name: {region}_status_quo\n")
     return written

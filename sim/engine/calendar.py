@@ -12,11 +12,9 @@ import datetime as dt
 import holidays
 import numpy as np
 
+# MIN_PER_HOUR and MIN_PER_DAY stay importable from here (chain code imports them from this module).
+from sim.config.constants import HOURS_PER_DAY, MIN_PER_DAY, MIN_PER_HOUR, SUNDAY  # noqa: F401
 from sim.config.schema import CalendarSettings
-
-MIN_PER_HOUR = 60.0
-MIN_PER_DAY = 1440.0
-SUNDAY = 6
 
 
 class Calendar:
@@ -34,10 +32,10 @@ class Calendar:
         self.is_holiday = np.array([d in self.holiday_names for d in self.dates])
         # Day type used for hour-of-week profiles and rosters: holidays behave like Sundays.
         self.day_type = np.where(self.is_holiday, SUNDAY, weekday)
-        hours = np.arange(total_days * 24)
-        day = hours // 24
-        hod = hours % 24
-        self.hour_of_week = self.day_type[day] * 24 + hod
+        hours = np.arange(total_days * HOURS_PER_DAY)
+        day = hours // HOURS_PER_DAY
+        hod = hours % HOURS_PER_DAY
+        self.hour_of_week = self.day_type[day] * HOURS_PER_DAY + hod
         is_weekend_or_holiday = self.day_type[day] >= 5
         is_evening_night = (hod >= settings.anw_evening_start_hour) | (hod < settings.anw_morning_end_hour)
         self.is_anw_hour = is_weekend_or_holiday | is_evening_night
@@ -50,10 +48,6 @@ class Calendar:
     def n_hours(self) -> int:
         return len(self.hour_of_week)
 
-    def hour_index(self, t_min: float) -> int:
-        """Index of the simulation hour containing clock time ``t_min``."""
-        return min(int(t_min // MIN_PER_HOUR), self._last_hour)
-
     def is_anw(self, t_min: float) -> bool:
         """True if ``t_min`` falls in ANW hours (evening, night, weekend, holiday)."""
         return self._anw[min(int(t_min // MIN_PER_HOUR), self._last_hour)]
@@ -61,6 +55,3 @@ class Calendar:
     def hour_of_week_at(self, t_min: float) -> int:
         """Hour of the week (0 = Monday 00:00; holidays count as Sundays) at ``t_min``."""
         return self._how[min(int(t_min // MIN_PER_HOUR), self._last_hour)]
-
-    def date_of_hour(self, h: int) -> dt.date:
-        return self.dates[h // 24]

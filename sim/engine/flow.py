@@ -12,7 +12,8 @@ per wait), so the flow can travel on the event itself.
 
 from __future__ import annotations
 
-from typing import Any, Generator
+from collections.abc import Generator
+from typing import Any
 
 from simpy.events import Event
 
@@ -24,7 +25,7 @@ def run_flow(flow: Generator, value: Any = None) -> None:
         while True:
             item = send(value)
             if isinstance(item, Event):
-                item._flow = flow  # the waiting flow travels with its event (no closure per wait)
+                item._flow = flow  # type: ignore[attr-defined]  # the waiting flow travels with its event
                 item.callbacks.append(_resume)
                 return
             value = item
@@ -33,4 +34,4 @@ def run_flow(flow: Generator, value: Any = None) -> None:
 
 
 def _resume(event: Event) -> None:
-    run_flow(event._flow, event._value)
+    run_flow(event._flow, event._value)  # type: ignore[attr-defined]

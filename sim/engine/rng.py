@@ -33,10 +33,10 @@ class Streams:
         seq = np.random.SeedSequence(entropy=self._root[0], spawn_key=(self._root[1], _name_key(name)))
         return np.random.Generator(np.random.PCG64(seq))
 
-    def sampler(self, name: str, dist: Dist) -> "Sampler":
+    def sampler(self, name: str, dist: Dist) -> Sampler:
         return Sampler(self.generator(name), dist)
 
-    def uniform(self, name: str) -> "Uniform":
+    def uniform(self, name: str) -> Uniform:
         return Uniform(self.generator(name))
 
 
@@ -61,7 +61,7 @@ class Uniform:
     def choice(self, cum: list[float], labels: list[str]) -> str:
         """Draw a label given cumulative probabilities ``cum`` (last = 1)."""
         u = self()
-        for c, label in zip(cum, labels):
+        for c, label in zip(cum, labels, strict=True):
             if u < c:
                 return label
         return labels[-1]
@@ -72,12 +72,15 @@ def _draw_block(rng: np.random.Generator, dist: Dist, n: int) -> np.ndarray:
         return np.full(n, dist.mean)
     if dist.dist == "exponential":
         return rng.exponential(dist.mean, n)
+    if dist.dist in ("lognormal", "gamma") and dist.cv is None:
+        raise ValueError(f"a {dist.dist} distribution needs 'cv'")  # the schema refuses it before
+    cv = dist.cv or 0.0
     if dist.dist == "lognormal":
-        sigma2 = np.log1p(dist.cv**2)
+        sigma2 = np.log1p(cv**2)
         mu = np.log(dist.mean) - sigma2 / 2
         return rng.lognormal(mu, np.sqrt(sigma2), n)
     if dist.dist == "gamma":
-        shape = 1.0 / dist.cv**2
+        shape = 1.0 / cv**2
         return rng.gamma(shape, dist.mean / shape, n)
     raise ValueError(f"unknown distribution {dist.dist}")
 

@@ -1,7 +1,9 @@
 """Statistics collectors: counters, tallies and time-weighted levels.
 
-Collectors observe the whole run; :meth:`Metrics.start_measuring` at the end
-of the warm-up clears them, so KPIs cover the measurement period only.
+These are the containers; what is counted, and under which KPI key, is
+decided in one place only (:mod:`sim.chain.record`). Collectors observe the
+whole run; :meth:`Metrics.start_measuring` at the end of the warm-up clears
+them, so KPIs cover the measurement period only.
 """
 
 from __future__ import annotations
@@ -45,16 +47,13 @@ class TimeWeighted:
 
 
 class Metrics:
-    """All counters and tallies of one replication, keyed by KPI-like names."""
+    """All counters, tallies and levels of one replication, by key."""
 
     def __init__(self) -> None:
         self.counts: dict[str, float] = defaultdict(float)
         self.tallies: dict[str, array] = defaultdict(lambda: array("d"))
         self.levels: dict[str, TimeWeighted] = {}
         self.measuring_since = 0.0
-
-    def count(self, key: str, n: float = 1.0) -> None:
-        self.counts[key] += n
 
     def tally(self, key: str, value: float) -> None:
         self.tallies[key].append(value)
@@ -73,3 +72,43 @@ class Metrics:
 
     def tally_array(self, key: str) -> np.ndarray:
         return np.frombuffer(self.tallies[key], dtype=float) if key in self.tallies else np.empty(0)
+
+
+class PoolProbes:
+    """What a capacity resource reports: busy units, capacity, queue length and (optionally) waits.
+
+    A resource writes only through its probes; the keys behind them are chosen
+    by :mod:`sim.chain.record`, so resources know nothing of KPI names.
+    """
+
+    __slots__ = ("busy", "capacity", "queue", "_metrics", "_wait_key", "_abandon_key")
+
+    def __init__(self, metrics: Metrics, busy: TimeWeighted, capacity: TimeWeighted, queue: TimeWeighted,
+                 wait_key: str | None = None, abandon_key: str | None = None) -> None:
+        self._metrics = metrics
+        self.busy = busy
+        self.capacity = capacity
+        self.queue = queue
+        self._wait_key = wait_key
+        self._abandon_key = abandon_key
+
+    @classmethod
+    def detached(cls, track_waits: bool = False) -> PoolProbes:
+        """Probes on a collector of their own: for a resource used outside a model (tests, examples)."""
+        m = Metrics()
+        return cls(m, m.level("busy"), m.level("capacity"), m.level("queue"),
+                   "wait" if track_waits else None, "abandon_wait" if track_waits else None)
+
+    @property
+    def tracks_waits(self) -> bool:
+        return self._wait_key is not None
+
+    def waited(self, minutes: float) -> None:
+        """A request was granted after ``minutes`` (only recorded when waits are tracked)."""
+        if self._wait_key is not None:
+            self._metrics.tally(self._wait_key, minutes)
+
+    def gave_up(self, minutes: float) -> None:
+        """A request ran out of patience after ``minutes`` (only recorded when waits are tracked)."""
+        if self._abandon_key is not None:
+            self._metrics.tally(self._abandon_key, minutes)

@@ -19,19 +19,20 @@ from __future__ import annotations
 
 import copy
 import fnmatch
-import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import yaml
 from scipy.optimize import least_squares
 
+from sim import paths
 from sim.config.loader import ScenarioError, load_raw
-from sim.run.runner import replications_of
 from sim.config.schema import Scenario
 from sim.fit.targets import CalibrationFile, Parameter, simulated
+from sim.run.runner import replications_of
 
 SIGNIFICANT = 6  # digits of fitted values written to the overlay
 
@@ -114,7 +115,7 @@ def resolve_parameters(cal: CalibrationFile, raw: dict[str, Any], origin: str) -
 def apply(raw: dict[str, Any], params: list[Fitted], theta: np.ndarray) -> dict[str, Any]:
     """A copy of ``raw`` with parameter values ``theta`` (natural units for kind value, factors otherwise)."""
     data = copy.deepcopy(raw)
-    for f, t in zip(params, theta):
+    for f, t in zip(params, theta, strict=True):
         for p in f.paths:
             if f.spec.kind == "value":
                 _set(data, p, _round(t))
@@ -126,7 +127,7 @@ def apply(raw: dict[str, Any], params: list[Fitted], theta: np.ndarray) -> dict[
                 new = min(old * t, 0.999)
                 rest = (1.0 - new) / (1.0 - old) if old < 1.0 else 0.0
                 shares = {k: _round(new if k == f.spec.outcome else v * rest) for k, v in shares.items()}
-                largest = max(shares, key=shares.get)  # absorbs the rounding so the shares sum to 1
+                largest = max(shares, key=shares.__getitem__)  # absorbs the rounding so the shares sum to 1
                 shares[largest] = round(1.0 - sum(v for k, v in shares.items() if k != largest), 12)
                 _get(data, p)["shares"] = shares
     return data
@@ -215,8 +216,9 @@ class Problem:
         e = Evaluation(x.copy(), self.relative_errors(kpis) / self.tolerances, kpis)
         self.evaluations.append(e)
         worst = max(self.cal.targets, key=lambda n: abs(e.residuals[list(self.cal.targets).index(n)]))
+        i = list(self.cal.targets).index(worst)
         self.report(f"  evaluation {len(self.evaluations)}: cost {e.cost:.3f}, worst target {worst} "
-                    f"{e.residuals[list(self.cal.targets).index(worst)] * self.tolerances[list(self.cal.targets).index(worst)]:+.1%}")
+                    f"{e.residuals[i] * self.tolerances[i]:+.1%}")
         return e
 
     def residuals(self, x: np.ndarray) -> np.ndarray:
@@ -258,7 +260,10 @@ class Result:
 
 
 def _search(problem: Problem, x0: np.ndarray) -> bool:
-    """Run the bounded least-squares search from ``x0``; True when every target got within the convergence share of its tolerance."""
+    """Run the bounded least-squares search from ``x0``.
+
+    True when every target got within the convergence share of its tolerance.
+    """
     lo, hi = problem.bounds
     try:
         least_squares(problem.residuals, np.clip(x0, lo, hi), jac=problem.jacobian, bounds=(lo, hi), method="trf",
@@ -291,7 +296,7 @@ def calibrate(cal: CalibrationFile, raws: dict[str, dict[str, Any]], origin: str
         converged = _search(long, problem.best().x)
         final, evaluations = long, evaluations + len(long.evaluations)
     theta = final.theta(final.best().x)
-    values = {f.name: _round(t) for f, t in zip(params, theta)}
+    values = {f.name: _round(t) for f, t in zip(params, theta, strict=True)}
     calibrated = {r: apply(raw, params, theta) for r, raw in (polish or raws).items()}
     return Result(values, calibrated, evaluations, converged), final
 
@@ -305,7 +310,7 @@ def prepare(raw: dict[str, Any], days: float, seed: int) -> dict[str, Any]:
 def base_raws(regions: list[str], base_file: str, scenarios: Path, days: float, seed: int) -> dict[str, dict[str, Any]]:
     out = {}
     for region in regions:
-        raw, _ = load_raw(scenarios / region / base_file)
+        raw, _ = load_raw(paths.region_dir(region, scenarios) / base_file)
         raw.setdefault("name", f"{region}_{Path(base_file).stem}")
         out[region] = prepare(raw, days, seed)
     return out
@@ -320,6 +325,3 @@ def write_overlay(path: Path, raws: dict[str, dict[str, Any]], result: Result, p
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
 
-
-def is_finite(values: dict[str, float]) -> bool:
-    return all(math.isfinite(v) for v in values.values())

@@ -14,11 +14,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from sim.config.constants import DAYS_PER_COMMON_YEAR
 from sim.config.loader import load_model_file
-from sim.report.tables import fmt
+from sim.measure.format import fmt
 from sim.run.runner import t_interval
-
-DAYS_PER_YEAR = 365.0
 
 
 class _Strict(BaseModel):
@@ -39,7 +38,7 @@ class Target(_Strict):
     tolerance: float | None = Field(default=None, gt=0, lt=1)
 
     @model_validator(mode="after")
-    def _population_for_national(self) -> "Target":
+    def _population_for_national(self) -> Target:
         if self.scale == "national" and self.population is None:
             raise ValueError("a national target needs 'population' (CBS, 1 January of the figure's year)")
         return self
@@ -62,7 +61,7 @@ class Parameter(_Strict):
         return v
 
     @model_validator(mode="after")
-    def _check(self) -> "Parameter":
+    def _check(self) -> Parameter:
         if (self.kind == "share_scale") != (self.outcome is not None):
             raise ValueError("'outcome' is required for kind share_scale and only there")
         return self
@@ -103,9 +102,10 @@ def simulated(target: Target, kpis: dict[str, float]) -> float:
         x = x / kpis[target.per] if kpis[target.per] else math.nan
     if target.scale in ("share", "mean"):
         return x
-    per_1000_per_year = x * DAYS_PER_YEAR / kpis["population"] * 1000.0
+    per_1000_per_year = x * DAYS_PER_COMMON_YEAR / kpis["population"] * 1000.0
     if target.scale == "per_1000":
         return per_1000_per_year
+    assert target.population is not None  # the schema requires it for a national target
     return per_1000_per_year * target.population / 1000.0
 
 
@@ -149,6 +149,6 @@ def format_fit_table(rows: list[FitRow], markdown: bool = False) -> str:
     if markdown:
         lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
         return "\n".join(lines + ["| " + " | ".join(b) + " |" for b in body])
-    widths = [max(len(x) for x in col) for col in zip(head, *body)]
+    widths = [max(len(x) for x in col) for col in zip(head, *body, strict=True)]
     line = "  ".join(f"{{:{'<' if i < 2 else '>'}{w}}}" for i, w in enumerate(widths))
     return "\n".join([line.format(*head)] + [line.format(*b) for b in body])

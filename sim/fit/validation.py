@@ -9,13 +9,13 @@ report can be traced to a file next to it.
 from __future__ import annotations
 
 import platform
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from sim.fit.analytic import Check, all_checks
+from sim.fit.targets import FitRow, fit_table, format_fit_table, load_calibration
 from sim.run.national import region_scenarios, run_national
 from sim.run.runner import summarise, write_summary
-from sim.fit.targets import FitRow, fit_table, format_fit_table, load_calibration
 
 
 def plot_fit(rows: list[FitRow], path: Path) -> list[Path]:
@@ -27,7 +27,7 @@ def plot_fit(rows: list[FitRow], path: Path) -> list[Path]:
 
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(rows) + 1.5))
     y = list(range(len(rows)))[::-1]
-    for yi, r in zip(y, rows):
+    for yi, r in zip(y, rows, strict=True):
         ax.fill_betweenx([yi - 0.35, yi + 0.35], 1 - r.tolerance, 1 + r.tolerance, color="#d9ead3", lw=0)
         lo, hi = r.ci_low / r.published, r.ci_high / r.published
         ax.errorbar(r.simulated / r.published, yi,

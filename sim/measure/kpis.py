@@ -9,9 +9,27 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.calendar import MIN_PER_DAY, MIN_PER_HOUR
+from sim.chain import record as rec
+from sim.chain.patient import OUTCOMES
+from sim.config.constants import (
+    ALTERNATIVES,
+    AMBULANCE_URGENCIES,
+    BLOCK_HOURS,
+    BLOCKS_PER_WEEK,
+    DAY_NAMES,
+    FOLLOWUP_BED_KINDS,
+    HOSPITAL,
+    HOURS_PER_DAY,
+    INITIAL_OCCUPANT,
+    MIN_PER_DAY,
+    MIN_PER_HOUR,
+    SEH_ROUTES,
+    STREAMS,
+    TEAM_KINDS,
+)
 
-SEH_ROUTES = ("self_referral", "ambulance", "gp_hap")
+SUBSTITUTED = ("ambulance", "seh")                   # what a zcc alternative replaces
+RIDES_AVOIDED_BY = ("extended_triage", "substitution")
 HAP_CONTACT_TYPES = ("telephone_advice", "consult", "home_visit", "ambulance", "ggz_crisis", "walk_in")
 
 
@@ -38,23 +56,53 @@ def answer_within_label(minutes: float) -> str:
     return f"m{int(whole):02d}" + (f"_{round(frac * 10):d}" if frac else "")
 
 
-def desk_kpis(m, key: str, prefix: str) -> dict[str, float]:
+def minutes_label(minutes: float) -> str:
+    """A norm in a KPI name: 2 -> ``2min``, 0.5 -> ``0_5min`` (dots separate breakdowns)."""
+    return f"{minutes:g}".replace(".", "_") + "min"
+
+
+def within_norm_kpi(prefix: str, norm_min: float) -> str:
+    """Name of a desk's share answered within its norm, e.g. ``hap_answer_within_2min_share``."""
+    return f"{prefix}_answer_within_{minutes_label(norm_min)}_share"
+
+
+def on_scene_kpi(urgency: str, norm_min: float) -> str:
+    """Name of the share of ambulance responses within the norm, e.g. ``a1_on_scene_15min_share``."""
+    return f"{urgency.lower()}_on_scene_{minutes_label(norm_min)}_share"
+
+
+def desk_norms(scenario) -> dict[str, tuple[str, float]]:
+    """KPI prefix and answer norm (minutes) of every desk of the scenario, by desk reporting name."""
+    d = scenario.desks
+    out = {rec.HAP_DESK: ("hap", d.hap_triage.answer_norm_min.value),
+           rec.DISPATCH_DESK: ("dispatch", d.dispatch_112.answer_norm_min.value),
+           rec.ELV_DESK: ("elv_point", d.elv_point.answer_norm_min.value)}
+    if scenario.zcc is not None:
+        h = scenario.zcc.handling
+        out[rec.PATIENT_LINE] = ("zcc", h.patient_line.answer_norm_min.value)
+        out[rec.PROVIDER_LINE] = ("zcc_provider", h.provider_line.answer_norm_min.value)
+    return out
+
+
+def desk_kpis(m, key: str) -> dict[str, float]:
     """Answer-time KPIs of one kind of desk (all sites of that kind together).
 
     ``<prefix>_answer_within.mMM`` is the share of call attempts (answered or
     abandoned) answered within MM minutes: the answer-time distribution, defective
-    by the abandoned share, on the same base as ``<prefix>_answer_within_2min_share``.
+    by the abandoned share, on the same base as ``<prefix>_answer_within_<norm>min_share``,
+    whose name follows the desk's ``answer_norm_min`` in the scenario.
     """
+    prefix, norm = desk_norms(m.scenario)[key]
     c = m.metrics.counts
-    waits = m.metrics.tally_array(f"{key}.answer_wait")
-    offered = c.get(f"{key}.attempts", 0.0)
+    waits = m.metrics.tally_array(rec.desk_key(key, "answer_wait"))
+    offered = c.get(rec.desk_key(key, "attempts"), 0.0)
     out = {
-        f"{prefix}_answer_within_2min_share": _share(c.get(f"{key}.answered_within_norm", 0.0), offered),
+        within_norm_kpi(prefix, norm): _share(c.get(rec.desk_key(key, "answered_within_norm"), 0.0), offered),
         f"{prefix}_answer_time_mean": _mean(waits),
         f"{prefix}_answer_time_p50": _pct(waits, 50),
         f"{prefix}_answer_time_p90": _pct(waits, 90),
         f"{prefix}_answer_time_p95": _pct(waits, 95),
-        f"{prefix}_abandoned_share": _share(c.get(f"{key}.abandoned", 0.0), offered),
+        f"{prefix}_abandoned_share": _share(c.get(rec.desk_key(key, "abandoned"), 0.0), offered),
     }
     for t in ANSWER_WITHIN_MIN:
         out[f"{prefix}_answer_within.{answer_within_label(t)}"] = _share(float((waits <= t).sum()), offered)
@@ -96,6 +144,12 @@ def staffing_kpis(m) -> dict[str, float]:
     return out
 
 
+def _occupancy(m, pool: str) -> float:
+    """Time-average share of a pool's capacity in use."""
+    met, now = m.metrics, m.env.now
+    return _share(met.level(rec.busy_key(pool)).mean(now), met.level(rec.capacity_key(pool)).mean(now))
+
+
 def compute(m) -> dict[str, float]:
     """All KPIs of a finished replication."""
     met = m.metrics
@@ -104,66 +158,68 @@ def compute(m) -> dict[str, float]:
     days = (now - met.measuring_since) / MIN_PER_DAY
     k: dict[str, float] = {}
 
-    def per_day(name: str, key: str | None = None) -> None:
-        k[name] = c.get(key or name.replace("_per_day", ""), 0.0) / days
+    # Every KPI is reported in every replication (zero when nothing happened), so
+    # replications and scenarios can be averaged and compared key by key.
+    def per_day(name: str, key: str) -> None:
+        k[name] = c.get(key, 0.0) / days
 
     k["population"] = float(m.populations.sum())
-    for key in sorted(c):
-        if key.startswith("arrivals."):
-            k[f"arrivals_per_day.{key.split('.', 1)[1]}"] = c[key] / days
-    k["patients_per_day"] = sum(v for key, v in c.items() if key.startswith("outcome.")) / days
-    for outcome in sorted(o for o in (key.split(".", 1)[1] for key in c if key.startswith("outcome."))):
-        k[f"outcomes_per_day.{outcome}"] = c[f"outcome.{outcome}"] / days
+    for stream in sorted(STREAMS):
+        per_day(f"arrivals_per_day.{stream}", rec.arrivals_key(stream))
+    k["patients_per_day"] = sum(c.get(rec.outcome_key(o), 0.0) for o in OUTCOMES) / days
+    for outcome in sorted(OUTCOMES):
+        per_day(f"outcomes_per_day.{outcome}", rec.outcome_key(outcome))
 
-    per_day("hap_contacts_per_day")
+    per_day("hap_contacts_per_day", rec.HAP_CONTACTS)
     for t in HAP_CONTACT_TYPES:
-        k[f"hap_contacts_per_day.{t}"] = c.get(f"hap_contacts.{t}", 0.0) / days
-    k.update(desk_kpis(m, "hap_triage", "hap"))
-    k.update(desk_kpis(m, "dispatch_112", "dispatch"))
-    k.update(desk_kpis(m, "elv_point", "elv_point"))
-    k["hap_gp_occupancy_mean"] = _share(met.level("hap_gp.busy").mean(now), met.level("hap_gp.capacity").mean(now))
-    k["hap_car_occupancy_mean"] = _share(met.level("hap_car.busy").mean(now), met.level("hap_car.capacity").mean(now))
+        per_day(f"hap_contacts_per_day.{t}", rec.sub(rec.HAP_CONTACTS, t))
+    k.update(desk_kpis(m, rec.HAP_DESK))
+    k.update(desk_kpis(m, rec.DISPATCH_DESK))
+    k.update(desk_kpis(m, rec.ELV_DESK))
+    k["hap_gp_occupancy_mean"] = _occupancy(m, rec.HAP_GPS)
+    k["hap_car_occupancy_mean"] = _occupancy(m, rec.HAP_CARS)
 
-    per_day("ambulance_deployments_per_day")
-    for u in ("a1", "a2", "b"):
-        k[f"ambulance_deployments_per_day.{u}"] = c.get(f"ambulance_deployments.{u}", 0.0) / days
-    k["ambulance_deployments_per_day.urgent"] = k["ambulance_deployments_per_day.a1"] + k["ambulance_deployments_per_day.a2"]
-    a1 = met.tally_array("ambulance.response.a1")
-    a2 = met.tally_array("ambulance.response.a2")
+    per_day("ambulance_deployments_per_day", rec.AMBULANCE_DEPLOYMENTS)
+    for u in AMBULANCE_URGENCIES:
+        per_day(f"ambulance_deployments_per_day.{u.lower()}", rec.sub(rec.AMBULANCE_DEPLOYMENTS, u.lower()))
+    k["ambulance_deployments_per_day.urgent"] = (k["ambulance_deployments_per_day.a1"]
+                                                 + k["ambulance_deployments_per_day.a2"])
+    a1 = met.tally_array(rec.response_key("A1"))
+    a2 = met.tally_array(rec.response_key("A2"))
     norms = m.scenario.care.ambulance
-    k["a1_on_scene_15min_share"] = _share(float((a1 <= norms.a1_norm_min.value).sum()), len(a1))
-    k["a2_on_scene_30min_share"] = _share(float((a2 <= norms.a2_norm_min.value).sum()), len(a2))
+    k[on_scene_kpi("A1", norms.a1_norm_min.value)] = _share(float((a1 <= norms.a1_norm_min.value).sum()), len(a1))
+    k[on_scene_kpi("A2", norms.a2_norm_min.value)] = _share(float((a2 <= norms.a2_norm_min.value).sum()), len(a2))
     k["a1_response_time_mean"] = _mean(a1)
     k["a1_response_time_p95"] = _pct(a1, 95)
-    k["ambulance_utilisation"] = _share(met.level("ambulance.busy").mean(now), met.level("ambulance.on_duty").mean(now))
+    k["ambulance_utilisation"] = _occupancy(m, rec.AMBULANCES)
 
-    per_day("seh_arrivals_per_day")
+    per_day("seh_arrivals_per_day", rec.SEH_ARRIVALS)
     for r in SEH_ROUTES:
-        k[f"seh_arrivals_per_day.{r}"] = c.get(f"seh_arrivals.{r}", 0.0) / days
-    for h in range(24):
-        k[f"seh_arrivals_by_hour.h{h:02d}"] = c.get(f"seh_arrivals_by_hour.h{h:02d}", 0.0) / days
-    k["seh_occupancy_mean"] = _share(met.level("seh.busy").mean(now), met.level("seh.capacity").mean(now))
-    k["seh_wait_mean"] = _mean(met.tally_array("seh.wait"))
+        per_day(f"seh_arrivals_per_day.{r}", rec.sub(rec.SEH_ARRIVALS, r))
+    for h in range(HOURS_PER_DAY):
+        per_day(f"seh_arrivals_by_hour.h{h:02d}", rec.seh_hour_key(h))
+    k["seh_occupancy_mean"] = _occupancy(m, rec.SEH_PLACES)
+    k["seh_wait_mean"] = _mean(met.tally_array(rec.wait_key(rec.SEH_PLACES)))
     for disposition in ("home", "admitted"):
-        k[f"seh_los_mean.{disposition}"] = _mean(met.tally_array(f"seh.los.{disposition}"))
-    departures = {d: c.get(f"seh_departures.{d}", 0.0) / days for d in ("home", "admitted", "followup")}
+        k[f"seh_los_mean.{disposition}"] = _mean(met.tally_array(rec.seh_los_key(disposition)))
+    departures = {d: c.get(rec.seh_departure_key(d), 0.0) / days for d in ("home", "admitted", "followup")}
     k["seh_departures_per_day"] = sum(departures.values())
     for d, v in departures.items():
         k[f"seh_departures_per_day.{d}"] = v
     k["seh_admitted_share"] = _share(departures["admitted"], k["seh_departures_per_day"])
 
-    per_day("hospital_admissions_per_day")
-    k["hospital_occupancy_mean"] = _share(met.level("hospital.busy").mean(now), met.level("hospital.capacity").mean(now))
-    for kind in ("elv", "grz", "crisis_bed"):
-        per_day(f"{kind}_admissions_per_day")
-        k[f"{kind}_occupancy_mean"] = _share(met.level(f"{kind}.busy").mean(now), met.level(f"{kind}.capacity").mean(now))
-    k["verkeerde_bed_days_per_day"] = met.level("verkeerde_bed").mean(now)
-    k["long_term_care_discharges_per_day"] = c.get("outcome.long_term_care", 0.0) / days
-    placement = met.tally_array("placement_time")
+    per_day("hospital_admissions_per_day", rec.HOSPITAL_ADMISSIONS)
+    k["hospital_occupancy_mean"] = _occupancy(m, HOSPITAL)
+    for kind in FOLLOWUP_BED_KINDS:
+        per_day(f"{kind}_admissions_per_day", rec.admissions_key(kind))
+        k[f"{kind}_occupancy_mean"] = _occupancy(m, kind)
+    k["verkeerde_bed_days_per_day"] = met.level(rec.VERKEERDE_BED).mean(now)
+    per_day("long_term_care_discharges_per_day", rec.outcome_key("long_term_care"))
+    placement = met.tally_array(rec.PLACEMENT_TIME)
     k["placement_time_mean"] = _mean(placement) / MIN_PER_HOUR
-    k["placement_fallback_seh_per_day"] = c.get("placement_fallback_seh", 0.0) / days
-    per_day("district_nursing_visits_per_day")
-    per_day("ggz_crisis_visits_per_day")
+    per_day("placement_fallback_seh_per_day", rec.PLACEMENT_FALLBACK_SEH)
+    for team in TEAM_KINDS:
+        per_day(f"{team}_visits_per_day", rec.visits_key(team))
     k.update(staffing_kpis(m))
     if m.zcc is not None:
         k.update(zcc_kpis(m, days))
@@ -175,72 +231,45 @@ def compute(m) -> dict[str, float]:
 def zcc_kpis(m, days: float) -> dict[str, float]:
     """What the zcc does: answer times, warm transfers, substitutions, avoided rides, commute."""
     c = m.metrics.counts
-    now = m.env.now
-    k = desk_kpis(m, "zcc_patient_line", "zcc")
-    k.update(desk_kpis(m, "zcc_provider_line", "zcc_provider"))
-    k["zcc_occupancy_mean"] = _share(m.metrics.level("zcc.busy").mean(now), m.metrics.level("zcc.capacity").mean(now))
-    for name in ("zcc_patient_calls", "warm_transfers", "substitutions", "substitutions_no_capacity",
-                 "ambulance_rides_avoided", "out_of_region_placements"):
+    k = desk_kpis(m, rec.PATIENT_LINE)
+    k.update(desk_kpis(m, rec.PROVIDER_LINE))
+    k["zcc_occupancy_mean"] = _occupancy(m, rec.ZCC_DESK)
+    for name in (rec.ZCC_PATIENT_CALLS, rec.WARM_TRANSFERS, rec.SUBSTITUTIONS, rec.NO_ALTERNATIVE_CAPACITY,
+                 rec.RIDES_AVOIDED, rec.OUT_OF_REGION):
         k[f"{name}_per_day"] = c.get(name, 0.0) / days
-    for key in sorted(c):
-        for prefix in ("substitutions.", "substitutions_instead_of.", "ambulance_rides_avoided."):
-            if key.startswith(prefix):
-                k[f"{prefix[:-1]}_per_day.{key[len(prefix):]}"] = c[key] / days
+    breakdowns = sorted([(rec.SUBSTITUTIONS, a) for a in ALTERNATIVES]
+                        + [(rec.SUBSTITUTIONS_INSTEAD_OF, x) for x in SUBSTITUTED]
+                        + [(rec.RIDES_AVOIDED, how) for how in RIDES_AVOIDED_BY],
+                        key=lambda kp: rec.sub(*kp))
+    for key, part in breakdowns:
+        k[f"{key}_per_day.{part}"] = c.get(rec.sub(key, part), 0.0) / days
     z = m.zcc
     k["staff_commute_min_mean"] = z.commute_mean
     k["staff_commute_min_p95"] = z.commute_p95
     k["zcc_locations"] = float(len(z.sites))
-    for name, share in zip(z.site_names, z.staff_shares):
+    for name, share in zip(z.site_names, z.staff_shares, strict=False):
         k[f"zcc_staff_share.{name}"] = float(share)
     return k
-
-
-def units(kpi: str) -> str:
-    """Unit label of a KPI, for tables and plots."""
-    if kpi.startswith("staff_cost"):
-        return "EUR per day"
-    if kpi.startswith("staff_commute_min"):
-        return "minutes"
-    if kpi == "population":
-        return "inhabitants"
-    if "per_day" in kpi or "by_hour" in kpi:
-        return "per day"
-    if kpi.endswith("_share") or "_share." in kpi or "_answer_within." in kpi or "occupancy" in kpi \
-            or "utilisation" in kpi:
-        return "share"
-    if kpi.startswith("placement_time"):
-        return "hours"
-    if "time" in kpi or kpi.endswith("_wait_mean") or kpi.startswith("seh_los_mean"):
-        return "minutes"
-    if "fte" in kpi:
-        return "FTE"
-    return ""
-
-
 
 
 def flow_kpis(m, days: float) -> dict[str, float]:
     """Patients per day from each entry stream to each final outcome (``flows_per_day.<stream>.<outcome>``).
 
-    Counted when a patient ends (:meth:`sim.chain.model.Model.end`), so the flows sum to
+    Counted when a patient ends (:meth:`sim.chain.record.Recorder.end`), so the flows sum to
     ``patients_per_day`` and, per outcome, to ``outcomes_per_day.<outcome>``. Every
     stream x outcome pair is reported (zero if none), so all replications have the
     same KPIs and can be averaged pair by pair.
     """
-    from sim.chain.pathways import ENTRY
-    from sim.chain.patient import OUTCOMES
-
     c = m.metrics.counts
-    streams = [*ENTRY, "initial_occupant"]
-    return {f"flows_per_day.{s}.{o}": c.get(f"flow.{s}.{o}", 0.0) / days for s in streams for o in OUTCOMES}
+    streams = [*STREAMS, INITIAL_OCCUPANT]
+    return {f"flows_per_day.{s}.{o}": c.get(rec.flow_key(s, o), 0.0) / days for s in streams for o in OUTCOMES}
 
 
-# Which zcc call types ring which line (sim/chain/pathways/zcc.py), for the per-block KPIs.
+# Which zcc call types ring which line (sim/chain/coordination/zcc.py), for the per-block KPIs.
 ZCC_LINE_CALLS = {
     "zcc": ("hap_call", "mental_health_call", "warm_transfer"),
     "zcc_provider": ("bed_request", "district_nursing_request", "ggz_request", "gp_consultation"),
 }
-DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def block_name(block: int, block_hours: int) -> str:
@@ -253,27 +282,27 @@ def zcc_block_kpis(m) -> dict[str, float]:
     """Answer share within the norm per hour block of the week, per line and per skill.
 
     ``zcc_answer_within_2min_share_by_block.<block>`` (all skills of the patient
-    line) and ``zcc_answer_within_2min_share_by_block.<skill>.<block>``, the same
+    line; the norm in the name is the line's) and ``..._by_block.<skill>.<block>``, the same
     for ``zcc_provider_...``; NaN where a block had no calls. The staffing search
     (``sim/plan/staffing.py``) adds or removes staff where a block misses its target.
     """
-    from sim.chain.pathways.zcc import BLOCK_HOURS
-
     c = m.metrics.counts
-    blocks = range(168 // BLOCK_HOURS)
+    norms = desk_norms(m.scenario)
+    blocks = range(BLOCKS_PER_WEEK)
     k: dict[str, float] = {}
+
+    def total(line: str, skills: list[str], b: int, what: str) -> float:
+        return sum(c.get(rec.block_key(line, s, b, what), 0.0) for s in skills)
+
     for prefix, calls in ZCC_LINE_CALLS.items():
-        line = "zcc_patient_line" if prefix == "zcc" else "zcc_provider_line"
+        line = rec.PATIENT_LINE if prefix == "zcc" else rec.PROVIDER_LINE
         skills = sorted({m.scenario.zcc.skills[t] for t in calls})
-        name = f"{prefix}_answer_within_2min_share_by_block"
+        name = within_norm_kpi(prefix, norms[line][1]) + "_by_block"
         for b in blocks:
-            keys = [f"{line}.by_block.{s}.{b}" for s in skills]
-            k[f"{name}.{block_name(b, BLOCK_HOURS)}"] = _share(sum(c.get(x + ".within", 0.0) for x in keys),
-                                                               sum(c.get(x + ".attempts", 0.0) for x in keys))
+            k[f"{name}.{block_name(b, BLOCK_HOURS)}"] = _share(total(line, skills, b, "within"),
+                                                               total(line, skills, b, "attempts"))
         for s in skills:
             for b in blocks:
-                x = f"{line}.by_block.{s}.{b}"
-                k[f"{name}.{s}.{block_name(b, BLOCK_HOURS)}"] = _share(c.get(x + ".within", 0.0),
-                                                                     c.get(x + ".attempts", 0.0))
+                k[f"{name}.{s}.{block_name(b, BLOCK_HOURS)}"] = _share(total(line, [s], b, "within"),
+                                                                     total(line, [s], b, "attempts"))
     return k
-

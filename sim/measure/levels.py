@@ -15,8 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-BED_POOLS = ("hospital", "elv", "grz", "crisis_bed")
-HOURS_PER_DAY = 24
+from sim.config.constants import BED_POOLS, HOURS_PER_DAY
 
 
 def daily_occupancy(samples: dict[str, list[float]], pools: tuple[str, ...] = BED_POOLS) -> dict[str, list[float]]:

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.chain.model import Model
+from sim.config.constants import BED_POOLS, HOURS_PER_DAY
 from sim.config.schema import Scenario
 
-SERIES = ("hospital", "elv", "grz", "crisis_bed", "seh", "verkeerde_bed", "ambulance")
+SERIES = (*BED_POOLS, "seh", "verkeerde_bed", "ambulance")
 BATCH = 5
 
 
@@ -57,9 +58,10 @@ def daily_series(scenario: Scenario, level: str, replications: int, days: float)
     runs = []
     for r in range(replications):
         m = Model(sc, r, sample_levels=True).run()
+        assert m.samples is not None  # built with sample_levels=True
         hourly = np.asarray(m.samples[level], dtype=float)
-        whole_days = len(hourly) // 24
-        runs.append(hourly[: whole_days * 24].reshape(whole_days, 24).mean(axis=1))
+        whole_days = len(hourly) // HOURS_PER_DAY
+        runs.append(hourly[: whole_days * HOURS_PER_DAY].reshape(whole_days, HOURS_PER_DAY).mean(axis=1))
     n = min(len(r) for r in runs)
     return np.mean([r[:n] for r in runs], axis=0)
 

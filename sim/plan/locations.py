@@ -37,16 +37,26 @@ from __future__ import annotations
 
 import csv
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
 
 import numpy as np
 
+from sim.config.loader import ScenarioError
+from sim.config.schema import Scenario, ServiceLevel
 from sim.geo.sites import commute_minutes, nearest_site, site_shares, split_roster
+from sim.plan.staffing import (
+    Loads,
+    erlang_start,
+    fte_and_cost,
+    measure,
+    offered_loads,
+    option_from,
+    with_option,
+    zcc_of,
+)
 from sim.theory.queueing import servers_for_service_level
-from sim.config.schema import Scenario
-from sim.plan.staffing import Loads, erlang_start, fte_and_cost, measure, offered_loads, option_from, with_option
 
 KPI = "zcc_answer_within_2min_share"
 COLUMNS = ("k", "sites", "mode", "fte", "answer_within_2min_share", "commute_mean_min", "commute_p95_min")
@@ -75,6 +85,15 @@ class Row:
     rosters: dict[str, list[int]]
 
 
+def service_level_of(scenario: Scenario) -> ServiceLevel:
+    """The zcc's service level (share answered in time, minimum staff) that locations are staffed to."""
+    level = zcc_of(scenario).service_level
+    if level is None:
+        raise ScenarioError(f"{scenario.name}: key zcc.service_level: location planning needs a zcc scenario with "
+                            f"a service level (share, minimum_staff)")
+    return level
+
+
 def _geography(scenario: Scenario):
     from sim.geo.regions import road_km_matrix, subareas_of
 
@@ -95,7 +114,7 @@ def candidate_sites(scenario: Scenario) -> list[int]:
 def residence(scenario: Scenario) -> np.ndarray:
     """Where staff live: ``zcc.locations.staff_residence`` or the population (as the model)."""
     areas, _ = _geography(scenario)
-    loc = scenario.zcc.locations
+    loc = zcc_of(scenario).locations
     if loc.staff_residence:
         return np.array([loc.staff_residence.get(a.code, 0.0) for a in areas], dtype=float)
     return np.array([a.population for a in areas], dtype=float)
@@ -103,7 +122,7 @@ def residence(scenario: Scenario) -> np.ndarray:
 
 def layouts(scenario: Scenario, max_k: int) -> list[Layout]:
     """The p-median layout for each k = 1..max_k (fewer if there are fewer candidates)."""
-    from sim.derive.region_inputs import slug, p_median
+    from sim.derive.region_inputs import p_median, slug
 
     areas, km = _geography(scenario)
     cands = candidate_sites(scenario)
@@ -117,7 +136,7 @@ def layouts(scenario: Scenario, max_k: int) -> list[Layout]:
 def commute(scenario: Scenario, layout: Layout) -> tuple[float, float]:
     """Mean and 95th percentile one-way commute (minutes) of the layout's staff."""
     _, km = _geography(scenario)
-    speed = scenario.zcc.locations.commute_speed_kmh.value
+    speed = zcc_of(scenario).locations.commute_speed_kmh.value
     return commute_minutes(km, list(layout.sites), residence(scenario), speed)
 
 
@@ -132,12 +151,13 @@ def region_total(needs: list[int], shares: np.ndarray) -> int:
     n = sum(needs)
     while True:
         split = [v[0] for v in split_roster([n], shares)]
-        if all(s >= need for s, need in zip(split, needs)):
+        if all(s >= need for s, need in zip(split, needs, strict=True)):
             return n
         n += 1
 
 
-def rosters_at(loads: Loads, level: float, norm: float, minimum: int, shares: np.ndarray | None) -> dict[str, list[int]]:
+def rosters_at(loads: Loads, level: float, norm: float, minimum: int,
+               shares: np.ndarray | None) -> dict[str, list[int]]:
     """Region-wide rosters at Erlang C level ``level``: pooled if ``shares`` is None, else separate."""
     if shares is None or len(shares) == 1:
         return erlang_start(loads, level, norm, minimum)
@@ -145,7 +165,7 @@ def rosters_at(loads: Loads, level: float, norm: float, minimum: int, shares: np
     for g in loads.erlang:
         load, handling = loads.total(g), loads.handling[g]
         roster = []
-        for a, t in zip(load, handling):
+        for a, t in zip(load, handling, strict=True):
             needs = [servers_for_service_level(float(a * s), float(t), norm, level, minimum) if s > 0 else 0
                      for s in shares]
             roster.append(region_total(needs, shares))
@@ -159,7 +179,8 @@ def layout_scenario(scenario: Scenario, layout: Layout, mode: str, rosters: dict
     data = scenario.model_dump()
     data["zcc"]["locations"]["mode"] = mode
     areas, _ = _geography(scenario)
-    data["zcc"]["locations"]["sites"] = {n: {"subarea": areas[i].code} for n, i in zip(layout.names, layout.sites)}
+    data["zcc"]["locations"]["sites"] = {n: {"subarea": areas[i].code}
+                                         for n, i in zip(layout.names, layout.sites, strict=True)}
     sc = Scenario.model_validate(data)
     if rosters is not None:
         sc = with_option(sc, option_name, option_from(scenario, rosters, note or option_name, option_name))
@@ -167,12 +188,14 @@ def layout_scenario(scenario: Scenario, layout: Layout, mode: str, rosters: dict
 
 
 def find_fte(scenario: Scenario, layout: Layout, mode: str, loads: Loads, replications: int, workers: int,
-             steps: int = 5, progress: Callable[[str], None] | None = None) -> tuple[float, dict[str, list[int]], float]:
+             steps: int = 5,
+             progress: Callable[[str], None] | None = None) -> tuple[float, dict[str, list[int]], float]:
     """Smallest Erlang C level whose roster meets the target in simulation: (level, rosters, share)."""
-    z = scenario.zcc
-    target = z.service_level.share.value
+    z = zcc_of(scenario)
+    level = service_level_of(scenario)
+    target = level.share.value
     norm = z.handling.patient_line.answer_norm_min.value
-    minimum = z.service_level.minimum_staff.value
+    minimum = level.minimum_staff.value
     shares = layout_shares(scenario, layout) if mode == "separate" else None
     seen: dict[tuple, float] = {}
 
@@ -274,7 +297,7 @@ def write_layouts(scenario: Scenario, scenario_path: Path, rows: list[Row], out:
     folder = out / "layouts"
     folder.mkdir(parents=True, exist_ok=True)
     areas, _ = _geography(scenario)
-    target = scenario.zcc.service_level.share.value
+    target = service_level_of(scenario).share.value
     paths = []
     for r in rows:
         name = f"zcc_{r.layout.k}loc_{r.mode}"
@@ -287,7 +310,7 @@ def write_layouts(scenario: Scenario, scenario_path: Path, rows: list[Row], out:
                 "name": f"{scenario.name}_{r.layout.k}loc_{r.mode}",
                 "zcc": {"locations": {"mode": r.mode,
                                       "sites": {n: {"subarea": areas[i].code}
-                                                for n, i in zip(r.layout.names, r.layout.sites)}},
+                                                for n, i in zip(r.layout.names, r.layout.sites, strict=True)}},
                         "staffing": "located", "staffing_options": {"located": option}}}
         path = folder / f"{name}.yaml"
         path.write_text(dump_yaml(body, f"# Generated by `acutesim locations`: {r.layout.k} location(s), {r.mode} "
@@ -296,7 +319,3 @@ def write_layouts(scenario: Scenario, scenario_path: Path, rows: list[Row], out:
     return paths
 
 
-def as_dict(rows: list[Row]) -> list[dict[str, Any]]:
-    return [{"k": r.layout.k, "sites": ";".join(r.layout.names), "mode": r.mode, "fte": r.fte,
-             "answer_within_2min_share": r.share, "commute_mean_min": r.commute_mean,
-             "commute_p95_min": r.commute_p95} for r in rows]

@@ -47,20 +47,21 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import yaml
 
-from sim.derive.region_inputs import dump_yaml
 from sim import paths
+from sim.config.constants import BLOCK_HOURS, DAYS_PER_WEEK, HOURS_PER_WEEK
 from sim.config.loader import ScenarioError
+from sim.config.schema import Scenario, Zcc
+from sim.derive.region_inputs import dump_yaml
 from sim.theory.queueing import mmc_wait_within, servers_for_service_level
-from sim.config.schema import Scenario
 
-HOURS = 168
 # KPIs that are also measured per block of the week (sim.measure.kpis.zcc_block_kpis), with their line's call types.
 BLOCK_KPIS = {
     "zcc_answer_within_2min_share": "zcc",
@@ -140,11 +141,18 @@ def kpi_names(scenario: Scenario) -> list[str]:
 
 
 # ------------------------------------------------------------------- loads
+def zcc_of(scenario: Scenario) -> Zcc:
+    """The scenario's zcc section; staffing and location planning need a zcc scenario."""
+    if scenario.zcc is None:
+        raise ScenarioError(f"{scenario.name}: key setting: the staffing search needs a zcc scenario (setting: zcc)")
+    return scenario.zcc
+
+
 def primary_groups(scenario: Scenario) -> dict[str, str]:
     """For each skill, the group the desk routes it to first: the holder with the fewest skills."""
-    groups = scenario.zcc.option.groups
+    groups = zcc_of(scenario).option.groups
     order = list(groups)
-    out = {}
+    out: dict[str, str] = {}
     for skill in sorted({s for g in groups.values() for s in g.skills}):
         holders = [g for g in order if skill in groups[g].skills]
         out[skill] = min(holders, key=lambda g: (len(groups[g].skills), order.index(g)))
@@ -152,15 +160,17 @@ def primary_groups(scenario: Scenario) -> dict[str, str]:
 
 
 def _national_figures(scenario_path: Path | None) -> dict[str, Any]:
-    """The national capacity figures the region's workloads are scaled from."""
-    here = paths.scenarios_dir()
-    starts = ([scenario_path.resolve().parent] if scenario_path else []) + [here]
-    for start in starts:
-        for folder in (start, *start.parents):
-            for cand in (folder / "_national", folder / "scenarios" / "_national"):
-                if (cand / "capacity_figures.yaml").exists():
-                    return yaml.safe_load((cand / "capacity_figures.yaml").read_text(encoding="utf-8"))
-    raise ScenarioError(f"{scenario_path}: _national/capacity_figures.yaml not found next to the scenarios")
+    """The national capacity figures the region's workloads are scaled from.
+
+    Those of the scenarios folder that holds ``scenario_path`` (the nearest folder above it
+    with national inputs), else the project's.
+    """
+    here = scenario_path.resolve().parent if scenario_path else None
+    candidates = [paths.national_dir(folder) for folder in ((here, *here.parents) if here else ())]
+    for cand in [*candidates, paths.national_dir()]:
+        if (cand / "capacity_figures.yaml").exists():
+            return yaml.safe_load((cand / "capacity_figures.yaml").read_text(encoding="utf-8"))
+    raise ScenarioError(f"{scenario_path}: {paths.NATIONAL}/capacity_figures.yaml not found next to the scenarios")
 
 
 @dataclass
@@ -173,7 +183,7 @@ class Loads:
 
     def total(self, group: str, lines: tuple[str, ...] | None = None) -> np.ndarray:
         parts = self.erlang[group]
-        return sum((parts[ln] for ln in parts if lines is None or ln in lines), np.zeros(HOURS))
+        return sum((parts[ln] for ln in parts if lines is None or ln in lines), np.zeros(HOURS_PER_WEEK))
 
 
 def offered_loads(scenario: Scenario, scenario_path: Path | None = None) -> Loads:
@@ -183,8 +193,8 @@ def offered_loads(scenario: Scenario, scenario_path: Path | None = None) -> Load
     base = scenario.model_dump(mode="json")
     work = zcc_workload(scenario.region, base, _national_figures(scenario_path), base["zcc"])
     primary = primary_groups(scenario)
-    erlang = {g: {} for g in scenario.zcc.option.groups}
-    calls = {g: np.zeros(HOURS) for g in erlang}
+    erlang: dict[str, dict[str, np.ndarray]] = {g: {} for g in zcc_of(scenario).option.groups}
+    calls = {g: np.zeros(HOURS_PER_WEEK) for g in erlang}
     by_skill: dict[tuple[str, str], np.ndarray] = {}
     for skill in ("gp_triagist", "ambulance_nurse", "mental_health", "coordinator", "district_nursing"):
         group = primary.get(skill)
@@ -193,12 +203,12 @@ def offered_loads(scenario: Scenario, scenario_path: Path | None = None) -> Load
         parts = work["_parts"].get(skill) or [work[skill]]
         for i, (per_hour, handling) in enumerate(parts):
             line = _LINE_OF_PART[(skill, i)]
-            erlang[group][line] = erlang[group].get(line, np.zeros(HOURS)) + per_hour * handling / 60.0
+            erlang[group][line] = erlang[group].get(line, np.zeros(HOURS_PER_WEEK)) + per_hour * handling / 60.0
             calls[group] += per_hour
-            by_skill[(line, skill)] = by_skill.get((line, skill), np.zeros(HOURS)) + per_hour
+            by_skill[(line, skill)] = by_skill.get((line, skill), np.zeros(HOURS_PER_WEEK)) + per_hour
     handling = {}
     for g in erlang:
-        total = sum(erlang[g].values(), np.zeros(HOURS))
+        total = sum(erlang[g].values(), np.zeros(HOURS_PER_WEEK))
         handling[g] = np.where(calls[g] > 0, total * 60.0 / np.maximum(calls[g], 1e-12), 1.0)
     return Loads(erlang, handling, by_skill)
 
@@ -207,7 +217,7 @@ def erlang_roster(load: np.ndarray, handling: np.ndarray, target: float, norm_mi
                   minimum: int) -> list[int]:
     """Fewest servers per hour with P(wait <= norm) >= target (Erlang C), at least ``minimum``."""
     return [servers_for_service_level(float(a), float(t), norm_min, target, minimum)
-            for a, t in zip(load, handling)]
+            for a, t in zip(load, handling, strict=True)]
 
 
 def erlang_start(loads: Loads, target: float, norm_min: float, minimum: int,
@@ -235,7 +245,7 @@ def with_option(scenario: Scenario, name: str, option: dict[str, Any]) -> Scenar
 def option_from(scenario: Scenario, rosters: dict[str, list[int]], note: str, description: str) -> dict[str, Any]:
     """A staffing option (the scenario's groups, skills and costs) with new rosters."""
     groups = {}
-    for g, spec in scenario.zcc.option.groups.items():
+    for g, spec in zcc_of(scenario).option.groups.items():
         cost = spec.hourly_cost.model_dump(exclude_none=True)
         groups[g] = {"skills": list(spec.skills), "roster": {"values": [int(v) for v in rosters[g]], "estimate": note},
                      "hourly_cost": cost}
@@ -244,10 +254,10 @@ def option_from(scenario: Scenario, rosters: dict[str, list[int]], note: str, de
 
 def fte_and_cost(scenario: Scenario, rosters: dict[str, list[int]]) -> tuple[float, float]:
     """FTE and staff cost per day of zcc rosters (the formulas of sim.measure.kpis.staffing_kpis)."""
-    groups = scenario.zcc.option.groups
+    groups = zcc_of(scenario).option.groups
     hours = {g: float(sum(r)) for g, r in rosters.items()}
     fte = sum(hours.values()) / scenario.staffing.fte_hours_per_week.value
-    cost = sum(hours[g] * groups[g].hourly_cost.value for g in hours) / 7.0
+    cost = sum(hours[g] * groups[g].hourly_cost.value for g in hours) / DAYS_PER_WEEK
     return fte, cost
 
 
@@ -280,10 +290,9 @@ class SearchResult:
 
 def _blocks() -> list[tuple[str, range]]:
     from sim.measure.kpis import block_name
-    from sim.chain.pathways.zcc import BLOCK_HOURS
 
     return [(block_name(b, BLOCK_HOURS), range(b * BLOCK_HOURS, (b + 1) * BLOCK_HOURS))
-            for b in range(HOURS // BLOCK_HOURS)]
+            for b in range(HOURS_PER_WEEK // BLOCK_HOURS)]
 
 
 def _level(servers: int, load: float, handling: float, norm: float) -> float:
@@ -294,9 +303,7 @@ def search(scenario: Scenario, target: Target, replications: int, workers: int =
            slack: float = 0.05, max_iterations: int = 30, z_score: float = 1.645, scenario_path: Path | None = None,
            progress: Callable[[str], None] | None = None, trace: list | None = None) -> SearchResult:
     """Find the roster (see the module docstring). ``scenario.run`` sets seed and days."""
-    z = scenario.zcc
-    if z is None:
-        raise ScenarioError(f"{scenario.name}: key setting: the staffing search needs a zcc scenario (setting: zcc)")
+    z = zcc_of(scenario)
     line = BLOCK_KPIS[target.kpi]
     other = tuple(ln for ln in BLOCK_KPIS.values() if ln != line)
     kit = z.handling.patient_line if line == "zcc" else z.handling.provider_line
@@ -313,8 +320,8 @@ def search(scenario: Scenario, target: Target, replications: int, workers: int =
     reduced: set[str] = set()  # blocks where staff were removed in the last iteration
     history = []
     blocks = _blocks()
-    per_run = scenario.run.days / 7.0 * replications
-    calls = {(skill, name): float(loads.calls.get((line, skill), np.zeros(HOURS))[list(hours)].sum()) * per_run
+    per_run = scenario.run.days / DAYS_PER_WEEK * replications
+    calls = {(skill, name): float(loads.calls.get((line, skill), np.zeros(HOURS_PER_WEEK))[list(hours)].sum()) * per_run
              for skill in skills for name, hours in blocks}
     measured: dict[str, float] = {}
     best: tuple[float, dict[str, list[int]], dict[str, float]] | None = None
@@ -345,20 +352,23 @@ def search(scenario: Scenario, target: Target, replications: int, workers: int =
             if (skill, name) in misses:
                 # The further below, the more hours of the block get one more person (lowest Erlang C level first).
                 n = min(len(hours), 1 + int((margin - target.slack(x)) / slack))
-                for h in sorted(hours, key=lambda h: (_level(rosters[g][h], load[h], handling[h], norm), h))[:n]:
+                levels = {h: _level(rosters[g][h], float(load[h]), float(handling[h]), norm) for h in hours}
+                for h in sorted(hours, key=lambda h: (levels[h], h))[:n]:
                     rosters[g][h] += 1
                     added += 1
             elif name not in frozen and name not in missed and not math.isnan(x) and target.slack(x) >= slack:
                 cands = [h for h in hours if rosters[g][h] > floor[g][h]]
                 if cands:
-                    h = max(cands, key=lambda h: (_level(rosters[g][h] - 1, load[h], handling[h], norm), -h))
+                    h = max(cands, key=lambda h: (_level(rosters[g][h] - 1, float(load[h]), float(handling[h]), norm),
+                                                  -h))
                     rosters[g][h] -= 1
                     removed += 1
                     reduced.add(name)
         fte, _ = fte_and_cost(scenario, rosters)
         history.append((it, fte, measured.get(target.kpi, float("nan")), len(misses)))
         if trace is not None:
-            trace.append({key: (round(x, 3), round(shares_raw[key], 3), round(calls[key])) for key, x in misses.items()})
+            trace.append({key: (round(x, 3), round(shares_raw[key], 3), round(calls[key]))
+                          for key, x in misses.items()})
         if progress:
             progress(f"iteration {it}: {target.kpi} = {measured.get(target.kpi, float('nan')):.3f}, "
                      f"{len(misses)} skill block(s) with bound below {target.value + margin:g}: "

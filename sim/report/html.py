@@ -18,10 +18,10 @@ import shlex
 from pathlib import Path
 
 from sim import __version__
-from sim.measure.kpis import units
-from sim.report.plots import Figure, plot_all, read_locations
 from sim.config.provenance import InputFigure, input_figures
-from sim.report.tables import HEADLINE, MECHANISMS, fmt, signed
+from sim.measure.format import fmt, signed, units
+from sim.report.plots import Figure, plot_all, read_locations
+from sim.report.tables import HEADLINE, MECHANISMS
 from sim.run.results import Results, ResultsError, load_results
 
 CSS = """
@@ -38,7 +38,8 @@ details{margin:.4rem 0} summary{cursor:pointer;font-weight:600}
 .src{font-size:.8rem;color:#444} .kind{font-size:.75rem;color:#777;white-space:nowrap}
 footer{margin-top:3rem;font-size:.8rem;color:#555;border-top:1px solid #ddd;padding-top:.6rem}
 code{font-size:.85em;background:#f4f4f4;padding:0 .2rem}
-table.inputs td:first-child{overflow-wrap:anywhere;min-width:15rem;max-width:19rem;font-family:ui-monospace,monospace;font-size:.78rem}
+table.inputs td:first-child{overflow-wrap:anywhere;min-width:15rem;max-width:19rem;
+  font-family:ui-monospace,monospace;font-size:.78rem}
 table.inputs td{max-width:14rem} table.inputs td:last-child{max-width:none;min-width:22rem;font-size:.8rem;color:#444}
 """
 
@@ -159,7 +160,8 @@ def _inputs_section(res: Results) -> str:
 
         header = ["key", f"base: {res.names['base']}", f"alt: {res.names['alt']}", "kind", "source or estimate"]
         differs = [k for k in keys if base.get(k, empty).value != alt.get(k, empty).value and k != "name"]
-        parts += [f"<h3>Inputs that differ ({len(differs)})</h3>", _table(header, [row(k) for k in differs], set(), table_class="inputs")]
+        parts += [f"<h3>Inputs that differ ({len(differs)})</h3>",
+                  _table(header, [row(k) for k in differs], set(), table_class="inputs")]
         groups = _grouped(keys)
         for section, ks in groups.items():
             parts.append(f"<details><summary>{_e(section)} ({len(ks)})</summary>"

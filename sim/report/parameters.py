@@ -3,9 +3,8 @@
 A *figure* is a mapping that carries ``source:`` or ``estimate:`` (the project's rule: every
 number states where it comes from). For a scenario the table covers the fully resolved scenario
 (after ``extends:``), and each figure names the most specific file that set it: the file of the
-last ``extends`` step that touched any of its keys. The loader (:mod:`sim.config.loader`) records origins
-only coarsely, for error messages; this module resolves the same chain again with the same merge
-rules while tracking the file of every leaf (a test checks that both give the same mapping).
+last ``extends`` step that touched any of its keys, as the loader (:mod:`sim.config.loader`) records
+it. Figures are found by the one walker of :mod:`sim.config.provenance`.
 
 Files that are not scenarios (the national input tables ``capacity_figures.yaml``,
 ``zcc_figures.yaml``, ``profile_shapes.yaml``) are documented as they are, without schema.
@@ -31,8 +30,10 @@ import yaml
 from pydantic import BaseModel
 
 from sim import paths
-from sim.config.loader import PROVENANCE_KEYS, REPLACED_WHOLE, ScenarioError, read_yaml, load_scenario
-from sim.config.schema import HOURS_PER_WEEK, Scenario
+from sim.config.constants import HOURS_PER_DAY, HOURS_PER_WEEK
+from sim.config.loader import Resolved, load_scenario, resolve
+from sim.config.provenance import provenance_of, walk
+from sim.config.schema import Scenario
 
 UNITS_FILE = paths.DATA_DIR / "units.yaml"
 COLUMNS = ("key", "value", "unit", "kind", "provenance", "file")
@@ -53,87 +54,6 @@ class Figure:
 
     def row(self) -> tuple[str, ...]:
         return (self.key, self.value, self.unit, self.kind, self.provenance, self.file)
-
-
-# ------------------------------------------------------------------ resolving with origins
-class Resolved:
-    """A resolved YAML chain: the merged mapping, and the file index of every leaf."""
-
-    def __init__(self) -> None:
-        self.files: list[Path] = []
-        self.origins: dict[Path_, int] = {}
-
-
-def _leaves(node: Any, prefix: Path_, index: int, out: dict[Path_, int]) -> None:
-    """Every leaf path under ``node`` (lists are leaves) mapped to ``index``."""
-    if isinstance(node, dict) and node:
-        for k, v in node.items():
-            _leaves(v, prefix + (str(k),), index, out)
-    else:
-        out[prefix] = index
-
-
-def _drop(origins: dict[Path_, int], prefix: Path_) -> None:
-    n = len(prefix)
-    for key in [k for k in origins if k[:n] == prefix]:
-        del origins[key]
-
-
-def _take(origins: dict[Path_, int], source: dict[Path_, int], prefix: Path_) -> None:
-    n = len(prefix)
-    for key, idx in source.items():
-        if key[:n] == prefix:
-            origins[key] = idx
-
-
-def _merge(base: dict[str, Any], over: dict[str, Any], origins: dict[Path_, int],
-           over_origins: dict[Path_, int], prefix: Path_) -> dict[str, Any]:
-    """Deep-merge as :func:`sim.config.loader._merge` does, moving leaf origins along."""
-    out = dict(base)
-    if any(k in over for k in PROVENANCE_KEYS):
-        for k in PROVENANCE_KEYS:
-            if k in out:
-                out.pop(k)
-                _drop(origins, prefix + (k,))
-    for key, val in over.items():
-        sub = prefix + (str(key),)
-        if isinstance(val, dict) and isinstance(out.get(key), dict) and key not in REPLACED_WHOLE:
-            out[key] = _merge(out[key], val, origins, over_origins, sub)
-        else:
-            if key in out:
-                _drop(origins, sub)
-            out[key] = val
-            _take(origins, over_origins, sub)
-    return out
-
-
-def _resolve(path: Path, res: Resolved, chain: tuple[Path, ...]) -> tuple[dict[str, Any], dict[Path_, int]]:
-    path = path.resolve()
-    if path in chain:
-        raise ScenarioError(f"{path}: key extends: circular extends chain")
-    data = read_yaml(path)
-    parents = data.pop("extends", None) or []
-    if isinstance(parents, str):
-        parents = [parents]
-    if not (isinstance(parents, list) and all(isinstance(p, str) for p in parents)):
-        raise ScenarioError(f"{path}: key extends: expected a file path or a list of file paths")
-    merged: dict[str, Any] = {}
-    origins: dict[Path_, int] = {}
-    for parent in parents:
-        parent_data, parent_origins = _resolve(path.parent / parent, res, chain + (path,))
-        merged = _merge(merged, parent_data, origins, parent_origins, ())
-    res.files.append(path)
-    own: dict[Path_, int] = {}
-    _leaves(data, (), len(res.files) - 1, own)
-    merged = _merge(merged, data, origins, own, ())
-    return merged, origins
-
-
-def resolve(path: str | Path) -> tuple[dict[str, Any], Resolved]:
-    """The merged mapping of ``path`` after ``extends:``, with the origin of every leaf."""
-    res = Resolved()
-    data, res.origins = _resolve(Path(path), res, ())
-    return data, res
 
 
 # ------------------------------------------------------------------------------ units
@@ -202,7 +122,7 @@ def _is_numbers(v: Any) -> bool:
 
 def summarise_list(values: list[Any]) -> str:
     """A list compactly: 168-value hour-of-week series as min/mean/max and sum."""
-    if _is_numbers(values) and len(values) in (HOURS_PER_WEEK, 24):
+    if _is_numbers(values) and len(values) in (HOURS_PER_WEEK, HOURS_PER_DAY):
         span = "hour-of-week" if len(values) == HOURS_PER_WEEK else "hour-of-day"
         mean = sum(values) / len(values)
         return (f"{len(values)} {span} values: min {_num(min(values))}, mean {mean:.3g}, "
@@ -240,20 +160,6 @@ def summarise(items: dict[str, Any]) -> str:
 
 
 # ----------------------------------------------------------------------------- figures
-def provenance_nodes(tree: Any, prefix: Path_ = ()) -> list[tuple[Path_, dict[str, Any]]]:
-    """Every mapping in ``tree`` that carries ``source:`` or ``estimate:``, in file order."""
-    out: list[tuple[Path_, dict[str, Any]]] = []
-    if isinstance(tree, dict):
-        if any(k in tree for k in PROVENANCE_KEYS):
-            out.append((prefix, tree))
-        for k, v in tree.items():
-            out += provenance_nodes(v, prefix + (str(k),))
-    elif isinstance(tree, list):
-        for i, v in enumerate(tree):
-            out += provenance_nodes(v, prefix + (str(i),))
-    return out
-
-
 def _relative(path: Path, base: Path) -> str:
     try:
         return Path(os.path.relpath(path, base)).as_posix()
@@ -261,48 +167,28 @@ def _relative(path: Path, base: Path) -> str:
         return path.as_posix()
 
 
-def figures_of(tree: dict[str, Any], res: Resolved | None, file: Path, base: Path,
-               typed: bool) -> list[Figure]:
-    """The figures of a resolved mapping; ``typed`` looks units up by schema class."""
+def figures_of(res: Resolved, file: Path, base: Path, typed: bool) -> list[Figure]:
+    """The figures of a resolved file; ``typed`` looks units up by schema class."""
     out = []
-    for path, node in provenance_nodes(tree):
-        if path and path[-1] == "provenance":  # a section's provenance: the section's own keys are the figure
-            path = path[:-1]
-            parent: Any = tree
-            for part in path:
-                parent = parent[int(part)] if isinstance(parent, list) else parent[part]
-            items = {k: v for k, v in parent.items() if k != "provenance"}
-        else:
-            items = {k: v for k, v in node.items() if k not in PROVENANCE_KEYS}
-        key = ".".join(path)
+    for key, items, prov in walk(res.data):
+        path = tuple(str(p) for p in key)
+        name = ".".join(path)
         type_name = schema_type(path) if typed else ("Dist" if "dist" in items else None)
-        if res is not None:
-            n = len(path)
-            touched = [i for p, i in res.origins.items() if p[:n] == path]
-            origin = res.files[max(touched)] if touched else file
-        else:
-            origin = file
-        kind = "source" if node.get("source") else "estimate"
-        out.append(Figure(key, summarise(items), unit_of(key, type_name), kind,
-                          str(node.get(kind) or ""), _relative(origin, base)))
+        kind, text = provenance_of(prov)
+        out.append(Figure(name, summarise(items), unit_of(name, type_name), kind, text,
+                          _relative(res.origin(path) or file, base)))
     return out
-
-
-def is_scenario(path: str | Path) -> bool:
-    """A scenario file resolves to a mapping with ``setting:``; anything else is an input table."""
-    data, _ = resolve(path)
-    return "setting" in data
 
 
 def figures(path: str | Path, base: str | Path | None = None) -> list[Figure]:
     """All figures of a scenario (validated first: bad input raises ScenarioError) or input table."""
     path = Path(path)
-    base = Path(base) if base is not None else Path.cwd()
-    data, res = resolve(path)
-    if "setting" in data:
+    base = Path(base) if base is not None else paths.root()
+    res = resolve(path)
+    if "setting" in res.data:  # a scenario; anything else is an input table
         load_scenario(path)  # one-line errors for a broken scenario, before documenting it
-        return figures_of(data, res, path, base, typed=True)
-    return figures_of(data, res, path, base, typed=False)
+        return figures_of(res, path, base, typed=True)
+    return figures_of(res, path, base, typed=False)
 
 
 # ------------------------------------------------------------------------------ output
@@ -354,21 +240,22 @@ derive-regions` and `docs/model.md`, section 3).
 def parameters_markdown(root: str | Path, region: str = DEFAULT_REGION) -> str:
     """The text of ``docs/parameters.md``: national input tables and the default region."""
     root = Path(root).resolve()
-    scen = root / "scenarios"
     parts = [_INTRO.format(region=region)]
     parts.append("## National input tables\n\nNot scenarios: the figures from which `acutesim derive-regions` "
                  "builds every region's capacities, rosters, profiles and zcc staffing options.\n")
     for name in NATIONAL_TABLES:
-        figs = figures(scen / "_national" / name, root)
-        parts.append(f"### `scenarios/_national/{name}` ({len(figs)} figures)\n\n{to_markdown(figs)}")
-    sq = figures(scen / region / "status_quo.yaml", root)
-    parts.append(f"## Status quo, region {region}: `scenarios/{region}/status_quo.yaml` ({len(sq)} figures)\n\n"
+        table = paths.national_dir(paths.scenarios_dir(root)) / name
+        figs = figures(table, root)
+        parts.append(f"### `{_relative(table, root)}` ({len(figs)} figures)\n\n{to_markdown(figs)}")
+    sq_path, zcc_path = (paths.region_scenario(region, name, root) for name in ("status_quo", "zcc"))
+    sq = figures(sq_path, root)
+    parts.append(f"## Status quo, region {region}: `{_relative(sq_path, root)}` ({len(sq)} figures)\n\n"
                  f"The resolved scenario: national defaults, hour-of-week profiles and the region's "
                  f"derived capacities.\n\n{to_markdown(sq)}")
-    zcc = figures(scen / region / "zcc.yaml", root)
+    zcc = figures(zcc_path, root)
     known = {f.key: f for f in sq}
     changed = [f for f in zcc if known.get(f.key) != f]
-    parts.append(f"## Scenario III, region {region}: `scenarios/{region}/zcc.yaml` ({len(changed)} of "
+    parts.append(f"## Scenario III, region {region}: `{_relative(zcc_path, root)}` ({len(changed)} of "
                  f"{len(zcc)} figures)\n\nThe figures that scenario III adds or changes; the other "
                  f"{len(zcc) - len(changed)} are those of the status quo above.\n\n{to_markdown(changed)}")
     return "\n".join(parts)

@@ -14,6 +14,7 @@ import csv
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -21,8 +22,8 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-from matplotlib.path import Path as MplPath  # noqa: E402
 from matplotlib.patches import PathPatch  # noqa: E402
+from matplotlib.path import Path as MplPath  # noqa: E402
 
 from sim.measure.kpis import ANSWER_WITHIN_MIN, answer_within_label  # noqa: E402
 from sim.measure.levels import BED_POOLS  # noqa: E402
@@ -86,9 +87,9 @@ def _line_with_band(ax, x, matrix: np.ndarray, colour: str, label: str, marker: 
 
 def _legend_below(fig: plt.Figure, axes) -> None:
     """One legend for all panels (a scenario may be missing from the first panel)."""
-    entries: dict[str, object] = {}
+    entries: dict[str, Any] = {}
     for ax in axes:
-        for handle, name in zip(*ax.get_legend_handles_labels()):
+        for handle, name in zip(*ax.get_legend_handles_labels(), strict=True):
             entries.setdefault(name, handle)
     fig.legend(list(entries.values()), list(entries), loc="lower center", ncol=len(entries), frameon=False,
                bbox_to_anchor=(0.5, -0.02))
@@ -153,7 +154,7 @@ def plot_answer_times(res: Results, out_dir: Path) -> list[Figure]:
     rows = math.ceil(len(desks) / cols)
     fig, axes = plt.subplots(rows, cols, figsize=(3.6 * cols, 3.0 * rows), squeeze=False, sharey=True)
     x = np.array(ANSWER_WITHIN_MIN)
-    for ax, (prefix, title) in zip(axes.flat, desks):
+    for ax, (prefix, title) in zip(axes.flat, desks, strict=False):
         for label in res.labels:
             m = _series(res, label, [f"{prefix}_answer_within.{lb}" for lb in labels])
             if m is not None:
@@ -189,7 +190,8 @@ def flow_matrix(res: Results, label: str) -> dict[tuple[str, str], float]:
     return out
 
 
-def _ribbon(ax, x0: float, x1: float, y0: tuple[float, float], y1: tuple[float, float], colour: str) -> None:
+def _ribbon(ax, x0: float, x1: float, y0: tuple[float, float], y1: tuple[float, float],
+            colour: str | tuple[float, ...]) -> None:
     """A band from the vertical segment y0 at x0 to y1 at x1, with S-shaped edges."""
     xm = (x0 + x1) / 2
     codes = [MplPath.MOVETO, MplPath.CURVE4, MplPath.CURVE4, MplPath.CURVE4,
@@ -256,7 +258,7 @@ def plot_flows(res: Results, out_dir: Path) -> list[Figure]:
         return []
     height = max(sum(f.values()) for f in matrices.values())  # one scale for all panels
     fig, axes = plt.subplots(1, len(matrices), figsize=(6.0 * len(matrices), 7.2), squeeze=False)
-    for ax, (label, flows) in zip(axes.flat, matrices.items()):
+    for ax, (label, flows) in zip(axes.flat, matrices.items(), strict=False):
         _draw_flows(ax, flows, height, _scenario_label(res, label))
     fig.suptitle("Patient flows per day: entry stream (left) to final outcome (right)")
     fig.tight_layout(w_pad=6)
@@ -274,7 +276,7 @@ def plot_occupancy(res: Results, out_dir: Path) -> list[Figure]:
         return []
     fig, axes = plt.subplots(2, 2, figsize=(9, 5.6), squeeze=False, sharex=True)
     warmup = float(res.run_setting("warmup_days") or 0.0)
-    for ax, pool in zip(axes.flat, pools):
+    for ax, pool in zip(axes.flat, pools, strict=False):
         for label in res.labels:
             m = res.levels.get(label, {}).get(pool)
             if m is not None and m.size:
@@ -323,7 +325,7 @@ def plot_location_tradeoff(csv_path: Path | str, out_dir: Path | str) -> list[Fi
         if sel.any():
             sc = ax.scatter(fte[sel], mean[sel], c=share[sel], cmap="viridis", vmin=min(share.min(), 0.5), vmax=1,
                             marker=marker, s=55, edgecolor="black", linewidth=0.5, zorder=2, label=mode)
-    for r, x, y in zip(rows, fte, mean):
+    for r, x, y in zip(rows, fte, mean, strict=True):
         sites = r["sites"] if len(r["sites"]) <= 28 else r["sites"][:26] + "…"
         ax.annotate(f"k={r['k']} {sites}", (x, y), textcoords="offset points", xytext=(6, -3), fontsize=7)
     if sc is not None:

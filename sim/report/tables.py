@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from sim.measure.kpis import units
+from sim.measure.format import fmt, signed, units
 from sim.run.runner import Difference, Summary
 
 HEADLINE = (
@@ -23,16 +23,6 @@ HEADLINE = (
     "zcc_answer_within_2min_share", "zcc_answer_time_p90", "zcc_abandoned_share", "warm_transfers_per_day",
     "substitutions_per_day", "ambulance_rides_avoided_per_day", "staff_commute_min_mean", "staff_commute_min_p95",
 )
-
-
-def fmt(x: float) -> str:
-    if math.isnan(x):
-        return "-"
-    if abs(x) >= 1000:
-        return f"{x:,.0f}"
-    if abs(x) >= 10:
-        return f"{x:.1f}"
-    return f"{x:.3f}"
 
 
 def kpi_table(summary: list[Summary], names: tuple[str, ...] = HEADLINE) -> str:
@@ -63,10 +53,6 @@ MECHANISMS = (
     "ambulance_rides_avoided_per_day.extended_triage", "ambulance_rides_avoided_per_day.substitution",
     "placement_fallback_seh_per_day", "out_of_region_placements_per_day", "placement_time_mean",
 )
-
-
-def signed(x: float) -> str:
-    return "-" if math.isnan(x) else ("+" if x > 0 else "") + fmt(x)
 
 
 def comparison_table(diffs: list[Difference], names: tuple[str, ...], title: str = "") -> str:

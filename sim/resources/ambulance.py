@@ -11,18 +11,19 @@ dispatched from wherever it is.
 from __future__ import annotations
 
 import heapq
+from functools import partial
 
 import numpy as np
 import simpy
 
-from sim.engine.stats import Metrics
+from sim.engine.stats import PoolProbes
 
 
 class AmbulanceFleet:
     """Vehicles with locations; nearest-idle dispatch and an urgency queue."""
 
     def __init__(self, env: simpy.Environment, home: list[int], drive_min: np.ndarray,
-                 metrics: Metrics) -> None:
+                 probes: PoolProbes) -> None:
         self.env = env
         self.home = np.asarray(home, dtype=np.int64)
         self.location = self.home.copy()
@@ -33,8 +34,8 @@ class AmbulanceFleet:
         self.busy = 0
         self._queue: list[tuple] = []
         self._seq = 0
-        self._busy_level = metrics.level("ambulance.busy")
-        self._duty_level = metrics.level("ambulance.on_duty")
+        self._busy_level = probes.busy
+        self._duty_level = probes.capacity  # vehicles on duty
 
     @property
     def size(self) -> int:
@@ -59,7 +60,7 @@ class AmbulanceFleet:
         if at_subarea != self.home[vehicle]:
             trip = self.trip[vehicle]
             back = self.drive_min[at_subarea, self.home[vehicle]]
-            self.env.timeout(back).callbacks.append(lambda _e, v=vehicle, t=trip: self._at_post(v, t))
+            self.env.timeout(back).callbacks.append(partial(self._at_post, vehicle, trip))
         self._serve()
 
     def set_on_duty(self, n: int) -> None:
@@ -67,7 +68,7 @@ class AmbulanceFleet:
         self._duty_level.set(self.env.now, self.on_duty)
         self._serve()
 
-    def _at_post(self, vehicle: int, trip: int) -> None:
+    def _at_post(self, vehicle: int, trip: int, _event: simpy.Event) -> None:
         if self.trip[vehicle] == trip and self.idle[vehicle]:
             self.location[vehicle] = self.home[vehicle]
 

@@ -15,10 +15,11 @@ lowers capacity, busy servers finish their work first (no pre-emption).
 from __future__ import annotations
 
 import heapq
+from functools import partial
 
 import simpy
 
-from sim.engine.stats import Metrics
+from sim.engine.stats import PoolProbes
 
 
 class CapacityPool:
@@ -26,11 +27,10 @@ class CapacityPool:
 
     __slots__ = (
         "env", "name", "capacity", "busy", "waiting", "gate_open", "_queue", "_seq",
-        "_busy_level", "_cap_level", "_queue_level", "_waits", "_metrics",
+        "_busy_level", "_cap_level", "_queue_level", "_probes", "_track_waits",
     )
 
-    def __init__(self, env: simpy.Environment, name: str, capacity: int, metrics: Metrics,
-                 track_waits: bool = False) -> None:
+    def __init__(self, env: simpy.Environment, name: str, capacity: int, probes: PoolProbes) -> None:
         self.env = env
         self.name = name
         self.capacity = capacity
@@ -39,12 +39,12 @@ class CapacityPool:
         self.gate_open = True
         self._queue: list[list] = []
         self._seq = 0
-        self._metrics = metrics
-        self._busy_level = metrics.level(f"{name}.busy")
-        self._cap_level = metrics.level(f"{name}.capacity")
-        self._queue_level = metrics.level(f"{name}.queue")
+        self._probes = probes
+        self._busy_level = probes.busy
+        self._cap_level = probes.capacity
+        self._queue_level = probes.queue
         self._cap_level.add(env.now, capacity)
-        self._waits = name if track_waits else None
+        self._track_waits = probes.tracks_waits
 
     # ---------------------------------------------------------------- requests
     def request(self, priority: int = 0, patience: float | None = None) -> simpy.Event | bool:
@@ -54,8 +54,8 @@ class CapacityPool:
         says whether it was granted (``True``) or patience ran out (``False``).
         """
         if self.try_now():
-            if self._waits is not None:
-                self._metrics.tally(f"{self._waits}.wait", 0.0)
+            if self._track_waits:
+                self._probes.waited(0.0)
             return True
         ev = simpy.Event(self.env)
         entry = [priority, self._seq, ev, self.env.now, True]
@@ -64,7 +64,7 @@ class CapacityPool:
         self.waiting += 1
         self._queue_level.add(self.env.now, 1)
         if patience is not None:
-            self.env.timeout(patience).callbacks.append(lambda _e, en=entry: self._give_up(en))
+            self.env.timeout(patience).callbacks.append(partial(self._give_up, entry))
         return ev
 
     def try_now(self) -> bool:
@@ -104,8 +104,8 @@ class CapacityPool:
     def _grant(self, ev: simpy.Event, requested_at: float) -> None:
         self.busy += 1
         self._busy_level.add(self.env.now, 1)
-        if self._waits is not None:
-            self._metrics.tally(f"{self._waits}.wait", self.env.now - requested_at)
+        if self._track_waits:
+            self._probes.waited(self.env.now - requested_at)
         ev.succeed(True)
 
     def _serve(self) -> None:
@@ -118,11 +118,11 @@ class CapacityPool:
             self._queue_level.add(self.env.now, -1)
             self._grant(entry[2], entry[3])
 
-    def _give_up(self, entry: list) -> None:
+    def _give_up(self, entry: list, _event: simpy.Event) -> None:
         if entry[4]:
             entry[4] = False
             self.waiting -= 1
             self._queue_level.add(self.env.now, -1)
-            if self._waits is not None:
-                self._metrics.tally(f"{self._waits}.abandon_wait", self.env.now - entry[3])
+            if self._track_waits:
+                self._probes.gave_up(self.env.now - entry[3])
             entry[2].succeed(False)

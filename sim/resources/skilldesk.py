@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import heapq
 import itertools
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 
 import simpy
 
-from sim.engine.stats import Metrics
+from sim.engine.stats import PoolProbes
 
 _ORDER = itertools.count()  # one arrival order across all desks, so overflow keeps FIFO
 
@@ -43,17 +45,17 @@ class _Call:
     event: simpy.Event
     asked: float
     skill: str
-    waiting_at: list["SkillDesk"] = field(default_factory=list)
+    waiting_at: list[SkillDesk] = field(default_factory=list)
     active: bool = True
 
-    def __lt__(self, other: "_Call") -> bool:
+    def __lt__(self, other: _Call) -> bool:
         return (self.priority, self.order) < (other.priority, other.order)
 
 
 class SkillDesk:
     """Staff groups with skills, one queue per skill; see the module docstring."""
 
-    def __init__(self, env: simpy.Environment, name: str, groups: dict[str, frozenset[str]], metrics: Metrics,
+    def __init__(self, env: simpy.Environment, name: str, groups: Mapping[str, frozenset[str]], probes: PoolProbes,
                  overflow_after: float | None = None) -> None:
         self.env = env
         self.name = name
@@ -66,15 +68,15 @@ class SkillDesk:
         self.waiting: dict[str, int] = {s: 0 for s in skills}
         self.peers: list[SkillDesk] = []
         self.overflow_after = overflow_after
-        self._busy = metrics.level("zcc.busy")
-        self._capacity = metrics.level("zcc.capacity")
-        self._queue_level = metrics.level("zcc.queue")
+        self._busy = probes.busy
+        self._capacity = probes.capacity
+        self._queue_level = probes.queue
 
     # ----------------------------------------------------------------- calls
     def holds(self, skill: str) -> bool:
         return skill in self._holders
 
-    def request(self, skill: str, priority: int, patience: float | None) -> "simpy.Event | tuple":
+    def request(self, skill: str, priority: int, patience: float | None) -> simpy.Event | tuple:
         """A seat ``(desk, group)`` now, or an event whose value is a seat or ``None`` (hung up)."""
         seat = self.try_now(skill)
         if seat is not None:
@@ -82,9 +84,9 @@ class SkillDesk:
         call = _Call(priority, next(_ORDER), simpy.Event(self.env), self.env.now, skill)
         self._enqueue(call)
         if patience is not None:
-            self.env.timeout(patience).callbacks.append(lambda _e, c=call: self._give_up(c))
+            self.env.timeout(patience).callbacks.append(partial(self._give_up, call))
         if self.overflow_after is not None and self.peers:
-            self.env.timeout(self.overflow_after).callbacks.append(lambda _e, c=call: self._overflow(c))
+            self.env.timeout(self.overflow_after).callbacks.append(partial(self._overflow, call))
         return call.event
 
     def try_now(self, skill: str) -> tuple | None:
@@ -152,12 +154,12 @@ class SkillDesk:
             self._take(group)
             call.event.succeed((self, group))
 
-    def _give_up(self, call: _Call) -> None:
+    def _give_up(self, call: _Call, _event: simpy.Event) -> None:
         if call.active:
             self._leave_queues(call)
             call.event.succeed(None)
 
-    def _overflow(self, call: _Call) -> None:
+    def _overflow(self, call: _Call, _event: simpy.Event) -> None:
         """Offer a long-waiting call to the other locations too."""
         if not call.active:
             return

@@ -17,15 +17,16 @@ import hashlib
 import itertools
 import json
 import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from sim.config.loader import ScenarioError, load_model_file, load_scenario, resolved_yaml
-from sim.run.runner import paired, run_replication, t_interval
 from sim.config.schema import Scenario
+from sim.run.runner import paired, run_replication, t_interval
 
 PROVENANCE = ("source", "estimate")
 
@@ -114,7 +115,7 @@ def load_experiment(path: str | Path) -> tuple[ExperimentFile, list[DesignPoint]
     exp = load_model_file(path, ExperimentFile)
     keys = list(exp.grid)
     value_lists = [spec.values if isinstance(spec, GridFigure) else spec for spec in exp.grid.values()]
-    for key, values in zip(keys, value_lists):
+    for key, values in zip(keys, value_lists, strict=True):
         if not values:
             raise ScenarioError(f"{path}: key grid.{key}: needs at least one value")
     run: dict[str, Any] = {"seed": exp.seed, "replications": exp.replications}
@@ -125,10 +126,10 @@ def load_experiment(path: str | Path) -> tuple[ExperimentFile, list[DesignPoint]
         base_path = (path.parent / base)
         for combo in itertools.product(*value_lists):
             overrides: dict[str, Any] = {"run": run}
-            for key, value in zip(keys, combo):
+            for key, value in zip(keys, combo, strict=True):
                 overrides = _merge(overrides, _override(key, value, exp.grid[key]))
             scenario = load_scenario(base_path, overrides)
-            settings = dict(zip(keys, combo))
+            settings = dict(zip(keys, combo, strict=True))
             points.append(DesignPoint(content_key(scenario), base, settings, scenario))
     return exp, points
 
@@ -217,7 +218,8 @@ def execute(points: list[DesignPoint], tasks: list[Task], workers: int = 1, sche
                 client.cancel(futures)
                 raise
     elif workers > 1:
-        from concurrent.futures import ProcessPoolExecutor, as_completed as done
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures import as_completed as done
 
         pool = ProcessPoolExecutor(max_workers=workers)
         futures = [pool.submit(run_task, scenario_of[t.point], t.replication, str(t.path)) for t in todo]

@@ -11,16 +11,15 @@ model with the same patients would report.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from sim.config.loader import load_scenario
 from sim import paths
+from sim.config.loader import load_scenario
+from sim.config.schema import Scenario
 from sim.geo.regions import known_regions
 from sim.run.runner import replications_of
-from sim.config.schema import Scenario
-
-SCENARIOS = paths.scenarios_dir()
 
 # Mean/share KPIs by name prefix -> the volume KPI that weighs them nationally (first match wins).
 WEIGHTS: tuple[tuple[str, str], ...] = (
@@ -74,9 +73,12 @@ def aggregate(by_region: dict[str, dict[str, float]]) -> dict[str, float]:
 
 
 def region_scenarios(file_name: str = "status_quo.yaml", overrides: dict[str, Any] | None = None,
-                     scenarios: Path = SCENARIOS) -> dict[str, Scenario]:
-    """Each region's scenario of that file name (e.g. status_quo.yaml, zcc.yaml, uncalibrated.yaml)."""
-    return {r: load_scenario(scenarios / r / file_name, overrides) for r in known_regions()}
+                     scenarios: Path | None = None) -> dict[str, Scenario]:
+    """Each region's scenario of that file name (e.g. status_quo.yaml, zcc.yaml, uncalibrated.yaml).
+
+    ``scenarios`` is the scenarios folder (default: the project's).
+    """
+    return {r: load_scenario(paths.region_dir(r, scenarios) / file_name, overrides) for r in known_regions()}
 
 
 def run_national(regional: dict[str, Scenario], replications: int, workers: int = 1,

@@ -120,6 +120,7 @@ def load_results(folder: Path | str) -> Results:
     folder = Path(folder)
     if not folder.is_dir():
         raise ResultsError(f"{folder}: no such results folder")
+    labels: tuple[str, ...]
     if (folder / "comparison.csv").exists():
         kind, labels, table_file = "compare", ("base", "alt"), "comparison.csv"
         files = {"base": folder / "base.resolved.yaml", "alt": folder / "alt.resolved.yaml"}

@@ -13,19 +13,20 @@ import datetime as dt
 import hashlib
 import math
 import os
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Any
 
 import numpy as np
 from scipy import stats
 
-from sim.measure import kpis
-from sim.engine.eventlog import EventLog
-from sim.measure.levels import daily_occupancy, write_levels
-from sim.config.loader import resolved_yaml
 from sim.chain.model import Model
+from sim.config.loader import resolved_yaml
 from sim.config.schema import Scenario
+from sim.engine.eventlog import EventLog
+from sim.measure import kpis
+from sim.measure.levels import daily_occupancy, write_levels
 
 
 @dataclass(frozen=True)
@@ -39,23 +40,24 @@ class Summary:
     n: int
 
 
-def replications_of(jobs: list[tuple[Scenario, int, Path | None]], workers: int, fn: Callable | None = None):
+def replications_of(jobs: Sequence[tuple[Scenario, int, Path | None]], workers: int,
+                    fn: Callable[..., Any] | None = None) -> Iterator[tuple[int, Any]]:
     """Run (scenario, replication, event-log path) jobs; yield (job index, result) as each finishes.
 
     ``fn`` runs one job (default :func:`run_replication`, whose result is the KPIs).
     With ``workers`` > 1 the jobs run in a local process pool; results are the same
     either way, because each replication depends only on its scenario, seed and number.
     """
-    fn = fn or run_replication
+    run: Callable[..., Any] = fn or run_replication
     if workers <= 1 or len(jobs) <= 1:
         for i, job in enumerate(jobs):
-            yield i, fn(*job)
+            yield i, run(*job)
         return
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)))
     try:
-        futures = {pool.submit(fn, *job): i for i, job in enumerate(jobs)}
+        futures = {pool.submit(run, *job): i for i, job in enumerate(jobs)}
         for fut in as_completed(futures):
             yield futures[fut], fut.result()
     except BaseException:
@@ -85,6 +87,7 @@ def run_replication_with_levels(scenario: Scenario, replication: int, event_log_
     Sampling the pools hourly only reads them, so the KPIs equal :func:`run_replication`'s.
     """
     model = _simulate(scenario, replication, event_log_path, True)
+    assert model.samples is not None  # built with sample_levels=True
     return kpis.compute(model), daily_occupancy(model.samples)
 
 
@@ -180,7 +183,7 @@ def paired(base: list[dict[str, float]], alt: list[dict[str, float]]) -> list[Di
         absent = 0.0 if "_per_day" in name else float("nan")
         b = [r.get(name, absent) for r in base]
         a = [r.get(name, absent) for r in alt]
-        d = t_interval([y - x for x, y in zip(b, a)])
+        d = t_interval([y - x for x, y in zip(b, a, strict=True)])
         bm, am = t_interval(b).mean, t_interval(a).mean
         rel = d.mean / bm if bm and not math.isnan(bm) else float("nan")
         out.append(Difference(name, bm, am, d.mean, d.ci_low, d.ci_high, rel, d.n))

@@ -49,10 +49,3 @@ def servers_for_service_level(load: float, mean_service: float, threshold: float
         c += 1
     return c
 
-
-def servers_for_blocking(load: float, max_blocking: float, minimum: int = 0) -> int:
-    """Fewest servers (beds) with Erlang B blocking <= ``max_blocking``."""
-    c = minimum
-    while erlang_b(c, load) > max_blocking:
-        c += 1
-    return c

@@ -12,10 +12,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.config.loader import load_scenario
 from sim.chain.model import Model
-from sim.engine.rng import residual_stays
+from sim.config.loader import load_scenario
 from sim.config.schema import Dist
+from sim.engine.rng import residual_stays
 from tests.helpers import NOORD
 
 

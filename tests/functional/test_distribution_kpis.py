@@ -21,13 +21,13 @@ import math
 import numpy as np
 import pytest
 
-from sim.measure import kpis
-from sim.measure.levels import BED_POOLS, daily_occupancy
 from sim.config.loader import load_scenario
-from sim.theory.queueing import mmc_wait_within
+from sim.measure import kpis
+from sim.measure.format import units
+from sim.measure.levels import BED_POOLS, daily_occupancy
 from sim.run.runner import run_replication, run_replication_with_levels
+from sim.theory.queueing import mmc_wait_within
 from tests.helpers import NOORD, mmc_hap_scenario, run
-
 
 ZCC = NOORD.parent / "zcc.yaml"
 SHORT = {"run": {"days": 3, "warmup_days": 2}}
@@ -46,15 +46,15 @@ def sq_kpis():
 
 def test_labels_are_fixed_and_readable():
     assert LABELS == ["m00_5", "m01", "m02", "m05", "m10", "m20", "m30"]
-    assert kpis.units("hap_answer_within.m02") == "share"
-    assert kpis.units("flows_per_day.hap_call.hap_consult") == "per day"
+    assert units("hap_answer_within.m02") == "share"
+    assert units("flows_per_day.hap_call.hap_consult") == "per day"
 
 
 def test_answer_time_distribution_matches_erlang_c():
     servers, per_hour, handling = 3, 24.0, 6.0
     k = kpis.compute(run(mmc_hap_scenario(servers, per_hour, handling, days=60), 0))
     load = per_hour / 60 * handling
-    for t, label in zip(kpis.ANSWER_WITHIN_MIN, LABELS):
+    for t, label in zip(kpis.ANSWER_WITHIN_MIN, LABELS, strict=True):
         assert k[f"hap_answer_within.{label}"] == pytest.approx(mmc_wait_within(servers, load, handling, t), abs=0.03)
 
 

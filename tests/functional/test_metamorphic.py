@@ -16,10 +16,9 @@ import math
 import pytest
 
 from sim.config.loader import load_scenario
-from sim.run.runner import run_replication
 from sim.config.schema import Scenario
+from sim.run.runner import run_replication
 from tests.helpers import ROOT
-
 
 RUN = {"run": {"days": 4, "warmup_days": 1}}
 

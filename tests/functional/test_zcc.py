@@ -19,19 +19,19 @@ the configured hours; the pooling effect of queueing theory):
 
 from __future__ import annotations
 
+import gc
 import math
 from collections import Counter
 
 import pyarrow.parquet as pq
 import pytest
 
+from sim.chain.model import Model
+from sim.config.loader import load_scenario
 from sim.engine.calendar import MIN_PER_HOUR
 from sim.engine.eventlog import EventLog
-from sim.config.loader import load_scenario
-from sim.chain.model import Model
 from sim.run.runner import run_replication
 from tests.helpers import ROOT
-
 
 ZCC = ROOT / "scenarios" / "noord" / "zcc.yaml"
 SQ = ROOT / "scenarios" / "noord" / "status_quo.yaml"
@@ -46,17 +46,18 @@ def _zcc(extra: dict | None = None, path=ZCC):
 
 def _events(tmp_path, scenario):
     log = EventLog(tmp_path / "ev.parquet", batch_rows=20_000)
-    m = Model(scenario, 0, event_log=log).run()
+    m = Model(scenario, 0, event_log=log, track_alive=True).run()
     log.close()
+    gc.collect()
     return m, pq.read_table(tmp_path / "ev.parquet").to_pydict()
 
 
 def test_no_patient_lost_or_counted_twice(tmp_path):
     m, ev = _events(tmp_path, _zcc())
     assert m.metrics.counts["warm_transfers"] > 0 and m.metrics.counts["zcc_patient_calls"] > 0
-    assert sum(m.outcomes.values()) + m.in_system == m.created
-    arrivals = Counter(p for p, e in zip(ev["patient"], ev["event"]) if e == "arrive")
-    ends = Counter(p for p, e in zip(ev["patient"], ev["event"]) if e == "end")
+    assert m.record.ended + len(m.record.alive) == m.created
+    arrivals = Counter(p for p, e in zip(ev["patient"], ev["event"], strict=True) if e == "arrive")
+    ends = Counter(p for p, e in zip(ev["patient"], ev["event"], strict=True) if e == "end")
     assert len(arrivals) == m.created and max(arrivals.values()) == 1 and max(ends.values()) == 1
 
 
@@ -91,7 +92,7 @@ def test_free_alternative_capacity_removes_seh_arrivals():
 
 def _hours(m, ev, event: str) -> list[bool]:
     return [bool(m.cal.is_anw_hour[int(t // MIN_PER_HOUR)])
-            for t, e in zip(ev["time_min"], ev["event"]) if e == event]
+            for t, e in zip(ev["time_min"], ev["event"], strict=True) if e == event]
 
 
 def test_patient_line_hours_are_respected(tmp_path):
@@ -102,16 +103,16 @@ def test_patient_line_hours_are_respected(tmp_path):
     m, ev = _events(tmp_path, restricted)
     transfers = _hours(m, ev, "warm_transfer")
     assert len(transfers) > 100 and all(transfers)
-    hap_callers = {p: t for p, t, e, s in zip(ev["patient"], ev["time_min"], ev["event"], ev["stream"])
+    hap_callers = {p: t for p, t, e, s in zip(ev["patient"], ev["time_min"], ev["event"], ev["stream"], strict=True)
                    if e == "arrive" and s in ("hap_call", "self_triage")}
-    forwarded = {p for p, e, place in zip(ev["patient"], ev["event"], ev["place"])
+    forwarded = {p for p, e, place in zip(ev["patient"], ev["event"], ev["place"], strict=True)
                  if e == "answered" and place == "zcc_patient_line" and p in hap_callers}
     assert forwarded and all(m.cal.is_anw(hap_callers[p]) for p in forwarded)
 
     m24, ev24 = _events(tmp_path, _zcc(february))
     assert not all(_hours(m24, ev24, "warm_transfer"))
     provider = [bool(m24.cal.is_anw_hour[int(t // MIN_PER_HOUR)])
-                for t, e, place in zip(ev24["time_min"], ev24["event"], ev24["place"])
+                for t, e, place in zip(ev24["time_min"], ev24["event"], ev24["place"], strict=True)
                 if e == "answered" and place == "zcc_provider_line"]
     assert any(provider) and not all(provider)  # the provider line works around the clock
 
@@ -144,7 +145,7 @@ def test_more_locations_shorten_commute():
     commute = [run_replication(_zcc({"run": {"days": 1, "warmup_days": 0}},
                                     path=ROOT / "scenarios" / "noord" / f"zcc_{k}loc_pooled.yaml"), 0)
                ["staff_commute_min_mean"] for k in (1, 2, 3, 4)]
-    assert all(a >= b for a, b in zip(commute, commute[1:])) and commute[0] > commute[-1]
+    assert all(a >= b for a, b in zip(commute, commute[1:], strict=False)) and commute[0] > commute[-1]
 
 
 def test_patient_spreading_uses_neighbour_beds_when_own_pool_is_full():

@@ -16,12 +16,12 @@ import copy
 
 import pytest
 
-from sim.fit.calibration import calibrate
 from sim.config.loader import load_raw
+from sim.config.schema import Scenario
+from sim.fit.calibration import calibrate
+from sim.fit.targets import CalibrationFile
 from sim.run.national import aggregate
 from sim.run.runner import run_replication
-from sim.config.schema import Scenario
-from sim.fit.targets import CalibrationFile
 from tests.helpers import ROOT
 
 EUREGIO = ROOT / "scenarios" / "euregio" / "uncalibrated.yaml"
@@ -39,7 +39,8 @@ def _recovery_file(kpis: dict[str, float]) -> CalibrationFile:
         "defaults": {"tolerance": 0.04, "base": "uncalibrated.yaml", "region": "euregio", "days": 7, "seed": 7,
                      "converged_share_of_tolerance": 0.5, "jacobian_step": 0.05},
         "targets": {
-            "hap": {"kpi": "hap_contacts_per_day", "value": kpis["hap_contacts_per_day"] * 365 / kpis["population"] * 1000,
+            "hap": {"kpi": "hap_contacts_per_day",
+                    "value": kpis["hap_contacts_per_day"] * 365 / kpis["population"] * 1000,
                     "unit": "per 1,000", "year": 2024, "scale": "per_1000", "source": "the model at known inputs"},
             "los": {"kpi": "seh_los_mean.home", "value": kpis["seh_los_mean.home"], "unit": "min", "year": 2024,
                     "scale": "mean", "source": "the model at known inputs"},

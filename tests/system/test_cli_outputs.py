@@ -23,7 +23,6 @@ from sim.config.loader import load_scenario
 from sim.run.runner import run_replication, t_interval
 from tests.helpers import NOORD
 
-
 REQUIRED = [
     "hap_contacts_per_day", "hap_answer_within_2min_share", "ambulance_deployments_per_day",
     "a1_on_scene_15min_share", "seh_arrivals_per_day", "seh_arrivals_per_day.self_referral",
@@ -58,7 +57,8 @@ def test_replications_csv(run_dir):
 def test_resolved_scenario_reproduces_the_run(run_dir):
     resolved = load_scenario(run_dir / "scenario.resolved.yaml")
     assert resolved.run.seed == 11 and resolved.run.days == 3
-    rows = {(r["replication"], r["kpi"]): float(r["value"]) for r in csv.DictReader((run_dir / "replications.csv").open())}
+    with (run_dir / "replications.csv").open() as fh:
+        rows = {(r["replication"], r["kpi"]): float(r["value"]) for r in csv.DictReader(fh)}
     again = run_replication(resolved, 1)
     assert again["hap_contacts_per_day"] == rows[("1", "hap_contacts_per_day")]
 

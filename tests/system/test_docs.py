@@ -15,12 +15,11 @@ import shutil
 
 import pytest
 
+from sim.chain.patient import OUTCOMES
 from sim.cli import docs
 from sim.cli.main import main
-from sim.chain.pathways import ENTRY
-from sim.chain.patient import OUTCOMES
+from sim.config.constants import STREAMS
 from tests.helpers import ROOT
-
 
 MODEL = ROOT / "docs" / "model.md"
 
@@ -59,7 +58,8 @@ def test_every_generated_section_is_present_and_up_to_date(text):
 
 
 def test_fill_replaces_only_marked_bodies_and_is_idempotent():
-    src = "intro\n<!-- generated:a -->\nold\n<!-- /generated:a -->\nmiddle\n<!-- generated:b -->\n<!-- /generated:b -->\nend\n"
+    src = ("intro\n<!-- generated:a -->\nold\n<!-- /generated:a -->\nmiddle\n"
+           "<!-- generated:b -->\n<!-- /generated:b -->\nend\n")
     once = docs.fill(src, {"a": "new A\n", "b": "new B"})
     assert once == ("intro\n<!-- generated:a -->\nnew A\n<!-- /generated:a -->\nmiddle\n"
                     "<!-- generated:b -->\nnew B\n<!-- /generated:b -->\nend\n")
@@ -75,12 +75,12 @@ def test_check_fails_on_a_stale_file_and_docs_repairs_it(tmp_path, monkeypatch):
     stale = "# x\n<!-- generated:software -->\nsimpy 0.1\n<!-- /generated:software -->\n"
     (tmp_path / "docs" / "model.md").write_text(stale, encoding="utf-8")
     monkeypatch.setattr(docs, "SECTIONS", {"software": docs.software_section})
-    assert main(["docs", "--check", "--root", str(tmp_path)]) == 1
+    assert main(["--root", str(tmp_path), "docs", "--check"]) == 1
     assert (tmp_path / "docs" / "model.md").read_text(encoding="utf-8") == stale
-    assert main(["docs", "--root", str(tmp_path)]) == 0
+    assert main(["--root", str(tmp_path), "docs"]) == 0
     fixed = (tmp_path / "docs" / "model.md").read_text(encoding="utf-8")
     assert "`simpy` | >=" in fixed and "simpy 0.1" not in fixed
-    assert main(["docs", "--check", "--root", str(tmp_path)]) == 0
+    assert main(["--root", str(tmp_path), "docs", "--check"]) == 0
 
 
 def _prose(text: str) -> str:
@@ -92,7 +92,7 @@ def test_prose_names_every_outcome_and_stream_and_has_both_flow_diagrams(text):
     for outcome in OUTCOMES:
         assert f"`{outcome}`" in prose, outcome
     generated_streams = text[text.index("<!-- generated:streams -->"):text.index("<!-- /generated:streams -->")]
-    for stream in ENTRY:
+    for stream in STREAMS:
         assert f"`{stream}`" in generated_streams
     assert len(re.findall(r"```mermaid\nflowchart", text)) == 2
 

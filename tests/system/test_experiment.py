@@ -77,7 +77,8 @@ def test_serial_pool_and_dask_give_identical_results(tmp_path):
     assert header == [*design, "kpi", "mean", "ci_low", "ci_high", "n"]
     diffs = list(csv.DictReader((tmp_path / "serial" / "differences.csv").open()))
     assert {r["reference"] for r in diffs} == {points[0].key} and len({r["point"] for r in diffs}) == 3
-    summary = {(r["point"], r["kpi"]): float(r["mean"]) for r in csv.DictReader((tmp_path / "serial" / "summary.csv").open())}
+    with (tmp_path / "serial" / "summary.csv").open() as fh:
+        summary = {(r["point"], r["kpi"]): float(r["mean"]) for r in csv.DictReader(fh)}
     seh = [r for r in diffs if r["kpi"] == "seh_arrivals_per_day"]
     assert len(seh) == 3  # one per non-reference point, so the loop below checks something
     for r in seh:

@@ -28,7 +28,6 @@ from sim.config.loader import load_scenario
 from sim.run.runner import run_comparison, run_scenario
 from tests.helpers import NOORD
 
-
 ZCC = NOORD.parent / "zcc.yaml"
 SHORT = {"run": {"days": 4, "warmup_days": 3}}
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")

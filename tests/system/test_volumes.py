@@ -18,10 +18,9 @@ from __future__ import annotations
 import pytest
 
 from sim.config.loader import load_scenario
-from sim.run.runner import run_replication
 from sim.fit.targets import load_calibration, simulated
+from sim.run.runner import run_replication
 from tests.helpers import NOORD, ROOT
-
 
 CAL = load_calibration(ROOT / "calibration" / "targets.yaml")
 

@@ -16,12 +16,12 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sim.engine.calendar import Calendar
 from sim.chain.demand import generate_stream
-from sim.derive.region_inputs import hap_profile
 from sim.config.loader import load_scenario
-from sim.engine.rng import Streams
 from sim.config.schema import Stream, Surge, Value
+from sim.derive.region_inputs import hap_profile
+from sim.engine.calendar import Calendar
+from sim.engine.rng import Streams
 from tests.helpers import NOORD, ROOT
 
 

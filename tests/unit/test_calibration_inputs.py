@@ -81,7 +81,8 @@ def test_apply_value_scale_and_share_scale_and_overlay(tmp_path):
     new = apply(raw, params, theta)
     assert new["streams"]["hap_call"]["rate_per_1000_per_year"]["value"] == 230.0
     for u in ("A1", "A2"):
-        assert new["routing"]["convey_to_seh"][u]["value"] == pytest.approx(raw["routing"]["convey_to_seh"][u]["value"] * 1.1)
+        old = raw["routing"]["convey_to_seh"][u]["value"]
+        assert new["routing"]["convey_to_seh"][u]["value"] == pytest.approx(old * 1.1)
     for u, mix in new["routing"]["hap_triage"].items():
         old = raw["routing"]["hap_triage"][u]["shares"]
         assert sum(mix["shares"].values()) == pytest.approx(1.0, abs=1e-12)
@@ -99,7 +100,8 @@ def test_apply_value_scale_and_share_scale_and_overlay(tmp_path):
     scen.write_text(f"extends: [{EUREGIO}, {path}]\nname: with_overlay\n", encoding="utf-8")
     loaded = load_scenario(scen)
     assert loaded.streams.hap_call.rate_per_1000_per_year.value == 230.0
-    assert loaded.routing.convey_to_seh["A1"].value == pytest.approx(raw["routing"]["convey_to_seh"]["A1"]["value"] * 1.1)
+    old = raw["routing"]["convey_to_seh"]["A1"]["value"]
+    assert loaded.routing.convey_to_seh["A1"].value == pytest.approx(old * 1.1)
 
 
 def test_target_formula():

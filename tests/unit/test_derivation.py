@@ -13,8 +13,8 @@ import shutil
 
 import pytest
 
-from sim.derive.region_inputs import p_median, write_all
 from sim.config.loader import load_scenario
+from sim.derive.region_inputs import p_median, write_all
 from sim.geo.regions import all_subareas, known_regions, road_km_matrix, subareas_of
 from tests.helpers import ROOT
 

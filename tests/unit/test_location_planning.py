@@ -44,7 +44,7 @@ def test_more_locations_never_lengthen_the_mean_commute(region):
     sc = load_scenario(ROOT / "scenarios" / region / "zcc.yaml")
     means = [commute(sc, layout)[0] for layout in layouts(sc, 4)]
     assert len(means) == 4
-    assert all(b <= a + 1e-9 for a, b in zip(means, means[1:])), means
+    assert all(b <= a + 1e-9 for a, b in zip(means, means[1:], strict=False)), means
 
 
 def test_noord_layouts_are_not_nested():
@@ -60,9 +60,9 @@ def test_region_total_is_the_smallest_split_meeting_every_need(weights, needs):
     needs = needs[:len(shares)]
     n = region_total(needs, shares)
     split = [v[0] for v in split_roster([n], shares)]
-    assert all(s >= need for s, need in zip(split, needs))
+    assert all(s >= need for s, need in zip(split, needs, strict=True))
     for smaller in range(n):
-        assert not all(v[0] >= need for v, need in zip(split_roster([smaller], shares), needs))
+        assert not all(v[0] >= need for v, need in zip(split_roster([smaller], shares), needs, strict=True))
 
 
 def test_separate_needs_at_least_the_pooled_roster_at_any_level():
@@ -74,5 +74,5 @@ def test_separate_needs_at_least_the_pooled_roster_at_any_level():
             pooled = rosters_at(loads, level, 2.0, 1, None)
             separate = rosters_at(loads, level, 2.0, 1, shares)
             for g in pooled:
-                assert all(s >= p for s, p in zip(separate[g], pooled[g]))
+                assert all(s >= p for s, p in zip(separate[g], pooled[g], strict=True))
             assert sum(map(sum, separate.values())) > sum(map(sum, pooled.values()))

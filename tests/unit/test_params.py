@@ -1,14 +1,14 @@
 """Parameter tables generated from the YAML files (`acutesim params`, docs/parameters.md).
 
-Test plan (independent counts of the YAML files): the origin-tracking resolver gives the same
-mapping as the loader; there is one row per provenance-carrying node, counted independently from the
-loader's resolved YAML; every number in the inputs sits inside a figure with a source or estimate
-(run settings excepted), and every figure of the shipped files has a unit; the file of a figure is
-the most specific file that set it (checked on a scenario written for the test); units follow the
-schema class before the key name (a profile named *_hours is still a weight); summaries of 168-value
-rosters match numpy; the CSV reads back; the CLI writes tables and refuses bad input with one line;
-the committed docs/parameters.md is what the generator writes now, and its counts match independent
-counts.
+Test plan (independent counts of the YAML files): the loader records the file that set every leaf
+(and command-line overrides); there is one row per provenance-carrying node, counted independently
+from the loader's resolved YAML; every number in the inputs sits inside a figure with a source or
+estimate (run settings excepted), and every figure of the shipped files has a unit; the file of a
+figure is the most specific file that set it (checked on a scenario written for the test); units
+follow the schema class before the key name (a profile named *_hours is still a weight); summaries
+of 168-value rosters match numpy; the CSV reads back; the CLI writes tables and refuses bad input
+with one line; the committed docs/parameters.md is what the generator writes now, and its counts
+match independent counts.
 """
 
 from __future__ import annotations
@@ -16,17 +16,16 @@ from __future__ import annotations
 import csv
 import io
 import re
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import pytest
 import yaml
 
-from sim.report import parameters as params
 from sim.cli.main import main
-from sim.config.loader import load_raw, load_scenario, resolved_yaml
+from sim.config.loader import load_raw, load_scenario, resolve, resolved_yaml
+from sim.report import parameters as params
 from tests.helpers import ROOT
-
 
 NOORD = ROOT / "scenarios" / "noord"
 NATIONAL = ROOT / "scenarios" / "_national"
@@ -36,12 +35,12 @@ TABLES = [NATIONAL / n for n in params.NATIONAL_TABLES]
 RUN_SETTINGS = ("run",)  # how long and how often to run: settings of the experiment, not figures
 
 
-@lru_cache(maxsize=None)
+@cache
 def _figures(path) -> tuple[params.Figure, ...]:
     return tuple(params.figures(path, ROOT))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _resolved(path) -> dict:
     return yaml.safe_load(resolved_yaml(load_scenario(path)))
 
@@ -56,9 +55,25 @@ def _count_provenance(tree) -> int:
     return 0
 
 
-@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
-def test_resolver_gives_the_loaders_mapping(path):
-    assert params.resolve(path)[0] == load_raw(path)[0]
+def test_loader_records_the_file_of_every_leaf(tmp_path):
+    res = resolve(NOORD / "zcc.yaml")
+    origins = res.leaf_origins()
+    assert set(origins) == set(_leaf_keys(res.data))
+    assert origins[("resources", "haps", "hap_groningen", "triage_roster", "values")] == NOORD / "zcc_region.yaml"
+    assert origins[("resources", "haps", "hap_groningen", "gp_roster", "values")] == NOORD / "region.yaml"
+    assert origins[("zcc", "substitution", "seh", "value")] == NATIONAL / "zcc.yaml"
+    assert res.origin(("resources", "haps", "hap_groningen")) == NOORD / "zcc_region.yaml"
+    assert res.origin(("resources", "no_such_key")) == res.origin(("resources",))
+    assert res.origin(("no_such_key",)) is None
+    res.merge({"resources": {"elv_beds": {"value": 3, "estimate": "test"}}}, tmp_path / "cli")
+    assert res.origin(("resources", "elv_beds")) == tmp_path / "cli"
+    assert res.data["resources"]["elv_beds"]["value"] == 3
+
+
+def _leaf_keys(tree, prefix=()):
+    if isinstance(tree, dict) and tree:
+        return [k for key, v in tree.items() for k in _leaf_keys(v, prefix + (str(key),))]
+    return [prefix]
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
@@ -95,7 +110,7 @@ def _bare_numbers(tree, prefix=()):
 
 @pytest.mark.parametrize("path", SCENARIOS + TABLES, ids=lambda p: p.stem)
 def test_every_number_belongs_to_a_figure_with_source_or_estimate(path):
-    data = params.resolve(path)[0]
+    data = load_raw(path)[0]
     bare = [k for k in _bare_numbers(data) if k.split(".")[0] not in RUN_SETTINGS]
     assert bare == []
     for f in _figures(path):

@@ -25,11 +25,18 @@ import pytest
 import yaml
 from scipy import stats
 
-from sim.measure.kpis import ANSWER_WITHIN_MIN, answer_within_label
-from sim.config.loader import resolved_yaml, load_scenario
-from sim.report.plots import (bands, flow_matrix, plot_answer_times, plot_flows, plot_location_tradeoff, plot_occupancy,
-                       plot_seh_by_hour)
+from sim.config.loader import load_scenario, resolved_yaml
 from sim.config.provenance import input_figures
+from sim.measure.kpis import ANSWER_WITHIN_MIN, answer_within_label
+from sim.report.plots import (
+    bands,
+    flow_matrix,
+    plot_answer_times,
+    plot_flows,
+    plot_location_tradeoff,
+    plot_occupancy,
+    plot_seh_by_hour,
+)
 from sim.run.results import Results
 from tests.helpers import NOORD
 

@@ -14,9 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.engine.flow import run_flow
-from sim.engine.stats import Metrics
+from sim.engine.stats import PoolProbes
 from sim.resources import CapacityPool
-
 
 request = st.tuples(
     st.floats(0, 5),                        # gap before the request
@@ -30,7 +29,7 @@ request = st.tuples(
 @given(st.lists(request, min_size=1, max_size=60), st.integers(0, 4), st.lists(st.integers(0, 4), max_size=5))
 def test_every_request_resolved_once(requests, capacity, changes):
     env = simpy.Environment()
-    pool = CapacityPool(env, "desk", capacity, Metrics())
+    pool = CapacityPool(env, "desk", capacity, PoolProbes.detached())
     outcome: list[bool] = []
     over_capacity = []
 

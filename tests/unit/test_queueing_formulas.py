@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 import simpy
 
-from sim.engine.stats import Metrics
+from sim.engine.stats import PoolProbes
 from sim.resources import CapacityPool
 from sim.theory.queueing import erlang_b, erlang_c, mmc_mean_wait, mmc_wait_within, servers_for_service_level
 
@@ -37,7 +37,7 @@ def test_erlang_formulas_match_textbook_values():
 
 def _loss_pool_blocking(beds: int, arrivals_per_min: float, mean_stay: float, n: int, seed: int) -> float:
     env = simpy.Environment()
-    pool = CapacityPool(env, "beds", beds, Metrics())
+    pool = CapacityPool(env, "beds", beds, PoolProbes.detached())
     rng = np.random.default_rng(seed)
     gaps = rng.exponential(1 / arrivals_per_min, n)
     sigma2 = math.log(1 + 0.8**2)  # lognormal stays, cv 0.8
@@ -45,7 +45,7 @@ def _loss_pool_blocking(beds: int, arrivals_per_min: float, mean_stay: float, n:
     blocked = [0]
 
     def source():
-        for gap, stay in zip(gaps, stays):
+        for gap, stay in zip(gaps, stays, strict=True):
             yield env.timeout(gap)
             if pool.try_now():
                 pool.release_after(stay)
@@ -66,7 +66,7 @@ def test_loss_bed_pool_matches_erlang_b():
 def test_request_with_zero_patience_is_a_loss_system():
     """A request with patience 0 is refused when full: the model's 'no bed now' path."""
     env = simpy.Environment()
-    pool = CapacityPool(env, "beds", 1, Metrics())
+    pool = CapacityPool(env, "beds", 1, PoolProbes.detached())
     assert pool.request(0, 0.0) is True
     refused = pool.request(0, 0.0)
     env.run()

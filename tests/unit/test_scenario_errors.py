@@ -5,7 +5,8 @@ mistake (unknown key, wrong type, negative capacity, unknown region, roster of
 wrong length, broken YAML, a missing extends target, an override without
 provenance, a site outside the region) `acutesim validate` exits 2 and prints
 exactly one line on stderr that names the offending file and key; a good file
-exits 0.
+exits 0; a distribution given with its kind replaces the one before it whole,
+one given by its mean keeps the cv.
 """
 
 from __future__ import annotations
@@ -90,3 +91,12 @@ def test_good_file_and_single_value_override(tmp_path, capsys):
     assert sc.resources.hospital_beds.value == 900
     assert sc.resources.hospital_beds.estimate == "planner test" and sc.resources.hospital_beds.source is None
     assert sc.resources.elv_beds == load_scenario(NOORD).resources.elv_beds
+
+
+def test_a_distribution_given_anew_replaces_the_old_one_whole(tmp_path, capsys):
+    path = _write(tmp_path, "care:\n  seh:\n    los_home: {dist: fixed, mean: 60, estimate: planner test}\n")
+    from sim.config.loader import load_scenario
+    los = load_scenario(path).care.seh.los_home
+    assert (los.dist, los.mean, los.cv) == ("fixed", 60.0, None)
+    path = _write(tmp_path, "care:\n  seh:\n    los_home: {mean: 60, estimate: planner test}\n")
+    assert load_scenario(path).care.seh.los_home.cv == load_scenario(NOORD).care.seh.los_home.cv

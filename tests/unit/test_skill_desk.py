@@ -19,13 +19,13 @@ import pytest
 import simpy
 
 from sim.engine.flow import run_flow
-from sim.engine.stats import Metrics
-from sim.theory.queueing import mmc_mean_wait, servers_for_service_level, mmc_wait_within
+from sim.engine.stats import PoolProbes
 from sim.resources import SkillDesk
+from sim.theory.queueing import mmc_mean_wait, mmc_wait_within, servers_for_service_level
 
 
 def _desk(env, groups: dict[str, tuple[set[str], int]], overflow=None) -> SkillDesk:
-    desk = SkillDesk(env, "zcc", {g: frozenset(s) for g, (s, _) in groups.items()}, Metrics(), overflow)
+    desk = SkillDesk(env, "zcc", {g: frozenset(s) for g, (s, _) in groups.items()}, PoolProbes.detached(), overflow)
     for i, (_, n) in enumerate(groups.values()):
         desk.set_capacity(i, n)
     return desk

@@ -1,0 +1,170 @@
+"""What every part of one replication shares: clock, calendar, travel, random streams, recorder.
+
+A :class:`Context` is handed to each care service and coordination strategy
+when it is built. It holds no capacity and no parameters of any service: those
+belong to the service (see :mod:`sim.chain.care`). ``Flow`` is the type of a
+patient flow: a generator that yields what it waits for (see :mod:`sim.engine.flow`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+import simpy
+
+from sim.chain.patient import Patient
+from sim.chain.record import Recorder
+from sim.config.constants import MIN_PER_HOUR
+from sim.config.schema import Dist, Mix, Priorities, Scenario
+from sim.engine.calendar import Calendar
+from sim.engine.flow import run_flow
+from sim.engine.rng import Sampler, Streams, Uniform, cumulative
+from sim.engine.stats import PoolProbes
+from sim.geo.regions import SubArea, road_km_matrix
+from sim.resources import CapacityPool
+
+Flow = Generator[Any, Any, Any]
+
+
+class Capacity(Protocol):
+    """Anything whose capacity the hourly roster sets (a pool, a staff group at a skill desk)."""
+
+    @property
+    def capacity(self) -> int: ...
+
+    def set_capacity(self, capacity: int) -> None: ...
+
+
+class Chooser:
+    """Draws a category from a mix with its own random stream."""
+
+    __slots__ = ("_u", "_cum", "_labels")
+
+    def __init__(self, u: Uniform, mix: Mix | dict[str, float]) -> None:
+        self._u = u
+        self._cum, self._labels = cumulative(mix.shares if isinstance(mix, Mix) else mix)
+
+    def __call__(self) -> str:
+        return self._u.choice(self._cum, self._labels)
+
+
+class StreamRegistry:
+    """The replication's named random streams, each handed out once.
+
+    Two components drawing from one stream would share (and disturb) each
+    other's numbers; two attributes holding one sampler would hide which one
+    a flow uses. Asking for a name twice is a modelling error.
+    """
+
+    def __init__(self, streams: Streams) -> None:
+        self.streams = streams
+        self._taken: set[str] = set()
+
+    def _take(self, name: str) -> None:
+        if name in self._taken:
+            raise ValueError(f"random stream '{name}' requested twice: every stream has one owner")
+        self._taken.add(name)
+
+    def sampler(self, name: str, dist: Dist) -> Sampler:
+        self._take(name)
+        return self.streams.sampler(name, dist)
+
+    def uniform(self, name: str) -> Uniform:
+        self._take(name)
+        return self.streams.uniform(name)
+
+    def chooser(self, name: str, mix: Mix | dict[str, float]) -> Chooser:
+        self._take(name)
+        return Chooser(self.streams.uniform(name), mix)
+
+    def generator(self, name: str) -> np.random.Generator:
+        self._take(name)
+        return self.streams.generator(name)
+
+
+@dataclass
+class Travel:
+    """Road distances (km) between sub-areas and the drive times derived from them (minutes)."""
+
+    km: np.ndarray
+
+    def minutes(self, speed_kmh: float) -> np.ndarray:
+        return self.km / speed_kmh * 60.0
+
+
+@dataclass
+class Rosters:
+    """Capacities that follow an hour-of-week roster, applied by the model's hourly clock.
+
+    Entries are applied in the order of their ``order`` key, so the clock treats
+    every roster the same way whichever component registered it first.
+    """
+
+    entries: list[tuple[tuple[int, ...], Capacity, list[int]]] = field(default_factory=list)
+
+    def add(self, order: tuple[int, ...], capacity: Capacity, values: list[int]) -> None:
+        self.entries.append((order, capacity, values))
+
+    def in_order(self) -> list[tuple[Capacity, list[int]]]:
+        return [(cap, values) for _, cap, values in sorted(self.entries, key=lambda e: e[0])]
+
+
+class Context:
+    """The shared parts of one replication (see the module docstring)."""
+
+    def __init__(self, scenario: Scenario, replication: int, env: simpy.Environment, cal: Calendar,
+                 areas: tuple[SubArea, ...], record: Recorder) -> None:
+        self.scenario = scenario
+        self.env = env
+        self.cal = cal
+        self.streams = StreamRegistry(Streams(scenario.run.seed, replication))
+        self.record = record
+        self.areas = areas
+        self.area_index = {a.code: i for i, a in enumerate(areas)}
+        self.populations = np.array([a.population for a in areas], dtype=float)
+        travel = scenario.care.travel
+        self.travel = Travel(road_km_matrix(areas, travel.detour_factor.value, travel.within_subarea_km.value))
+        self.priorities: Priorities = scenario.priorities
+        self.rosters = Rosters()
+
+    # ---------------------------------------------------------------- time
+    @property
+    def now(self) -> float:
+        return self.env.now
+
+    def hour_of_day(self) -> int:
+        return int(self.env.now // MIN_PER_HOUR) % 24
+
+    def hour_of_week(self) -> int:
+        return self.cal.hour_of_week_at(self.env.now)
+
+    def is_anw(self) -> bool:
+        """Out-of-hours (avond, nacht, weekend and holidays) right now."""
+        return self.cal.is_anw(self.env.now)
+
+    def timeout(self, minutes: float) -> simpy.Timeout:
+        return self.env.timeout(minutes)
+
+    # ----------------------------------------------------------- resources
+    def pool(self, name: str, capacity: int, track_waits: bool = False) -> CapacityPool:
+        """A capacity pool reporting under ``name`` (see :mod:`sim.chain.record`)."""
+        return CapacityPool(self.env, name, capacity, self.record.pool_probes(name, track_waits))
+
+    def probes(self, name: str) -> PoolProbes:
+        return self.record.pool_probes(name)
+
+    # ------------------------------------------------------------ patients
+    def start(self, flow: Flow) -> None:
+        """Start a patient flow now (see :mod:`sim.engine.flow`)."""
+        run_flow(flow)
+
+    def new_patient(self, stream: str, subarea: int, urgency: str, need: str, arrived: float) -> Patient:
+        return Patient(self.record.created, stream, subarea, urgency, need, arrived)
+
+    def priority(self, urgency: str) -> int:
+        """Queue priority of a patient's urgency (lower first)."""
+        p = self.priorities
+        return p.by_urgency.get(urgency, p.no_urgency)

@@ -1,0 +1,258 @@
+"""The status quo: HAP triage desks, the 112 dispatch desk, the ELV point and calling around.
+
+Each HAP post triages its own callers by phone; the RAV centralist triages
+112 calls and dispatches the nearest ambulance; the regional ELV coordination
+point finds short-stay, rehab and crisis beds; district nursing and crisis GGZ
+are found by calling providers one by one (each attempt takes time and
+succeeds with a probability proportional to the share of free capacity).
+"""
+
+from __future__ import annotations
+
+from sim.chain import record as rec
+from sim.chain.context import Context, Flow
+from sim.chain.coordination.base import CareServices, Coordination
+from sim.chain.patient import Patient
+from sim.chain.telephone import PhoneLine
+from sim.config.constants import FOLLOWUP_BED_KINDS, TEAM_KINDS
+from sim.resources import CapacityPool
+
+DESK_ROSTERS = 1  # roster order: (1, 0) dispatch desk, (1, 1) ELV point; HAP desks are (0, post, 0)
+
+
+class StatusQuo(Coordination):
+    """Today's coordination of acute care (see the module docstring)."""
+
+    def __init__(self, ctx: Context, care: CareServices) -> None:
+        super().__init__(ctx, care)
+        sc, st = ctx.scenario, ctx.streams
+        r = sc.routing
+        res = sc.resources
+        self.hap_desks: list[CapacityPool] = []
+        for post, site in zip(care.hap.posts, res.haps.values(), strict=False):
+            desk = ctx.pool(rec.HAP_DESK, 0)
+            ctx.rosters.add((care.hap.ROSTER_GROUP, post.index, 0), desk, site.triage_roster.values)
+            self.hap_desks.append(desk)
+        self.dispatch = ctx.pool(rec.DISPATCH_DESK, 0)
+        self.elv_point = ctx.pool(rec.ELV_DESK, 0)
+        ctx.rosters.add((DESK_ROSTERS, 0), self.dispatch, res.meldkamer.roster.values)
+        ctx.rosters.add((DESK_ROSTERS, 1), self.elv_point, res.elv_point_roster.values)
+
+        self.hap_line = PhoneLine(ctx, rec.HAP_DESK, sc.desks.hap_triage)
+        self.dispatch_line = PhoneLine(ctx, rec.DISPATCH_DESK, sc.desks.dispatch_112)
+        self.elv_line = PhoneLine(ctx, rec.ELV_DESK, sc.desks.elv_point)
+        self.gp_input_time = st.sampler("desk.hap_triage.gp_input", sc.desks.hap_triage.gp_input_time)
+        self.u_gp_input = st.uniform("routing.hap_gp_input")
+        self.gp_input_share = sc.desks.hap_triage.gp_input_share.value
+
+        self.route_self_triage = st.chooser("routing.self_triage", r.self_triage)
+        self.route_hap = {u: st.chooser(f"routing.hap_triage.{u}", m) for u, m in r.hap_triage.items()}
+        urgency_mix = sc.streams.hap_call.urgency_mix
+        assert urgency_mix is not None  # required by the schema
+        self.hap_urgency = st.chooser("routing.hap_urgency", urgency_mix)
+        self.route_hap_mental = st.chooser("routing.hap_mental_health", r.hap_mental_health)
+        self.hap_ambulance_urgency = r.hap_ambulance_urgency.values
+        self.route_dispatch = st.chooser("routing.dispatch", r.dispatch)
+        self.route_no_ambulance = st.chooser("routing.no_ambulance", r.no_ambulance)
+        self.route_provider = st.chooser("routing.provider_request", r.provider_request)
+
+        ca = sc.care.calling_around
+        self.t_attempt = st.sampler("care.calling_around.attempt", ca.attempt_time)
+        self.u_calling = st.uniform("routing.calling_around")
+        self.calling_attempts = ca.max_attempts.value
+        self.calling_success = ca.success_when_all_free.value
+
+    # ------------------------------------------------------------- entries
+    def self_triage(self, p: Patient) -> None:
+        """Digital self-triage: advice, a phone call with the result attached, 112, or the SEH."""
+        ctx = self.ctx
+        decision = self.route_self_triage()
+        ctx.record.log(p, "self_triage", decision)
+        if decision == "self_care":
+            ctx.record.end(p, "self_care")
+        elif decision == "phone_call":
+            # Outside ANW hours the own GP practice answers: it leaves the modelled chain.
+            if ctx.is_anw():
+                p.self_triaged = True
+                ctx.start(self.out_of_hours_call(p))
+            else:
+                ctx.record.end(p, "own_gp")
+        elif decision == "call_112":
+            ctx.start(self.emergency_call(p))
+        elif decision == "seh_walk_in":
+            ctx.start(self.care.seh.visit(p, "self_referral"))
+        else:
+            raise ValueError(f"routing.self_triage: unknown outcome '{decision}'")
+
+    def hap_call(self, p: Patient) -> None:
+        self.ctx.start(self.out_of_hours_call(p))
+
+    def hap_walk_in(self, p: Patient) -> None:
+        self.ctx.start(self.care.hap.walk_in(p))
+
+    def call_112(self, p: Patient) -> None:
+        self.ctx.start(self.emergency_call(p))
+
+    def ambulance_planned(self, p: Patient) -> None:
+        self.ctx.start(self.care.ambulance.planned_ride(p))
+
+    def seh_self_referral(self, p: Patient) -> None:
+        self.ctx.start(self.care.seh.visit(p, "self_referral"))
+
+    def gp_referral(self, p: Patient) -> None:
+        """Office-hours referral by the own GP to the SEH."""
+        self.ctx.start(self.refer_to_seh(p))
+
+    def provider_request(self, p: Patient) -> None:
+        self.ctx.start(self.provider_request_flow(p))
+
+    # ------------------------------------------------------------ HAP line
+    def out_of_hours_call(self, p: Patient) -> Flow:
+        """A call to the HAP number in ANW hours."""
+        yield from self.hap_triage_call(p)
+
+    def set_hap_urgency(self, p: Patient) -> None:
+        """Came via self-triage or 112: the urgency is drawn as among HAP callers."""
+        if p.urgency not in self.route_hap:
+            p.urgency = self.hap_urgency()
+
+    def hap_triage_call(self, p: Patient) -> Flow:
+        """A patient phones the out-of-hours post of their sub-area and is triaged there."""
+        ctx = self.ctx
+        desk = self.hap_desks[self.care.hap.post_of[p.subarea].index]
+        self.set_hap_urgency(p)
+        answered = yield from self.hap_line.call(p, desk.request, ctx.priority(p.urgency))
+        if not answered:
+            ctx.record.end(p, "abandoned")
+            return
+        handling = self.hap_line.handling()
+        if self.u_gp_input() < self.gp_input_share:
+            handling += self.gp_input_time()
+        yield ctx.env.timeout(handling)
+        desk.release()
+        yield from self.after_hap_triage(p)
+
+    def after_hap_triage(self, p: Patient) -> Flow:
+        """Send the triaged patient to advice, the post, a home visit, an ambulance or crisis GGZ.
+
+        The same wherever the call was triaged: the HAPs keep their consults and visits.
+        """
+        ctx, hap = self.ctx, self.care.hap
+        route = self.route_hap_mental if p.need == "mental_health" else self.route_hap[p.urgency]
+        decision = route()
+        ctx.record.hap_contact(decision)
+        ctx.record.log(p, "triaged", decision)
+        if decision == "telephone_advice":
+            ctx.record.end(p, "telephone_advice")
+        elif decision == "consult":
+            yield from hap.consult(p, hap.post_of[p.subarea])
+        elif decision == "home_visit":
+            yield from hap.home_visit(p, hap.post_of[p.subarea])
+        elif decision == "ambulance":
+            p.urgency = self.hap_ambulance_urgency[p.urgency]
+            yield from self.send_ambulance(p, ctx.env.now)
+        elif decision == "ggz_crisis":
+            yield from self.care.teams.crisis_team_visit(p)
+        else:
+            raise ValueError(f"routing.hap_triage: unknown outcome '{decision}'")
+
+    def send_ambulance(self, p: Patient, called_at: float) -> Flow:
+        """A triagist asks for an ambulance."""
+        yield from self.care.ambulance.job(p, called_at)
+
+    # ----------------------------------------------------------------- 112
+    def emergency_call(self, p: Patient) -> Flow:
+        """A 112 medical call: first triage by the RAV centralist, then dispatch or advice."""
+        ctx = self.ctx
+        env, record = ctx.env, ctx.record
+        rang = env.now
+        answered = yield from self.dispatch_line.call(p, self.dispatch.request, ctx.priorities.desk_call)
+        if not answered:
+            record.end(p, "abandoned")
+            return
+        handling = self.dispatch_line.handling()
+        decision = self.route_dispatch()
+        record.log(p, "dispatch_triage", decision)
+        if decision != "A1" and self.diverts_112_call(decision):
+            yield from self.divert_112_call(p, decision, rang)
+            return
+        if decision in ("A1", "A2"):
+            # Life-threatening or urgent: the ambulance leaves while the centralist is still on the line.
+            p.urgency = decision
+            delay = min(self.care.ambulance.dispatch_delay(), handling)
+            yield env.timeout(delay)
+            ctx.start(self.care.ambulance.job(p, rang))
+            yield env.timeout(handling - delay)
+            self.dispatch.release()
+            return
+        yield env.timeout(handling)
+        self.dispatch.release()
+        advice = self.route_no_ambulance()
+        if advice == "self_care":
+            record.end(p, "self_care")
+        elif advice == "gp":
+            if ctx.is_anw():
+                yield from self.out_of_hours_call(p)  # the caller phones the HAP and is triaged again
+            else:
+                record.end(p, "own_gp")
+        else:
+            raise ValueError(f"routing.no_ambulance: unknown outcome '{advice}'")
+
+    def diverts_112_call(self, first_triage: str) -> bool:
+        """Whether the centralist hands this (not life-threatening) call to another desk: never, today."""
+        return False
+
+    def divert_112_call(self, p: Patient, first_triage: str, called_at: float) -> Flow:
+        """Hand the call over; must release the dispatch desk. Only settings that divert calls have one."""
+        raise NotImplementedError
+        yield  # pragma: no cover
+
+    # ----------------------------------------------------------- follow-up
+    def refer_to_seh(self, p: Patient) -> Flow:
+        yield from self.care.seh.visit(p, "gp_hap")
+
+    def find_bed(self, p: Patient, kind: str, patience: float | None) -> Flow:
+        """Ask the ELV point for a bed of ``kind``; True when the patient is admitted."""
+        ctx = self.ctx
+        asked = ctx.env.now
+        answered = yield from self.elv_line.call(p, self.elv_point.request, ctx.priorities.desk_call)
+        if not answered:
+            return False
+        yield ctx.env.timeout(self.elv_line.handling())
+        self.elv_point.release()
+        placed = yield from self.care.beds.wait_and_admit(p, kind, patience, asked)
+        return placed
+
+    def provider_request_flow(self, p: Patient) -> Flow:
+        """A GP or nurse looks for a bed or acute care for a patient at home; the SEH if none is found."""
+        need = self.route_provider()
+        p.need = need
+        if need not in FOLLOWUP_BED_KINDS + TEAM_KINDS:
+            raise ValueError(f"routing.provider_request: unknown need '{need}'")
+        patience = self.care.beds.max_wait_home.get(need)
+        placed = yield from self.place(p, need, patience)
+        if not placed:
+            self.ctx.record.placement_fallback_seh()
+            yield from self.care.seh.visit(p, "gp_hap")
+
+    def place(self, p: Patient, need: str, patience: float | None) -> Flow:
+        """A bed through the ELV point, a team by calling around."""
+        if need in FOLLOWUP_BED_KINDS:
+            placed = yield from self.find_bed(p, need, patience)
+        else:
+            placed = yield from self.call_around(p, need)
+        return placed
+
+    def call_around(self, p: Patient, need: str) -> Flow:
+        """Phone providers one by one until one has room; False after the last attempt."""
+        ctx = self.ctx
+        team = self.care.teams.pools[need]
+        asked = ctx.env.now
+        for _ in range(self.calling_attempts):
+            yield ctx.env.timeout(self.t_attempt())
+            chance = self.calling_success * team.free / team.capacity if team.capacity else 0.0
+            if self.u_calling() < chance and team.try_now():
+                ctx.record.placement_time(ctx.env.now - asked)
+                yield from self.care.teams.visit(p, need)
+                return True
+        return False

@@ -1,0 +1,284 @@
+"""The one place that counts: every KPI key of the chain is written here.
+
+Care services and coordination strategies report what happened through the
+named methods of :class:`Recorder` (``seh_arrival``, ``ambulance_deployed``,
+``warm_transfer``…); none of them builds a key. :mod:`sim.measure.kpis` reads
+the counters back through the key functions below, so a name is spelled once.
+The recorder also writes the event log: one row per decision, in the order
+the decisions are taken, ending with the patient's one outcome.
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import Protocol
+
+from sim.chain.patient import DoubleOutcome, Patient
+from sim.config.constants import HOURS_PER_DAY
+from sim.engine.stats import Metrics, PoolProbes, TimeWeighted
+
+
+class EventSink(Protocol):
+    """Where event-log rows go (a Parquet writer, or a hash in the back tests)."""
+
+    def record(self, time: float, patient: int, stream: str, event: str, place: str = "") -> None: ...
+
+
+class NowFn(Protocol):
+    def __call__(self) -> float: ...
+
+
+# ------------------------------------------------------------------- keys
+# Counters (``counts``), tallies (lists of values) and levels (time-weighted)
+# under these keys; measurement reads them with the same functions.
+
+def arrivals_key(stream: str) -> str:
+    return f"arrivals.{stream}"
+
+
+def outcome_key(outcome: str) -> str:
+    return f"outcome.{outcome}"
+
+
+def flow_key(stream: str, outcome: str) -> str:
+    return f"flow.{stream}.{outcome}"
+
+
+def desk_key(desk: str, what: str) -> str:
+    """``attempts``, ``answered_within_norm``, ``abandoned`` (counts) and ``answer_wait`` (tally) of a desk."""
+    return f"{desk}.{what}"
+
+
+def block_key(line: str, skill: str, block: int, what: str) -> str:
+    """Per skill and 4-hour block of the week: ``attempts`` and ``within`` (answered within the norm)."""
+    return f"{line}.by_block.{skill}.{block}.{what}"
+
+
+def busy_key(pool: str) -> str:
+    return f"{pool}.busy"
+
+
+def capacity_key(pool: str) -> str:
+    return f"{pool}.capacity"
+
+
+def queue_key(pool: str) -> str:
+    return f"{pool}.queue"
+
+
+def wait_key(pool: str) -> str:
+    return f"{pool}.wait"
+
+
+# Names the desks, pools and fleet report under (their busy/capacity/queue levels, desk counters).
+HAP_DESK = "hap_triage"
+DISPATCH_DESK = "dispatch_112"
+ELV_DESK = "elv_point"
+PATIENT_LINE = "zcc_patient_line"
+PROVIDER_LINE = "zcc_provider_line"
+ZCC_DESK = "zcc"
+HAP_GPS = "hap_gp"
+HAP_CARS = "hap_car"
+SEH_PLACES = "seh"
+AMBULANCES = "ambulance"
+
+HAP_CONTACTS = "hap_contacts"
+AMBULANCE_DEPLOYMENTS = "ambulance_deployments"
+SEH_ARRIVALS = "seh_arrivals"
+HOSPITAL_ADMISSIONS = "hospital_admissions"
+PLACEMENT_TIME = "placement_time"
+PLACEMENT_FALLBACK_SEH = "placement_fallback_seh"
+VERKEERDE_BED = "verkeerde_bed"
+ZCC_PATIENT_CALLS = "zcc_patient_calls"
+WARM_TRANSFERS = "warm_transfers"
+RIDES_AVOIDED = "ambulance_rides_avoided"
+SUBSTITUTIONS = "substitutions"
+SUBSTITUTIONS_INSTEAD_OF = "substitutions_instead_of"
+NO_ALTERNATIVE_CAPACITY = "substitutions_no_capacity"
+OUT_OF_REGION = "out_of_region_placements"
+
+
+def sub(key: str, part: str) -> str:
+    """A breakdown of a counter: ``seh_arrivals`` + ``ambulance`` -> ``seh_arrivals.ambulance``."""
+    return f"{key}.{part}"
+
+
+def response_key(urgency: str) -> str:
+    return f"ambulance.response.{urgency.lower()}"
+
+
+def seh_hour_key(hour: int) -> str:
+    return f"seh_arrivals_by_hour.h{hour:02d}"
+
+
+def seh_departure_key(kind: str) -> str:
+    return f"seh_departures.{kind}"
+
+
+def seh_los_key(kind: str) -> str:
+    return f"seh.los.{kind}"
+
+
+def admissions_key(kind: str) -> str:
+    return f"{kind}_admissions"
+
+
+def visits_key(need: str) -> str:
+    return f"{need}_visits"
+
+
+class Recorder:
+    """Counters, tallies, levels and the event log of one replication, written by name."""
+
+    def __init__(self, env_now: NowFn, event_log: EventSink | None = None, track_alive: bool = False) -> None:
+        self.metrics = Metrics()
+        # With ``track_alive``, every patient not yet ended is held weakly: a flow that drops a patient
+        # without an outcome lets it be garbage-collected, so ``alive`` falls below ``in_system``.
+        self.alive: weakref.WeakSet[Patient] | None = weakref.WeakSet() if track_alive else None
+        self.counts = self.metrics.counts
+        self._now = env_now
+        self.event_log = event_log
+        self.created = 0
+        self.ended = 0
+        self._seh_hour = [seh_hour_key(h) for h in range(HOURS_PER_DAY)]
+
+    # ------------------------------------------------------------ patients
+    def log(self, p: Patient, event: str, place: str = "") -> None:
+        """One event-log row (only when an event log is attached)."""
+        if self.event_log is not None:
+            self.event_log.record(self._now(), p.id, p.stream, event, place)
+
+    def arrived(self, p: Patient, place: str, counted: bool = True) -> None:
+        """A patient enters the chain (counted per stream unless present at the start)."""
+        self.created += 1
+        if self.alive is not None:
+            self.alive.add(p)
+        if counted:
+            self.counts[arrivals_key(p.stream)] += 1
+        if self.event_log is not None:
+            self.event_log.record(p.arrived, p.id, p.stream, "arrive", place)
+
+    def end(self, p: Patient, outcome: str) -> None:
+        """Give a patient their one and only outcome."""
+        if p.outcome is not None:
+            raise DoubleOutcome(f"patient {p.id} ({p.stream}) ended twice: {p.outcome} then {outcome}")
+        p.outcome = outcome
+        self.ended += 1
+        if self.alive is not None:
+            self.alive.discard(p)
+        self.counts[outcome_key(outcome)] += 1
+        self.counts[flow_key(p.stream, outcome)] += 1
+        self.log(p, "end", outcome)
+
+    @property
+    def in_system(self) -> int:
+        return self.created - self.ended
+
+    # ------------------------------------------------------------ resources
+    def pool_probes(self, pool: str, track_waits: bool = False) -> PoolProbes:
+        """The probes a capacity pool, desk or fleet named ``pool`` reports through."""
+        m = self.metrics
+        return PoolProbes(m, m.level(busy_key(pool)), m.level(capacity_key(pool)), m.level(queue_key(pool)),
+                          wait_key(pool) if track_waits else None,
+                          f"{pool}.abandon_wait" if track_waits else None)
+
+    def level(self, key: str) -> TimeWeighted:
+        return self.metrics.level(key)
+
+    # --------------------------------------------------------------- desks
+    def call_answered(self, p: Patient, desk: str, waited: float, within_norm: bool) -> None:
+        c = self.counts
+        c[desk_key(desk, "attempts")] += 1
+        self.metrics.tally(desk_key(desk, "answer_wait"), waited)
+        if within_norm:
+            c[desk_key(desk, "answered_within_norm")] += 1
+        self.log(p, "answered", desk)
+
+    def call_abandoned(self, p: Patient, desk: str) -> None:
+        c = self.counts
+        c[desk_key(desk, "attempts")] += 1
+        c[desk_key(desk, "abandoned")] += 1
+        self.log(p, "hung_up", desk)
+
+    def block_attempt(self, line: str, skill: str, block: int, within: bool) -> None:
+        """An attempt at a zcc line, by skill and block of the week (for the staffing search)."""
+        self.counts[block_key(line, skill, block, "attempts")] += 1
+        if within:
+            self.counts[block_key(line, skill, block, "within")] += 1
+
+    # ----------------------------------------------------------------- HAP
+    def hap_contact(self, kind: str) -> None:
+        """A HAP contact: the triage decision, or ``walk_in``."""
+        self.counts[HAP_CONTACTS] += 1
+        self.counts[sub(HAP_CONTACTS, kind)] += 1
+
+    # ----------------------------------------------------------- ambulance
+    def ambulance_deployed(self, urgency: str) -> None:
+        self.counts[AMBULANCE_DEPLOYMENTS] += 1
+        self.counts[sub(AMBULANCE_DEPLOYMENTS, urgency.lower())] += 1
+
+    def ambulance_response(self, urgency: str, minutes: float) -> None:
+        self.metrics.tally(response_key(urgency), minutes)
+
+    # ----------------------------------------------------------------- SEH
+    def seh_arrival(self, p: Patient, route: str, hour_of_day: int, dept: str) -> None:
+        c = self.counts
+        c[SEH_ARRIVALS] += 1
+        c[sub(SEH_ARRIVALS, route)] += 1
+        c[self._seh_hour[hour_of_day]] += 1
+        self.log(p, "seh_arrival", dept)
+
+    def seh_departure(self, kind: str, length_of_stay: float | None = None) -> None:
+        """Leaving the SEH ``home``, ``admitted`` or to ``followup``; the length of stay where measured."""
+        self.counts[seh_departure_key(kind)] += 1
+        if length_of_stay is not None:
+            self.metrics.tally(seh_los_key(kind), length_of_stay)
+
+    # ------------------------------------------------------ hospital, beds
+    def hospital_admission(self, waiting_for_followup: bool = False) -> None:
+        self.counts[HOSPITAL_ADMISSIONS] += 1
+        if waiting_for_followup:
+            self.counts[sub(HOSPITAL_ADMISSIONS, "waiting_for_followup")] += 1
+
+    def verkeerde_bed(self, delta: int) -> None:
+        """A hospital bed starts (+1) or stops (-1) being a verkeerde bed."""
+        self.metrics.level(VERKEERDE_BED).add(self._now(), delta)
+
+    def bed_admission(self, kind: str) -> None:
+        self.counts[admissions_key(kind)] += 1
+
+    def placement_time(self, minutes: float) -> None:
+        """From the request for a bed or team to the moment it is the patient's."""
+        self.metrics.tally(PLACEMENT_TIME, minutes)
+
+    def placement_fallback_seh(self) -> None:
+        self.counts[PLACEMENT_FALLBACK_SEH] += 1
+
+    def team_visit(self, need: str) -> None:
+        self.counts[visits_key(need)] += 1
+
+    # ----------------------------------------------------------------- zcc
+    def zcc_patient_call(self) -> None:
+        self.counts[ZCC_PATIENT_CALLS] += 1
+
+    def warm_transfer(self) -> None:
+        self.counts[WARM_TRANSFERS] += 1
+
+    def ride_avoided(self, how: str) -> None:
+        """An ambulance ride that would have happened did not (``extended_triage`` or ``substitution``)."""
+        self.counts[RIDES_AVOIDED] += 1
+        self.counts[sub(RIDES_AVOIDED, how)] += 1
+
+    def substitution(self, alternative: str, instead_of: str) -> None:
+        c = self.counts
+        c[SUBSTITUTIONS] += 1
+        c[sub(SUBSTITUTIONS, alternative)] += 1
+        c[sub(SUBSTITUTIONS_INSTEAD_OF, instead_of)] += 1
+
+    def no_alternative_capacity(self) -> None:
+        self.counts[NO_ALTERNATIVE_CAPACITY] += 1
+
+    def out_of_region_placement(self) -> None:
+        self.counts[OUT_OF_REGION] += 1
+
+

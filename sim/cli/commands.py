@@ -1,0 +1,424 @@
+"""The ``acutesim`` commands: each reads its arguments, calls the layers below and prints.
+
+Scenario, experiment and results arguments are paths a user typed: as given when they
+exist, else relative to the project root (:func:`sim.paths.user_path`), so every command
+works from any folder. Shipped inputs and default outputs come from :mod:`sim.paths`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from sim import paths
+from sim.config.loader import ScenarioError, load_scenario
+from sim.paths import user_path
+
+
+def _scenarios(args: argparse.Namespace) -> Path:
+    """The scenarios folder: ``--scenarios`` as typed, else the project's."""
+    return user_path(args.scenarios) if args.scenarios else paths.scenarios_dir()
+
+
+def _targets(args: argparse.Namespace) -> Path:
+    """The calibration file with the published targets: ``--targets``, else the shipped one."""
+    return user_path(args.targets) if args.targets else paths.calibration_targets()
+
+
+def _scenario_overrides(args: argparse.Namespace) -> dict:
+    run: dict = {}
+    if getattr(args, "seed", None) is not None:
+        run["seed"] = args.seed
+    if getattr(args, "days", None) is not None:
+        run["days"] = args.days
+    if getattr(args, "replications", None) is not None:
+        run["replications"] = args.replications
+    return {"run": run} if run else {}
+
+
+def _workers(args: argparse.Namespace) -> int:
+    import os
+
+    return args.workers or os.cpu_count() or 1
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    scenario = load_scenario(user_path(args.scenario))
+    print(f"{args.scenario}: ok (region {scenario.region}, setting {scenario.setting})")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from sim.report.tables import kpi_table
+    from sim.run.runner import run_id, run_scenario
+
+    scenario = load_scenario(user_path(args.scenario), _scenario_overrides(args))
+    out = Path(args.out) if args.out else paths.results_dir() / scenario.name / run_id(scenario)
+    n = scenario.run.replications
+    print(f"acutesim: {scenario.name} (region {scenario.region}), {n} replication(s) of "
+          f"{scenario.run.days:g} days after {scenario.run.warmup_days:g} days warm-up, seed {scenario.run.seed}",
+          file=sys.stderr)
+    started = time.perf_counter()
+
+    def progress(done: int, total: int) -> None:
+        elapsed = time.perf_counter() - started
+        eta = elapsed / done * (total - done)
+        print(f"  replication {done}/{total} done ({elapsed:.0f} s, about {eta:.0f} s to go)", file=sys.stderr)
+
+    summary = run_scenario(scenario, out, n, event_log=args.event_log, progress=progress,
+                           workers=_workers(args))
+    print(kpi_table(summary))
+    print(f"\nresults: {out}/summary.csv, {out}/replications.csv, {out}/scenario.resolved.yaml")
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from sim.report.tables import comparison_report
+    from sim.run.runner import run_comparison, run_id
+
+    overrides = _scenario_overrides(args)
+    base = load_scenario(user_path(args.base), overrides)
+    alt = load_scenario(user_path(args.alt), overrides)
+    if base.region != alt.region:
+        print(f"note: comparing different regions ({base.region} vs {alt.region}): no common random numbers",
+              file=sys.stderr)
+    if base.run.seed != alt.run.seed:
+        print("error: the two scenarios have different seeds; pass --seed to compare them with common random "
+              "numbers", file=sys.stderr)
+        return 2
+    n = args.replications or max(base.run.replications, alt.run.replications)
+    out = Path(args.out) if args.out else paths.results_dir() / f"{base.name}__vs__{alt.name}" / run_id(alt)
+    print(f"acutesim: {base.name} vs {alt.name}, {n} paired replication(s) of {base.run.days:g} days, "
+          f"seed {base.run.seed}", file=sys.stderr)
+    started = time.perf_counter()
+
+    def progress(done: int, total: int) -> None:
+        elapsed = time.perf_counter() - started
+        print(f"  replication pair {done}/{total} done ({elapsed:.0f} s, about "
+              f"{elapsed / done * (total - done):.0f} s to go)", file=sys.stderr)
+
+    diffs = run_comparison(base, alt, out, n, progress, workers=_workers(args))
+    print(comparison_report(diffs))
+    print(f"\nresults: {out}/comparison.csv, {out}/replications.csv, {out}/base.resolved.yaml, {out}/alt.resolved.yaml")
+    print(f"report:  acutesim report {out}")
+    return 0
+
+
+def cmd_experiment(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from sim.run.experiment import collect, execute, load_experiment, run_sequential, tasks_for, write_results
+
+    exp, points = load_experiment(user_path(args.experiment))
+    # --out as typed (from the current folder); the file's out: relative to the project root.
+    out = Path(args.out) if args.out else paths.root() / exp.out if exp.out else \
+        paths.results_dir() / "experiments" / exp.name
+    tasks = tasks_for(points, exp.replications, out)
+    workers = _workers(args)
+    done_before = sum(t.path.exists() for t in tasks)
+    where = f"Dask scheduler {args.scheduler}" if args.scheduler else f"{workers} local worker(s)"
+    print(f"acutesim: experiment {exp.name}: {len(points)} design point(s) x {exp.replications} replication(s); "
+          f"{done_before} already done, {len(tasks) - done_before} to run on {where}; results in {out}",
+          file=sys.stderr)
+
+    def progress(iterable, total):
+        return tqdm(iterable, total=total, unit="replication", file=sys.stderr, dynamic_ncols=True)
+
+    def run(batch_tasks):
+        return execute(points, batch_tasks, workers=workers, scheduler=args.scheduler, progress=progress)
+
+    count = run_sequential(exp, points, out, max(workers, 2), run)
+    tasks = tasks_for(points, count, out)
+    write_results(exp, points, collect(points, tasks), out)
+    if exp.precision is not None:
+        print(f"precision: {exp.precision.kpi} within ±{exp.precision.relative_half_width:.1%} needed "
+              f"{min(count.values())}-{max(count.values())} replications per design point "
+              f"(maximum {exp.precision.max_replications})", file=sys.stderr)
+    print(f"results: {out}/summary.csv, {out}/results.parquet (one row per design point x replication x kpi)")
+    return 0
+
+
+def cmd_warmup(args: argparse.Namespace) -> int:
+    from sim.measure.warmup import check
+
+    scenario = load_scenario(user_path(args.scenario))
+    result = check(scenario, args.level, args.replications, args.days)
+    verdict = "suffices" if result.suffices else "is too short"
+    print(f"{args.scenario}: MSER-5 on daily {result.level} occupancy ({args.replications} replications, "
+          f"{len(result.daily)} days from the start): truncation point {result.truncation_days} days; "
+          f"the configured warm-up of {result.configured_days:g} days {verdict}"
+          + ("" if result.suffices else f" (use at least {result.truncation_days} days)"))
+    return 0 if result.suffices else 1
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from sim.report.html import build_report
+    from sim.run.results import ResultsError
+
+    try:
+        out = build_report(user_path(args.results), args.out)
+    except ResultsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"report: {out}")
+    return 0
+
+
+def cmd_derive_regions(args: argparse.Namespace) -> int:
+    from sim.derive.region_inputs import write_all
+
+    for path in write_all(_scenarios(args)):
+        print(f"wrote {path}")
+    return 0
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from sim.fit.calibration import base_raws, calibrate, write_overlay
+    from sim.fit.targets import fit_table, format_fit_table, load_calibration
+    from sim.geo.regions import known_regions
+    from sim.run.national import aggregate
+
+    file = user_path(args.file) if args.file else paths.calibration_targets()
+    cal = load_calibration(file)
+    d = cal.defaults
+    days, seed = args.days or d.days, args.seed if args.seed is not None else d.seed
+    if args.national:
+        regions, name = list(known_regions()), "national"
+    else:
+        region = args.region or d.region
+        if region not in known_regions():
+            raise ScenarioError(f"--region: unknown region '{region}'; expected one of {', '.join(known_regions())}")
+        regions, name = [region], region
+    scenarios = _scenarios(args)
+    raws = base_raws(regions, d.base, scenarios, days, seed)
+    print(f"acutesim: calibrating {len(cal.parameters)} parameter(s) to {len(cal.targets)} target(s) on {name} "
+          f"({len(regions)} region(s), {days:g} days, seed {seed}, {args.replications} replication(s) per evaluation)",
+          file=sys.stderr)
+    polish_days = d.polish_days if args.polish_days is None else args.polish_days
+    polish = base_raws(regions, d.base, scenarios, polish_days, seed) if polish_days > 0 else None
+    result, problem = calibrate(cal, raws, str(file), args.replications, _workers(args), aggregate,
+                                args.max_evaluations, report=lambda s: print(s, file=sys.stderr), polish=polish,
+                                polish_evaluations=args.polish_evaluations)
+    out = Path(args.out) if args.out else paths.calibrated_dir() / f"{name}.yaml"
+    why = (f"fitted to {file} by `acutesim calibrate {'--national' if args.national else '--region ' + name}` "
+           f"(seed {seed}, {days:g} days{f', polished on {polish_days:g} days' if polish_days else ''})")
+    state = (f"converged: every target within {d.converged_share_of_tolerance:.0%} of its tolerance"
+             if result.converged else "NOT converged: best point found")
+    header = (f"# Calibrated inputs for {name}, written by `acutesim calibrate` (sim/fit/calibration.py); "
+              f"do not edit.\n"
+              f"# {len(cal.parameters)} parameters fitted to {len(cal.targets)} targets of {file}, "
+              f"seed {seed}, {days:g} days x {args.replications} replication(s) per evaluation"
+              f"{f', polished on {polish_days:g} days' if polish_days else ''},\n"
+              f"# {result.evaluations} evaluations, {state}.\n"
+              f"# Fitted values: " + ", ".join(f"{k} {v:g}" for k, v in result.values.items()) + "\n")
+    write_overlay(out, raws, result, problem.params, header, why)
+    print(f"wrote {out}", file=sys.stderr)
+    from sim.config.schema import Scenario
+    from sim.fit.calibration import prepare
+    from sim.run.national import run_national
+
+    check_days = polish_days or days
+    check = {r: Scenario.model_validate(prepare(raw, check_days, seed)) for r, raw in result.calibrated.items()}
+    national, _ = run_national(check, args.check_replications, _workers(args))
+    rows = fit_table(cal, national)
+    print(format_fit_table(rows))
+    fit_path = out.with_suffix(".fit.md")
+    fit_path.write_text(f"# Fit of {out.name} ({args.check_replications} replications x {check_days:g} days, "
+                        f"seed {seed})\n\n" + format_fit_table(rows, markdown=True) + "\n", encoding="utf-8")
+    print(f"\nfit table: {fit_path}")
+    return 0 if all(r.within for r in rows) else 1
+
+
+def cmd_national(args: argparse.Namespace) -> int:
+    from sim.fit.targets import fit_table, format_fit_table, load_calibration
+    from sim.report.tables import kpi_table
+    from sim.run.national import region_scenarios, run_national
+    from sim.run.runner import summarise, write_summary
+
+    regional = region_scenarios(args.scenario, _scenario_overrides(args), _scenarios(args))
+    first = next(iter(regional.values()))
+    n = args.replications or first.run.replications
+    out = Path(args.out) if args.out else paths.results_dir() / "national" / Path(args.scenario).stem
+    out.mkdir(parents=True, exist_ok=True)
+    print(f"acutesim: the Netherlands, {len(regional)} regions x {n} replication(s) of {first.run.days:g} days "
+          f"({args.scenario}), seed {first.run.seed}", file=sys.stderr)
+    national, per_region = run_national(regional, n, _workers(args),
+                                        progress=lambda d, t: print(f"  region-replication {d}/{t} done",
+                                                                    file=sys.stderr))
+    summary = summarise(national)
+    write_summary(summary, out / "summary.csv")
+    for region, reps in per_region.items():
+        write_summary(summarise(reps), out / f"summary_{region}.csv")
+    print(kpi_table(summary))
+    cal = load_calibration(_targets(args))
+    rows = fit_table(cal, national)
+    print("\nNational totals against published figures (national counts at the figure year's population):")
+    print(format_fit_table(rows))
+    (out / "fit.md").write_text(format_fit_table(rows, markdown=True) + "\n", encoding="utf-8")
+    print(f"\nresults: {out}/summary.csv (national), {out}/summary_<region>.csv, {out}/fit.md")
+    return 0
+
+
+def cmd_validation_report(args: argparse.Namespace) -> int:
+    from sim.fit.validation import write_report
+
+    out = Path(args.out) if args.out else paths.results_dir() / "validation"
+    path = write_report(out, _targets(args), args.replications, args.days, _workers(args),
+                        _scenarios(args), progress=lambda s: print(s, file=sys.stderr))
+    print(f"wrote {path}")
+    return 0
+
+
+def cmd_params(args: argparse.Namespace) -> int:
+    from sim.cli import docs
+    from sim.report import parameters as params
+
+    out: Path | None
+    if args.all:
+        text = params.parameters_markdown(paths.root())
+        out = Path(args.out) if args.out else docs.parameters_doc()
+    elif args.scenario:
+        figs = params.figures(user_path(args.scenario), paths.root())
+        text = params.to_csv(figs) if args.format == "csv" else params.to_markdown(figs)
+        out = Path(args.out) if args.out else None
+    else:
+        print("error: give a SCENARIO file or --all", file=sys.stderr)
+        return 2
+    if out is None:
+        sys.stdout.write(text)
+        return 0
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    print(f"wrote {out}")
+    return 0
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    from sim.cli import docs
+
+    changed = docs.write(paths.root(), check=args.check)
+    for path in changed:
+        print(f"{'out of date' if args.check else 'wrote'}: {path}")
+    if args.check and changed:
+        print("run `acutesim docs` to regenerate", file=sys.stderr)
+        return 1
+    if not changed:
+        print("docs are up to date")
+    return 0
+
+
+def cmd_locations(args: argparse.Namespace) -> int:
+    from sim.plan.locations import plan, plot, table, write_csv, write_layouts
+    from sim.plan.staffing import with_run
+
+    path = user_path(args.scenario)
+    scenario = load_scenario(path, {"run": {"seed": args.seed}} if args.seed is not None else None)
+    if scenario.zcc is None or scenario.zcc.service_level is None:
+        print(f"error: {path}: key zcc.service_level: location planning needs a zcc scenario with a service level "
+              f"(share, minimum_staff)", file=sys.stderr)
+        return 2
+    if args.max < 1:
+        print("error: --max: expected a number of locations >= 1", file=sys.stderr)
+        return 2
+    out = Path(args.out) if args.out else paths.results_dir() / "locations" / scenario.name
+    out.mkdir(parents=True, exist_ok=True)
+    sl = scenario.zcc.service_level.share.value
+    print(f"acutesim: locations for {scenario.name}, k = 1..{args.max}, pooled and separate, staffed to "
+          f"zcc_answer_within_2min_share >= {sl:g}; {args.replications} replication(s) of {args.days:g} days per "
+          f"check, seed {scenario.run.seed}", file=sys.stderr)
+    started = time.perf_counter()
+    trial = with_run(scenario, days=args.days)
+    rows = plan(trial, args.max, args.replications, _workers(args), path,
+                progress=lambda msg: print(f"  {msg} ({time.perf_counter() - started:.0f} s)", file=sys.stderr))
+    command = (f"acutesim locations {args.scenario} --max {args.max} -n {args.replications} --days {args.days:g} "
+               f"--seed {scenario.run.seed}")
+    write_csv(rows, out / "locations.csv")
+    figures = plot(rows, out, f"{scenario.name}: staff against commute per zcc layout")
+    scenarios = write_layouts(scenario, path, rows, out, command)
+    print(table(rows))
+    print(f"\nresults: {out}/locations.csv, {', '.join(str(f) for f in figures)}, {len(scenarios)} layout scenarios "
+          f"in {out}/layouts/")
+    return 0
+
+
+def cmd_staffing(args: argparse.Namespace) -> int:
+    from sim.plan.staffing import (
+        fte_and_cost,
+        kpi_names,
+        measure,
+        option_from,
+        parse_target,
+        search,
+        with_option,
+        write_option,
+    )
+
+    path = user_path(args.scenario)
+    scenario = load_scenario(path, {"run": {"seed": args.seed}} if args.seed is not None else None)
+    if scenario.zcc is None:
+        print(f"error: {path}: key setting: the staffing search needs a zcc scenario (setting: zcc)", file=sys.stderr)
+        return 2
+    target = parse_target(args.target, lambda: kpi_names(scenario))
+    workers = _workers(args)
+    run = scenario.model_dump()["run"]
+    from sim.plan.staffing import with_run
+
+    trial = with_run(scenario, days=args.days)
+    print(f"acutesim: staffing search for {scenario.name}: {target} in every 4-hour block per skill "
+          f"(lower 95% bound >= target + {args.margin:g}), {args.replications} replication(s) of {args.days:g} days "
+          f"per "
+          f"iteration, seed {run['seed']}", file=sys.stderr)
+    started = time.perf_counter()
+    result = search(trial, target, args.replications, workers, margin=args.margin, slack=args.slack,
+                    max_iterations=args.max_iterations, scenario_path=path,
+                    progress=lambda msg: print(f"  {msg} ({time.perf_counter() - started:.0f} s)", file=sys.stderr))
+    fte, cost = fte_and_cost(scenario, result.rosters)
+    current = {g: spec.roster.values for g, spec in scenario.zcc.option.groups.items()}
+    fte0, cost0 = fte_and_cost(scenario, current)
+    confirm = with_run(scenario, days=args.confirm_days)
+    confirmed = measure(with_option(confirm, "searched", option_from(scenario, result.rosters, "searched", "")),
+                        args.replications, workers)
+    blocks = [k for k in confirmed if k.startswith(f"{target.kpi}_by_block.") and k.count(".") == 2]
+    blocks = [k for k in blocks if not math.isnan(confirmed[k])]
+    below = [k for k in blocks if not target.met(confirmed[k])]
+    command = (f"acutesim staffing {args.scenario} --target \"{target}\" -n {args.replications} --days {args.days:g} "
+               f"--seed {run['seed']} --margin {args.margin:g}")
+    note = (f"found by `{command}`: Erlang C start, then refined by simulation until every 4-hour block of "
+            f"every skill met {target} (lower 95% confidence bound at least the target + {args.margin:g})"
+            + ("" if result.feasible else f" (no roster met it within {result.iterations} iterations: the last one)"))
+    out = Path(args.out) if args.out else paths.results_dir() / "staffing" / scenario.name / "staffing_option.yaml"
+    option_path, scen_path = write_option(scenario, path, result.rosters, note, args.option_name, out)
+    print(f"{'option':<22}{'FTE':>8}{'EUR/day':>10}")
+    print(f"{scenario.zcc.staffing:<22}{fte0:>8.1f}{cost0:>10,.0f}")
+    print(f"{args.option_name:<22}{fte:>8.1f}{cost:>10,.0f}")
+    state = ("converged" if result.converged else "stopped at --max-iterations") + (
+        ", cheapest roster meeting every block" if result.feasible else ", NO roster met every block: the last one")
+    print(f"search: {result.iterations} iteration(s), {state}; "
+          f"{target.kpi} = {result.measured.get(target.kpi, float('nan')):.3f} in the search")
+    print(f"confirmation ({args.replications} x {args.confirm_days:g} days): {target.kpi} = "
+          f"{confirmed.get(target.kpi, float('nan')):.3f}; {len(below)} of {len(blocks)} blocks below {target.value:g}"
+          + (f" ({', '.join(b.split('.', 1)[1] for b in below[:6])})" if below else ""))
+    print(f"results: {option_path}, {scen_path}")
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "run": cmd_run,
+    "validate": cmd_validate,
+    "compare": cmd_compare,
+    "experiment": cmd_experiment,
+    "warmup": cmd_warmup,
+    "report": cmd_report,
+    "locations": cmd_locations,
+    "staffing": cmd_staffing,
+    "derive-regions": cmd_derive_regions,
+    "calibrate": cmd_calibrate,
+    "national": cmd_national,
+    "validation-report": cmd_validation_report,
+    "params": cmd_params,
+    "docs": cmd_docs,
+}

@@ -1,0 +1,47 @@
+"""How KPI numbers and units are written: for terminal tables, the HTML report and fit tables.
+
+Formatting sits here, low in the package, so that every layer that prints a KPI
+(fit, plan, report, cli) imports it downwards.
+"""
+
+from __future__ import annotations
+
+import math
+
+
+def fmt(x: float) -> str:
+    """A number in a table: thousands separated, 1 decimal from 10, 3 decimals below; NaN as '-'."""
+    if math.isnan(x):
+        return "-"
+    if abs(x) >= 1000:
+        return f"{x:,.0f}"
+    if abs(x) >= 10:
+        return f"{x:.1f}"
+    return f"{x:.3f}"
+
+
+def signed(x: float) -> str:
+    """A difference: :func:`fmt` with a '+' for positive values."""
+    return "-" if math.isnan(x) else ("+" if x > 0 else "") + fmt(x)
+
+
+def units(kpi: str) -> str:
+    """Unit label of a KPI, for tables and plots."""
+    if kpi.startswith("staff_cost"):
+        return "EUR per day"
+    if kpi.startswith("staff_commute_min"):
+        return "minutes"
+    if kpi == "population":
+        return "inhabitants"
+    if "per_day" in kpi or "by_hour" in kpi:
+        return "per day"
+    if kpi.endswith("_share") or "_share." in kpi or "_answer_within." in kpi or "occupancy" in kpi \
+            or "utilisation" in kpi:
+        return "share"
+    if kpi.startswith("placement_time"):
+        return "hours"
+    if "time" in kpi or kpi.endswith("_wait_mean") or kpi.startswith("seh_los_mean"):
+        return "minutes"
+    if "fte" in kpi:
+        return "FTE"
+    return ""
