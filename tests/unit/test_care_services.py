@@ -6,7 +6,8 @@ path, which each test adds up itself from the scenario's numbers (``sc``) and
 the road distances. Each test also checks the patient's event sequence, its
 outcome and the counters the service writes.
 
-Test plan (each flow is started on the care service itself, status quo):
+Test plan (deterministic cases: end times added up by hand from the scenario; each
+flow is started on the care service itself, status quo):
 - HAP: a walk-in consult at the nearest post; a home visit by the nearest post's car (there and back);
 - ambulance: treatment on scene (A2); A1 conveyance to the nearest SEH, handover, SEH, home
   (times of every event); a planned ride;
@@ -22,8 +23,6 @@ import pytest
 
 from sim.config.loader import load_scenario
 from tests.unit.single_patient import SQ, TOL, chain, minutes, share
-
-pytestmark = [pytest.mark.quick, pytest.mark.unit]
 
 
 def approx(x: float) -> object:

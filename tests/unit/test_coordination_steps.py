@@ -7,7 +7,7 @@ strategy's entry for its stream (or to one step of the strategy) and checks
 the end time against the sum of the activity times it adds up itself, the
 event sequence, the outcome and the counters.
 
-Test plan:
+Test plan (deterministic cases: end times added up by hand from the scenario):
 - HAP line (status quo): call -> triage (with the GP's input) -> home visit by the nearest post's car;
   call -> U1 -> ambulance with the urgency of routing.hap_ambulance_urgency (A1 conveyed, A2 not);
   GP consult -> referral to the SEH;
@@ -31,8 +31,6 @@ from __future__ import annotations
 import pytest
 
 from tests.unit.single_patient import AMPLE, TOL, chain, merge, minutes, mix, roster, share
-
-pytestmark = [pytest.mark.quick, pytest.mark.unit]
 
 TUESDAY_9H = (24 + 9) * 60.0  # 2 January 2024 09:00 (the run starts on Monday 1 January, a holiday)
 TUESDAY_10H = TUESDAY_9H + 60.0  # office hours

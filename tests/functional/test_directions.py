@@ -1,0 +1,53 @@
+"""Capacity changes move KPIs in the expected direction (with common random numbers).
+
+Test plan (a metamorphic relation: more capacity never serves worse; common
+random numbers): doubling every HAP triage roster raises the 2-minute answer
+share; halving the ambulances on duty lowers the A1 15-minute share; far fewer
+ELV beds raise verkeerde-bed days and SEH fallbacks. Each pair runs with the
+same seed, so the difference is the capacity change, not noise.
+"""
+
+from __future__ import annotations
+
+from sim.config.loader import load_raw, load_scenario
+from sim.run.runner import run_replication
+from tests.helpers import NOORD
+
+SHORT = {"run": {"days": 20, "warmup_days": 5}}
+
+
+def _with(resources: dict) -> dict:
+    return {**SHORT, "resources": resources}
+
+
+def test_more_triagists_answer_faster():
+    raw, _ = load_raw(NOORD)
+    doubled = {name: {"triage_roster": {"values": [2 * v for v in h["triage_roster"]["values"]],
+                                        "estimate": "test: double staff"}}
+               for name, h in raw["resources"]["haps"].items()}
+    halved = {name: {"triage_roster": {"values": [max(1, v // 2) if v else 0 for v in h["triage_roster"]["values"]],
+                                       "estimate": "test: half staff"}}
+              for name, h in raw["resources"]["haps"].items()}
+    lo = run_replication(load_scenario(NOORD, _with({"haps": halved})), 0)
+    hi = run_replication(load_scenario(NOORD, _with({"haps": doubled})), 0)
+    assert hi["hap_answer_within_2min_share"] > lo["hap_answer_within_2min_share"]
+    assert hi["hap_abandoned_share"] < lo["hap_abandoned_share"]
+    assert hi["triage_fte"] > lo["triage_fte"] and hi["staff_cost_per_day"] > lo["staff_cost_per_day"]
+
+
+def test_fewer_ambulances_slower_response():
+    raw, _ = load_raw(NOORD)
+    full = raw["resources"]["ambulance"]["on_duty"]["values"]
+    few = {"ambulance": {"on_duty": {"values": [max(1, v // 4) for v in full], "estimate": "test: quarter fleet"}}}
+    base = run_replication(load_scenario(NOORD, SHORT), 0)
+    less = run_replication(load_scenario(NOORD, _with(few)), 0)
+    assert less["a1_on_scene_15min_share"] < base["a1_on_scene_15min_share"]
+    assert less["ambulance_utilisation"] > base["ambulance_utilisation"]
+
+
+def test_missing_elv_capacity_creates_verkeerde_bed_and_seh_load():
+    base = run_replication(load_scenario(NOORD, SHORT), 0)
+    scarce = run_replication(load_scenario(NOORD, _with({"elv_beds": {"value": 20, "estimate": "test"},
+                                                         "grz_beds": {"value": 20, "estimate": "test"}})), 0)
+    assert scarce["verkeerde_bed_days_per_day"] > base["verkeerde_bed_days_per_day"]
+    assert scarce["placement_fallback_seh_per_day"] > base["placement_fallback_seh_per_day"]

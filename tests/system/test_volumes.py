@@ -1,0 +1,55 @@
+"""The shipped (calibrated) noord status quo reproduces every published target within its tolerance.
+
+Test plan (published figures): one replication of the shipped scenario as users
+run it (365 days after warm-up, seed 20240101, the national calibration overlay
+included); each target of calibration/targets.yaml — national counts per 1,000
+inhabitants at the figure year's population, shares and means — is met within
+its tolerance. This is the fast, one-region version of `acutesim
+validation-report`, which checks the national run. The targets are published
+figures, independent of the model's inputs; the calibration fitted 14 inputs to
+them nationally, so a region meeting them is not automatic (capacities and
+distances differ). The same year also stays stable: occupancies below
+saturation, SEH waits and placement times bounded (moved here from
+test_bed_prefill, whose own full-year run it duplicated).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from sim.config.loader import load_scenario
+from sim.fit.targets import load_calibration, simulated
+from sim.run.runner import run_replication
+from tests.helpers import NOORD, ROOT
+
+CAL = load_calibration(ROOT / "calibration" / "targets.yaml")
+
+
+@pytest.fixture(scope="module")
+def noord_kpis():
+    return run_replication(load_scenario(NOORD), 0)
+
+
+@pytest.mark.parametrize("name", list(CAL.targets))
+def test_calibrated_noord_meets_target(name, noord_kpis):
+    t = CAL.targets[name]
+    value = simulated(t, noord_kpis)
+    assert abs(value / t.value - 1) <= CAL.tolerance(name), \
+        f"{name}: simulated {value:,.4g} vs published {t.value:,.4g} {t.unit} ({t.source})"
+
+
+def test_service_levels_plausible(noord_kpis):
+    assert 0.8 <= noord_kpis["a1_on_scene_15min_share"] <= 1.0
+    assert noord_kpis["hap_answer_within_2min_share"] >= 0.7
+    assert 0.2 <= noord_kpis["seh_occupancy_mean"] <= 0.8
+    assert noord_kpis["verkeerde_bed_days_per_day"] > 0
+
+
+def test_full_year_is_stable(noord_kpis):
+    """No runaway boarding or verkeerde bed, which a too-short warm-up or inconsistent bed inputs would cause."""
+    k = noord_kpis
+    assert k["hospital_occupancy_mean"] < 0.95
+    assert k["seh_wait_mean"] < 30
+    assert k["placement_time_mean"] < 48
+    for kind in ("elv", "grz", "crisis_bed"):
+        assert k[f"{kind}_occupancy_mean"] < 0.97

@@ -1,0 +1,114 @@
+"""Calibration inputs: the calibration file, parameter handling and the target formula (no fitting).
+
+Test plan (hand computations; the file's own rules):
+- the shipped calibration file is valid, every target has a source and year,
+  every parameter matches keys in the scenario;
+- bad calibration input (unknown key, national target without population,
+  inverted bounds, a key matching nothing) gives one line naming file and key;
+- applying parameters: kind value sets the figure, scale multiplies, share_scale
+  changes one outcome's share and keeps every mix summing to 1; the overlay
+  carries an estimate for every changed figure and loads as part of a scenario;
+- the target formula (national counts at the figure year's population, per
+  1,000, ratios) against hand computations.
+The fit itself (recovery of known inputs, reproducibility) is in
+tests/system/test_calibration.py.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import yaml
+
+from sim.config.loader import ScenarioError, load_raw, load_scenario
+from sim.config.schema import Scenario
+from sim.fit.calibration import apply, overlay, resolve_parameters
+from sim.fit.targets import CalibrationFile, Target, load_calibration, simulated
+from tests.helpers import ROOT
+
+SHIPPED = ROOT / "calibration" / "targets.yaml"
+EUREGIO = ROOT / "scenarios" / "euregio" / "uncalibrated.yaml"
+
+
+def _raw(days: float = 7, warmup: float = 2, seed: int = 7) -> dict:
+    raw, _ = load_raw(EUREGIO)
+    raw["name"] = "euregio_test"
+    raw["run"].update({"days": days, "warmup_days": warmup, "seed": seed})
+    return raw
+
+
+def test_shipped_calibration_file_is_complete():
+    cal = load_calibration(SHIPPED)
+    assert len(cal.targets) >= 10 and len(cal.parameters) >= 10
+    for name, t in cal.targets.items():
+        assert t.source and 1990 < t.year <= 2025, name
+    params = resolve_parameters(cal, load_raw(ROOT / "scenarios" / "noord" / "uncalibrated.yaml")[0], str(SHIPPED))
+    assert [p.name for p in params] == list(cal.parameters)
+
+
+@pytest.mark.parametrize("edit, expected", [
+    (lambda d: d["targets"]["hap_contacts"].update(kpii="x"), "key targets.hap_contacts.kpii: unknown key"),
+    (lambda d: d["targets"]["hap_contacts"].pop("population"), "key targets.hap_contacts: a national target needs"),
+    (lambda d: d["parameters"]["conveyance"].update(bounds=[1.4, 0.7]), "key parameters.conveyance.bounds"),
+])
+def test_bad_calibration_file_gives_one_line(tmp_path, edit, expected):
+    data = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
+    edit(data)
+    path = tmp_path / "cal.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(ScenarioError) as err:
+        load_calibration(path)
+    assert str(err.value).startswith(f"{path}: ") and expected in str(err.value) and "\n" not in str(err.value)
+
+
+def test_parameter_matching_nothing_is_an_error():
+    data = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
+    data["parameters"]["conveyance"]["keys"] = ["routing.convey_to_sehh.*.value"]
+    cal = CalibrationFile.model_validate(data)
+    with pytest.raises(ScenarioError, match="parameters.conveyance.keys: 'routing.convey_to_sehh.*.value' matches no"):
+        resolve_parameters(cal, _raw(), "cal.yaml")
+
+
+def test_apply_value_scale_and_share_scale_and_overlay(tmp_path):
+    cal = load_calibration(SHIPPED)
+    raw = _raw()
+    params = resolve_parameters(cal, raw, "cal.yaml")
+    theta = np.array([p.start for p in params])
+    by_name = {p.name: i for i, p in enumerate(params)}
+    theta[by_name["hap_call_rate"]] = 230.0
+    theta[by_name["conveyance"]] = 1.1
+    theta[by_name["hap_home_visit"]] = 1.5
+    new = apply(raw, params, theta)
+    assert new["streams"]["hap_call"]["rate_per_1000_per_year"]["value"] == 230.0
+    for u in ("A1", "A2"):
+        old = raw["routing"]["convey_to_seh"][u]["value"]
+        assert new["routing"]["convey_to_seh"][u]["value"] == pytest.approx(old * 1.1)
+    for u, mix in new["routing"]["hap_triage"].items():
+        old = raw["routing"]["hap_triage"][u]["shares"]
+        assert sum(mix["shares"].values()) == pytest.approx(1.0, abs=1e-12)
+        if "home_visit" in old:
+            assert mix["shares"]["home_visit"] == pytest.approx(old["home_visit"] * 1.5, rel=1e-5)
+    assert raw == _raw(), "apply must not change its input"
+    Scenario.model_validate(new)
+
+    ov = overlay(raw, new, params, "test calibration")
+    assert ov["streams"]["hap_call"]["rate_per_1000_per_year"]["value"] == 230.0
+    assert "calibrated" in ov["care"]["seh"]["los_home"]["estimate"] and "source" not in ov["care"]["seh"]["los_home"]
+    path = tmp_path / "overlay.yaml"
+    path.write_text(yaml.safe_dump(ov), encoding="utf-8")
+    scen = tmp_path / "s.yaml"
+    scen.write_text(f"extends: [{EUREGIO}, {path}]\nname: with_overlay\n", encoding="utf-8")
+    loaded = load_scenario(scen)
+    assert loaded.streams.hap_call.rate_per_1000_per_year.value == 230.0
+    old = raw["routing"]["convey_to_seh"]["A1"]["value"]
+    assert loaded.routing.convey_to_seh["A1"].value == pytest.approx(old * 1.1)
+
+
+def test_target_formula():
+    kpis = {"x_per_day": 10.0, "y_per_day": 40.0, "population": 100_000.0}
+    nat = Target(kpi="x_per_day", value=1, unit="u", year=2022, scale="national", population=2_000_000, source="s")
+    per = Target(kpi="x_per_day", value=1, unit="u", year=2022, scale="per_1000", source="s")
+    share = Target(kpi="x_per_day", per="y_per_day", value=1, unit="u", year=2022, scale="share", source="s")
+    assert simulated(per, kpis) == pytest.approx(10 * 365 / 100_000 * 1000)
+    assert simulated(nat, kpis) == pytest.approx(10 * 365 * 20)
+    assert simulated(share, kpis) == pytest.approx(0.25)
