@@ -47,7 +47,7 @@ def test_fewer_ambulances_slower_response():
 
 def test_missing_elv_capacity_creates_verkeerde_bed_and_seh_load():
     base = run_replication(load_scenario(NOORD, SHORT), 0)
-    scarce = run_replication(load_scenario(NOORD, _with({"elv_beds": {"value": 20, "estimate": "test"},
-                                                         "grz_beds": {"value": 20, "estimate": "test"}})), 0)
+    scarce = run_replication(load_scenario(NOORD, _with({"beds": {"elv": {"value": 20, "estimate": "test"},
+                                                                  "grz": {"value": 20, "estimate": "test"}}})), 0)
     assert scarce["verkeerde_bed_days_per_day"] > base["verkeerde_bed_days_per_day"]
     assert scarce["placement_fallback_seh_per_day"] > base["placement_fallback_seh_per_day"]

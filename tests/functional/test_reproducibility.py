@@ -41,8 +41,8 @@ def test_other_seed_or_replication_differs():
 def test_capacity_change_keeps_arrivals_common():
     run = {"run": {"days": 7, "warmup_days": 1}}
     base = run_replication(load_scenario(NOORD, run), 0)
-    fewer = run_replication(load_scenario(NOORD, {**run, "resources": {"hospital_beds": {
-        "value": 300, "estimate": "test: far fewer hospital beds"}}}), 0)
+    fewer = run_replication(load_scenario(NOORD, {**run, "resources": {"beds": {"hospital": {
+        "value": 300, "estimate": "test: far fewer hospital beds"}}}}), 0)
     arrivals = [k for k in base if k.startswith("arrivals_per_day.")]
     assert len(arrivals) == 8
     assert all(base[k] == fewer[k] for k in arrivals)

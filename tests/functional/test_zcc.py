@@ -149,7 +149,7 @@ def test_more_locations_shorten_commute():
 
 
 def test_patient_spreading_uses_neighbour_beds_when_own_pool_is_full():
-    full = {"resources": {"elv_beds": {"value": 5, "estimate": "test: far too few own ELV beds"}}}
+    full = {"resources": {"beds": {"elv": {"value": 5, "estimate": "test: far too few own ELV beds"}}}}
     spread = run_replication(_zcc(full, path=ROOT / "scenarios" / "noord" / "zcc_spreading.yaml"), 0)
     own_only = run_replication(_zcc(full), 0)
     assert own_only["out_of_region_placements_per_day"] == 0

@@ -117,7 +117,7 @@ def test_changed_scenario_is_not_mixed_with_old_results(tmp_path):
     assert main(["experiment", str(exp_path), "--workers", "1", "--out", str(out)]) == 0
     old_keys = {p.key for p in load_experiment(exp_path)[1]}
     base.write_text(f"extends: {ROOT / 'scenarios' / 'noord' / 'zcc.yaml'}\n"
-                    "resources:\n  elv_beds: {value: 250, estimate: test change}\n", encoding="utf-8")
+                    "resources:\n  beds:\n    elv: {value: 250, estimate: test change}\n", encoding="utf-8")
     new_keys = {p.key for p in load_experiment(exp_path)[1]}
     assert not old_keys & new_keys
     assert main(["experiment", str(exp_path), "--workers", "1", "--out", str(out)]) == 0

@@ -44,7 +44,7 @@ EST = "unit test: one patient through a deterministic chain (fixed durations, am
 AMPLE = 1000  # staff on every roster, SEH places, beds: far more than one patient can use
 HOME = "GM1680"  # Aa en Hunze (see the module docstring)
 TOL = 1e-9  # sums of float durations, added in another order than the model adds them
-CAPACITY_COUNTS = ("places", "hospital_beds", "elv_beds", "grz_beds", "crisis_beds")
+CAPACITY_COUNTS = ("places",)
 
 
 def fixed(mean: float) -> dict[str, Any]:
@@ -93,6 +93,8 @@ def _deterministic(node: Any) -> dict[str, Any]:
             out[key] = roster(AMPLE)
         elif key == "admission_hours":
             out[key] = {"values": [1.0] * HOURS_PER_WEEK, "estimate": EST}
+        elif key == "beds" and all(isinstance(v, dict) and "value" in v for v in val.values()):
+            out[key] = {kind: count(AMPLE) for kind in val}  # resources.beds: every bed pool
         elif key in CAPACITY_COUNTS and "value" in val:
             out[key] = count(AMPLE)
         elif key == "initial_occupancy":

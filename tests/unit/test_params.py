@@ -65,9 +65,9 @@ def test_loader_records_the_file_of_every_leaf(tmp_path):
     assert res.origin(("resources", "haps", "hap_groningen")) == NOORD / "zcc_region.yaml"
     assert res.origin(("resources", "no_such_key")) == res.origin(("resources",))
     assert res.origin(("no_such_key",)) is None
-    res.merge({"resources": {"elv_beds": {"value": 3, "estimate": "test"}}}, tmp_path / "cli")
-    assert res.origin(("resources", "elv_beds")) == tmp_path / "cli"
-    assert res.data["resources"]["elv_beds"]["value"] == 3
+    res.merge({"resources": {"beds": {"elv": {"value": 3, "estimate": "test"}}}}, tmp_path / "cli")
+    assert res.origin(("resources", "beds", "elv")) == tmp_path / "cli"
+    assert res.data["resources"]["beds"]["elv"]["value"] == 3
 
 
 def _leaf_keys(tree, prefix=()):
@@ -123,17 +123,17 @@ def test_file_is_the_most_specific_file_that_set_the_figure(tmp_path):
     child = tmp_path / "child.yaml"
     child.write_text(
         f"extends: {NOORD / 'status_quo.yaml'}\n"
-        "resources:\n  elv_beds: {value: 250, estimate: planner's test}\n"
+        "resources:\n  beds:\n    elv: {value: 250, estimate: planner's test}\n"
         "care:\n  hap:\n    consult: {estimate: 'new reasoning, same number'}\n", encoding="utf-8")
     grandchild = tmp_path / "grandchild.yaml"
     grandchild.write_text("extends: child.yaml\nname: gc\n", encoding="utf-8")
     figs = {f.key: f for f in params.figures(grandchild, ROOT)}
-    assert figs["resources.elv_beds"].file == params._relative(child, ROOT)
-    assert figs["resources.elv_beds"].value == "250"
+    assert figs["resources.beds.elv"].file == params._relative(child, ROOT)
+    assert figs["resources.beds.elv"].value == "250"
     assert figs["care.hap.consult"].file == params._relative(child, ROOT)
     assert figs["care.hap.consult"].value == "lognormal, mean 12, cv 0.5"
     assert figs["care.hap.consult"].provenance == "new reasoning, same number"
-    assert figs["resources.hospital_beds"].file == "scenarios/noord/region.yaml"
+    assert figs["resources.beds.hospital"].file == "scenarios/noord/region.yaml"
     assert figs["care.ambulance.a1_norm_min"].file == "scenarios/_national/status_quo.yaml"
     assert figs["care.ambulance.a1_norm_min"].kind == "source"
     assert figs["care.seh.los_home"].file == "calibration/calibrated/national.yaml"
@@ -150,7 +150,7 @@ def test_zcc_overrides_are_attributed_to_the_zcc_files():
 
 @pytest.mark.parametrize("key,unit", [
     ("care.seh.los_home", "min"),
-    ("resources.hospital_beds", "beds"),
+    ("resources.beds.hospital", "beds"),
     ("resources.sehs.seh_groningen.places", "treatment places"),
     ("zcc.flows.patient_line_hours", "open (1) / closed (0) per hour of week"),
     ("care.elv.admission_hours", "open (1) / closed (0) per hour of week"),

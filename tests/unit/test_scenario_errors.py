@@ -34,15 +34,15 @@ def _validate(path: Path, capsys) -> tuple[int, str]:
 CASES = {
     "unknown_key": ("desks:\n  hap_triage:\n    handling_time: 5\n", "desks.hap_triage.handling_time", "unknown key"),
     "wrong_type": ("run:\n  days: many\n", "run.days", "number"),
-    "negative_capacity": ("resources:\n  hospital_beds: {value: -5, estimate: x}\n",
-                          "resources.hospital_beds.value", "greater than or equal to 0"),
+    "negative_capacity": ("resources:\n  beds:\n    hospital: {value: -5, estimate: x}\n",
+                          "resources.beds.hospital.value", "greater than or equal to 0"),
     "unknown_region": ("region: atlantis\n", "region", "unknown region 'atlantis'"),
     "roster_length": ("resources:\n  elv_point_roster: {values: [1, 2, 3], estimate: x}\n",
                       "resources.elv_point_roster.values", "168"),
-    "no_provenance": ("resources:\n  hospital_beds: {value: 50}\n", "resources.hospital_beds.value",
+    "no_provenance": ("resources:\n  beds:\n    hospital: {value: 50}\n", "resources.beds.hospital.value",
                       "source"),
-    "both_provenance": ("resources:\n  hospital_beds: {value: 5, source: a, estimate: b}\n",
-                        "resources.hospital_beds", "exactly one"),
+    "both_provenance": ("resources:\n  beds:\n    hospital: {value: 5, source: a, estimate: b}\n",
+                        "resources.beds.hospital", "exactly one"),
     "mix_not_one": ("routing:\n  dispatch: {shares: {A1: 0.5, A2: 0.4}, estimate: x}\n",
                     "routing.dispatch.shares", "sum to 1"),
     "site_outside_region": ("resources:\n  meldkamer: {subarea: GM0363}\n", "resources.meldkamer.subarea",
@@ -84,13 +84,14 @@ def test_missing_file(tmp_path, capsys):
 
 
 def test_good_file_and_single_value_override(tmp_path, capsys):
-    path = _write(tmp_path, "resources:\n  hospital_beds: {value: 900, estimate: planner test}\n")
+    path = _write(tmp_path, "resources:\n  beds:\n    hospital: {value: 900, estimate: planner test}\n")
     assert main(["validate", str(path)]) == 0
     from sim.config.loader import load_scenario
     sc = load_scenario(path)
-    assert sc.resources.hospital_beds.value == 900
-    assert sc.resources.hospital_beds.estimate == "planner test" and sc.resources.hospital_beds.source is None
-    assert sc.resources.elv_beds == load_scenario(NOORD).resources.elv_beds
+    assert sc.resources.beds["hospital"].value == 900
+    beds = sc.resources.beds["hospital"]
+    assert beds.estimate == "planner test" and beds.source is None
+    assert sc.resources.beds["elv"] == load_scenario(NOORD).resources.beds["elv"]
 
 
 def test_a_distribution_given_anew_replaces_the_old_one_whole(tmp_path, capsys):
