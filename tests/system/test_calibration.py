@@ -16,22 +16,12 @@ import copy
 
 import pytest
 
-from sim.config.loader import load_raw
 from sim.config.schema import Scenario
 from sim.fit.calibration import calibrate
 from sim.fit.targets import CalibrationFile
 from sim.run.national import aggregate
 from sim.run.runner import run_replication
-from tests.helpers import ROOT
-
-EUREGIO = ROOT / "scenarios" / "euregio" / "uncalibrated.yaml"
-
-
-def _raw(days: float = 7, warmup: float = 2, seed: int = 7) -> dict:
-    raw, _ = load_raw(EUREGIO)
-    raw["name"] = "euregio_test"
-    raw["run"].update({"days": days, "warmup_days": warmup, "seed": seed})
-    return raw
+from tests.helpers import euregio_raw as _raw
 
 
 def _recovery_file(kpis: dict[str, float]) -> CalibrationFile:

@@ -27,23 +27,7 @@ import pytest
 from sim.cli.main import main
 from sim.run.experiment import collect, execute, load_experiment, tasks_for, write_results
 from tests.helpers import ROOT
-
-
-def _experiment(tmp_path: Path, base: Path | None = None, reps: int = 2, days: float = 2) -> Path:
-    base = base or ROOT / "scenarios" / "noord" / "zcc_2loc_pooled.yaml"
-    path = tmp_path / "exp.yaml"
-    path.write_text(f"""
-name: small
-scenarios: [{base}]
-grid:
-  zcc.locations.mode: [pooled, separate]
-  zcc.substitution.seh.value: {{values: [0.1, 0.3], estimate: "test range"}}
-  run.warmup_days: [1]
-replications: {reps}
-seed: 11
-days: {days}
-""", encoding="utf-8")
-    return path
+from tests.helpers import small_experiment as _experiment
 
 
 def _results(out: Path) -> dict[str, str]:

@@ -24,17 +24,10 @@ from sim.config.loader import ScenarioError, load_raw, load_scenario
 from sim.config.schema import Scenario
 from sim.fit.calibration import apply, overlay, resolve_parameters
 from sim.fit.targets import CalibrationFile, Target, load_calibration, simulated
-from tests.helpers import ROOT
+from tests.helpers import EUREGIO, ROOT
+from tests.helpers import euregio_raw as _raw
 
 SHIPPED = ROOT / "calibration" / "targets.yaml"
-EUREGIO = ROOT / "scenarios" / "euregio" / "uncalibrated.yaml"
-
-
-def _raw(days: float = 7, warmup: float = 2, seed: int = 7) -> dict:
-    raw, _ = load_raw(EUREGIO)
-    raw["name"] = "euregio_test"
-    raw["run"].update({"days": days, "warmup_days": warmup, "seed": seed})
-    return raw
 
 
 def test_shipped_calibration_file_is_complete():
