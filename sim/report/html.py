@@ -21,7 +21,7 @@ from sim import __version__
 from sim.config.provenance import InputFigure, input_figures
 from sim.measure.format import fmt, signed, units
 from sim.report.plots import Figure, plot_all, read_locations
-from sim.report.tables import HEADLINE, MECHANISMS
+from sim.report.tables import HEADLINE, MECHANISMS, with_norms
 from sim.run.results import Results, ResultsError, load_results
 
 CSS = """
@@ -113,8 +113,8 @@ def _kpi_section(res: Results) -> str:
         header, numeric, rows = ["KPI", "mean", "95% CI", "n", "unit"], {1, 2, 3}, summary_rows
         intro = f"<p>Mean and 95% Student-t interval over {res.replications} replications.</p>"
     parts = ["<h2>Key performance indicators</h2>", intro, "<h3>Headline</h3>",
-             _table(header, rows(res, list(HEADLINE)), numeric)]
-    mech = rows(res, list(MECHANISMS))
+             _table(header, rows(res, with_norms(HEADLINE, every)), numeric)]
+    mech = rows(res, with_norms(MECHANISMS, every))
     if mech and res.kind == "compare":
         parts += ["<h3>Mechanisms</h3>", _table(header, mech, numeric)]
     parts += [f"<details><summary>All {len(every)} KPIs</summary>", _table(header, rows(res, every), numeric),
