@@ -72,6 +72,15 @@ def region_scenario(region: str, name: str = "status_quo", base: Path | None = N
     return scenarios_dir(base) / region / f"{name}.yaml"
 
 
+def shown(path: str | Path) -> str:
+    """A path as a report shows it: relative to the project root when it lies below it."""
+    p = Path(path).resolve()
+    try:
+        return p.relative_to(root()).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def user_path(path: str | Path) -> Path:
     """A path a user typed: as given if it exists, else relative to the project root.
 

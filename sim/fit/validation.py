@@ -12,6 +12,7 @@ import platform
 from collections.abc import Callable
 from pathlib import Path
 
+from sim import paths
 from sim.fit.analytic import Check, all_checks
 from sim.fit.targets import FitRow, fit_table, format_fit_table, load_calibration
 from sim.run.national import region_scenarios, run_national
@@ -79,7 +80,7 @@ def write_report(out: Path, targets: str | Path, replications: int, days: float,
     text = f"""# acutesim validation report
 
 acutesim {__version__}, Python {platform.python_version()}; made by `acutesim validation-report`
-(targets: `{targets}`; {replications} replications x {days:g} days after warm-up, seed {seed}; all
+(targets: `{paths.shown(targets)}`; {replications} replications x {days:g} days after warm-up, seed {seed}; all
 {len(regional)} ROAZ regions run together with the shipped `scenarios/<region>/status_quo.yaml`, which
 extends the national calibration `calibration/calibrated/national.yaml`).
 
