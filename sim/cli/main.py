@@ -27,6 +27,12 @@ def main(argv: list[str] | None = None) -> int:
     except ScenarioError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:
+        # An environment problem (read-only or full disk, missing permission): one line, exit 1.
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc} (nothing was changed in the inputs; fix the folder and "
+              f"rerun the same command)", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("interrupted: every finished replication is kept; rerun the same command to continue", file=sys.stderr)
         return 130
