@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+from collections.abc import Callable
 from typing import NoReturn
 
 from sim.config.schema import MAX_DAYS, MAX_REPLICATIONS, MAX_SEED
@@ -27,7 +28,7 @@ class OneLineParser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def _whole(low: int, high: int, what: str):  # type: ignore[no-untyped-def]
+def _whole(low: int, high: int, what: str) -> Callable[[str], int]:
     def parse(text: str) -> int:
         try:
             value = int(text)
@@ -52,7 +53,7 @@ def _days(text: str) -> float:
 
 
 _WORKERS = _whole(1, MAX_WORKERS, "workers")
-_REPLICATIONS = _whole(1, MAX_REPLICATIONS, "replications")
+_REPS = _whole(1, MAX_REPLICATIONS, "replications")
 _SEED = _whole(0, MAX_SEED, "seed")
 
 
@@ -71,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run a scenario and print its KPIs")
     run.add_argument("scenario", help="scenario YAML file")
-    run.add_argument("-n", "--replications", type=_REPLICATIONS, help="number of replications (default: the scenario's)")
+    run.add_argument("-n", "--replications", type=_REPS, help="number of replications (default: the scenario's)")
     run.add_argument("--seed", type=_SEED, help="random seed (default: the scenario's)")
     run.add_argument("--days", type=_days, help="days to simulate after warm-up (default: the scenario's)")
     run.add_argument("--out", help="output folder (default: results/<scenario>/<run-id>/)")
@@ -82,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     cmp_ = sub.add_parser("compare", help="run two scenarios with common random numbers and compare them")
     cmp_.add_argument("base", help="base scenario (e.g. the status quo)")
     cmp_.add_argument("alt", help="alternative scenario (e.g. scenario III)")
-    cmp_.add_argument("-n", "--replications", type=_REPLICATIONS, help="paired replications (default: the scenarios')")
+    cmp_.add_argument("-n", "--replications", type=_REPS, help="paired replications (default: the scenarios')")
     cmp_.add_argument("--seed", type=_SEED, help="random seed for both (default: the scenarios')")
     cmp_.add_argument("--days", type=_days, help="days to simulate after warm-up")
     cmp_.add_argument("--out", help="output folder (default: results/<base>__vs__<alt>/<run-id>/)")
@@ -96,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     wu.add_argument("scenario", help="scenario YAML file")
     wu.add_argument("--level", default="hospital",
                     help="level to check: hospital, elv, grz, crisis_bed, seh, verkeerde_bed, ambulance")
-    wu.add_argument("-n", "--replications", type=_REPLICATIONS, default=3)
+    wu.add_argument("-n", "--replications", type=_REPS, default=3)
     wu.add_argument("--days", type=_days, help="days to simulate from the start (default: 4 x warm-up, >= 120)")
     rep = sub.add_parser("report", help="write a self-contained HTML report of a run or compare results folder")
     rep.add_argument("results", help="results folder of 'acutesim run' or 'acutesim compare'")
@@ -105,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     loc.add_argument("scenario", help="zcc scenario YAML file")
     loc.add_argument("--max", type=int, default=4, help="largest number of locations (default 4)")
     loc.add_argument("--out", help="output folder (default: results/locations/<scenario>/)")
-    loc.add_argument("-n", "--replications", type=_REPLICATIONS, default=2, help="replications per check (default 2)")
+    loc.add_argument("-n", "--replications", type=_REPS, default=2, help="replications per check (default 2)")
     loc.add_argument("--days", type=_days, default=21, help="days per replication (default 21)")
     loc.add_argument("--seed", type=_SEED, help="random seed (default: the scenario's)")
     _add_workers(loc)
@@ -113,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     stf.add_argument("scenario", help="zcc scenario YAML file")
     stf.add_argument("--target", required=True, help="e.g. \"zcc_answer_within_2min_share>=0.9\"")
     stf.add_argument("--out", help="staffing option file (default: results/staffing/<scenario>/staffing_option.yaml)")
-    stf.add_argument("-n", "--replications", type=_REPLICATIONS, default=2, help="replications per iteration (default 2)")
+    stf.add_argument("-n", "--replications", type=_REPS, default=2, help="replications per iteration (default 2)")
     stf.add_argument("--days", type=_days, default=21, help="days per replication in the search (default 21)")
     stf.add_argument("--confirm-days", type=_days, default=56, help="days of the confirmation run (default 56)")
     stf.add_argument("--seed", type=_SEED, help="random seed (default: the scenario's)")
@@ -135,7 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument("--polish-days", type=float,
                      help="days of the polishing runs after the short-run fit (default: the file's; 0 = none)")
     cal.add_argument("--polish-evaluations", type=int, default=6, help="long-run evaluations at most (default 6)")
-    cal.add_argument("-n", "--replications", type=_REPLICATIONS, default=1, help="replications per evaluation (default 1)")
+    cal.add_argument("-n", "--replications", type=_REPS, default=1, help="replications per evaluation (default 1)")
     cal.add_argument("--max-evaluations", type=int, default=60, help="simulation budget (default 60)")
     cal.add_argument("--check-replications", type=int, default=2, help="replications of the final fit check")
     cal.add_argument("--out", help="overlay file (default: calibration/calibrated/<region or national>.yaml)")
@@ -144,7 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     nat = sub.add_parser("national", help="run every region together and compare national totals with the targets")
     nat.add_argument("--scenario", default="status_quo.yaml",
                      help="scenario file in each region folder (default: status_quo.yaml)")
-    nat.add_argument("-n", "--replications", type=_REPLICATIONS, help="replications (default: the scenarios')")
+    nat.add_argument("-n", "--replications", type=_REPS, help="replications (default: the scenarios')")
     nat.add_argument("--seed", type=_SEED, help="random seed (default: the scenarios')")
     nat.add_argument("--days", type=_days, help="days to simulate after warm-up")
     nat.add_argument("--targets", help="calibration file with the targets (default: calibration/targets.yaml)")
@@ -155,7 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="analytic checks and the calibrated national status quo against every target")
     vr.add_argument("--out", help="folder (default: results/validation)")
     vr.add_argument("--targets", help="calibration file with the targets (default: calibration/targets.yaml)")
-    vr.add_argument("-n", "--replications", type=_REPLICATIONS, default=3, help="national replications (default 3)")
+    vr.add_argument("-n", "--replications", type=_REPS, default=3, help="national replications (default 3)")
     vr.add_argument("--days", type=_days, default=365, help="days per replication (default 365)")
     _add_scenarios(vr)
     _add_workers(vr)

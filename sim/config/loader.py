@@ -48,7 +48,7 @@ class _DuplicateKey(yaml.YAMLError):
         self.key, self.first, self.second = key, first, second
 
 
-class _Loader(_YAML_BASE):  # type: ignore[misc]
+class _Loader(_YAML_BASE):
     """The safe loader that refuses a key given twice in one mapping and keeps an impossible date as text.
 
     PyYAML keeps the last of two equal keys without a word, and raises a bare ``ValueError``
@@ -416,9 +416,9 @@ def _check_subareas(scenario: Scenario, res: Resolved, path: Path) -> None:
     sites += [(("resources", "sehs", k, "subarea"), v.subarea) for k, v in rs.sehs.items()]
     sites += [(("resources", "ambulance", "posts", k, "subarea"), v.subarea) for k, v in rs.ambulance.posts.items()]
     if scenario.zcc is not None:
-        loc = scenario.zcc.locations
-        sites += [(("zcc", "locations", "sites", k, "subarea"), v.subarea) for k, v in loc.sites.items()]
-        sites += [(("zcc", "locations", "staff_residence", k), k) for k in (loc.staff_residence or {})]
+        zl = scenario.zcc.locations
+        sites += [(("zcc", "locations", "sites", k, "subarea"), v.subarea) for k, v in zl.sites.items()]
+        sites += [(("zcc", "locations", "staff_residence", k), k) for k in (zl.staff_residence or {})]
     for loc, code in sites:
         if code not in codes:
             raise ScenarioError(
