@@ -37,7 +37,6 @@ def _labels_within(mix: Mix, allowed: tuple[str, ...]) -> Mix:
 # Upper bounds that keep a run's memory and time finite (named in the messages).
 MAX_COUNT = 100_000  # beds, places, vehicles, staff on duty per hour, redials
 MAX_RATE_PER_1000 = 100_000.0  # arrivals per 1000 inhabitants per year
-MAX_MINUTES = 1_000_000.0  # a mean duration (about two years)
 MAX_SPEED_KMH = 300.0
 MAX_MULTIPLIER = 100.0
 MAX_DAYS = 3_650.0  # ten years per replication
@@ -122,7 +121,7 @@ class Dist(Provenance):
     """
 
     dist: Literal["exponential", "lognormal", "gamma", "fixed"]
-    mean: float = Field(ge=0, le=MAX_MINUTES)
+    mean: float = Field(ge=0)
     cv: float | None = Field(default=None, gt=0, le=100)
 
     @model_validator(mode="after")
