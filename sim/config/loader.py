@@ -18,6 +18,8 @@ naming the file (the one that set the offending key), the key and what is expect
 from __future__ import annotations
 
 import copy
+import hashlib
+import re
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -90,7 +92,13 @@ class ScenarioError(Exception):
     """A scenario file is wrong; the message is one line: file, key, expectation."""
 
 
+# Parsed files by their text: an experiment loads the same chain of files once per design
+# point, and parsing dominates loading (reading and hashing the text is cheap).
+_PARSED: dict[str, dict[str, Any]] = {}
+
+
 def read_yaml(path: Path) -> dict[str, Any]:
+    """The mapping in a YAML file (a fresh copy); every problem is one line (:class:`ScenarioError`)."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -100,6 +108,19 @@ def read_yaml(path: Path) -> dict[str, Any]:
                             f"{exc.start}); expected a YAML file") from None
     except OSError as exc:
         raise ScenarioError(f"{path}: cannot read file ({exc.strerror or exc})") from None
+    if "\x00" in text:
+        raise ScenarioError(f"{path}: a binary file (it holds NUL bytes); expected a YAML text file")
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    if digest in _PARSED:
+        return copy.deepcopy(_PARSED[digest])
+    data = _parse(path, text)
+    if len(_PARSED) > 256:
+        _PARSED.clear()
+    _PARSED[digest] = copy.deepcopy(data)
+    return data
+
+
+def _parse(path: Path, text: str) -> dict[str, Any]:
     try:
         data = yaml.load(text, Loader=_YAML_LOADER)
     except _DuplicateKey as exc:
@@ -343,8 +364,11 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None,
         key = ".".join(loc) if loc else "(top level)"
         where = _where(res, loc, path)
         desc = _describe(err)
-        if not loc and ": " in desc:  # model-level checks put the key in the message
-            key, desc = desc.split(": ", 1)
+        head = desc.split(": ", 1)[0]
+        if ": " in desc and re.fullmatch(r"[\w.]+", head):  # model-level checks put the key in the message
+            # absolute (zcc.staffing) from a check of the whole, relative (mean) from a check of a section
+            key = head if not loc or head.startswith(key + ".") else f"{key}.{head}"
+            desc = desc.split(": ", 1)[1]
             where = _where(res, tuple(key.split(".")), path)
         if err["type"] == "extra_forbidden":
             allowed = _allowed_keys(loc[:-1])
