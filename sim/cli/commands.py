@@ -153,7 +153,15 @@ def _check_precision_kpi(path: Path, kpi: str, scenarios: list[Scenario]) -> Non
 def cmd_experiment(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from sim.run.experiment import collect, execute, load_experiment, run_sequential, tasks_for, write_results
+    from sim.run.experiment import (
+        collect,
+        execute,
+        load_experiment,
+        remove_corrupt,
+        run_sequential,
+        tasks_for,
+        write_results,
+    )
 
     exp, points = load_experiment(user_path(args.experiment))
     _warn([(user_path(args.experiment), p.scenario) for p in points])
@@ -164,6 +172,10 @@ def cmd_experiment(args: argparse.Namespace) -> int:
         paths.results_dir() / "experiments" / exp.name
     tasks = tasks_for(points, exp.replications, out)
     workers = _workers(args)
+    corrupt = remove_corrupt(tasks)
+    if corrupt:
+        print(f"note: {len(corrupt)} stored replication(s) could not be read (empty or corrupt, e.g. {corrupt[0]}): "
+              f"removed, they run again", file=sys.stderr)
     done_before = sum(t.path.exists() for t in tasks)
     where = f"Dask scheduler {args.scheduler}" if args.scheduler else f"{workers} local worker(s)"
     print(f"acutesim: experiment {exp.name}: {len(points)} design point(s) x {exp.replications} replication(s); "

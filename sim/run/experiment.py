@@ -234,11 +234,30 @@ def run_task(scenario: Scenario, replication: int, path: str) -> dict[str, float
     return result
 
 
+def _readable(path: Path) -> bool:
+    """A stored replication that parses: JSON with its KPIs as numbers."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return isinstance(data, dict) and isinstance(data.get("kpis"), dict) and \
+            all(isinstance(v, (int, float)) for v in data["kpis"].values())
+    except (OSError, ValueError):
+        return False
+
+
+def remove_corrupt(tasks: list[Task]) -> list[Path]:
+    """Remove stored replications that do not parse (0-byte, truncated, overwritten); they are rerun."""
+    bad = [t.path for t in tasks if t.path.exists() and not _readable(t.path)]
+    for path in bad:
+        path.unlink()
+    return bad
+
+
 def _pending(tasks: list[Task]) -> list[Task]:
-    """Tasks without a finished file; half-written files of a killed run are removed."""
+    """Tasks without a finished file; half-written files of a killed run and corrupt ones are removed."""
     for folder in {t.path.parent for t in tasks}:
         for stale in folder.glob("*.tmp*") if folder.exists() else ():
             stale.unlink()
+    remove_corrupt(tasks)
     return [t for t in tasks if not t.path.exists()]
 
 

@@ -1,0 +1,57 @@
+"""File-system trouble gives one line, never a traceback; corrupt stored replications are rerun.
+
+Test plan (deterministic cases through the command line): an output folder that cannot be
+made (its parent is a file) and a full disk (``Path.write_text`` raising ENOSPC, simulated by
+monkeypatch) end ``run`` with exactly one ``error:`` line naming the path and exit 1 (an
+environment problem); an experiment whose stored replication was emptied to 0 bytes (a
+crash or a full disk while writing) says so in one note, reruns it and ends with
+byte-identical results to the uninterrupted run.
+"""
+
+from __future__ import annotations
+
+import errno
+from pathlib import Path
+
+from sim.cli.main import main
+from tests.helpers import NOORD, small_experiment
+
+
+def _errors(err: str) -> list[str]:
+    assert "Traceback" not in err, err
+    return [line for line in err.splitlines() if line.startswith("error:")]
+
+
+def test_output_folder_that_cannot_be_made(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    code = main(["run", str(NOORD), "-n", "1", "--days", "1", "--workers", "1", "--out", str(blocker / "out")])
+    errors = _errors(capsys.readouterr().err)
+    assert code == 1 and len(errors) == 1 and str(blocker) in errors[0], errors
+
+
+def test_full_disk(tmp_path, capsys, monkeypatch):
+    def full(self, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(self))
+
+    monkeypatch.setattr(Path, "write_text", full)
+    code = main(["run", str(NOORD), "-n", "1", "--days", "1", "--workers", "1", "--out", str(tmp_path / "out")])
+    errors = _errors(capsys.readouterr().err)
+    assert code == 1 and len(errors) == 1 and "No space left on device" in errors[0], errors
+
+
+def test_empty_stored_replication_is_reported_and_rerun(tmp_path, capsys):
+    exp = small_experiment(tmp_path, reps=1, days=1)
+    out = tmp_path / "out"
+    assert main(["experiment", str(exp), "--workers", "1", "--out", str(out)]) == 0
+    first = (out / "summary.csv").read_bytes()
+    stored = sorted((out / "replications").glob("*/rep*.json"))
+    stored[0].write_bytes(b"")
+    stored[1].write_text('{"replication": 0, "kp', encoding="utf-8")
+    capsys.readouterr()
+    assert main(["experiment", str(exp), "--workers", "1", "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    notes = [line for line in err.splitlines() if line.startswith("note:")]
+    assert len(notes) == 1 and "2 stored replication(s)" in notes[0], err
+    assert (out / "summary.csv").read_bytes() == first
