@@ -18,6 +18,7 @@ from sim import paths
 from sim.config.loader import ScenarioError, capacity_warnings, load_scenario, read_yaml
 from sim.config.schema import Scenario
 from sim.paths import user_path
+from sim.run import manifest
 
 
 def _warn(loaded: list[tuple[object, Scenario]]) -> None:
@@ -79,6 +80,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _claim(out: Path, command: str, inputs: dict, args: argparse.Namespace) -> None:
+    """Refuse an --out folder of another command or other inputs (unless --overwrite)."""
+    manifest.claim(out, manifest.manifest(command, inputs), args.overwrite)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from sim.report.tables import kpi_table
     from sim.run.runner import run_id, run_scenario
@@ -86,6 +92,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     scenario = _load(user_path(args.scenario), _scenario_overrides(args))
     out = Path(args.out) if args.out else paths.results_dir() / scenario.name / run_id(scenario)
     n = scenario.run.replications
+    _claim(out, "run", {"scenario": manifest.scenario_hash(scenario), "replications": n,
+                        "event_log": bool(args.event_log)}, args)
     print(f"acutesim: {scenario.name} (region {scenario.region}), {n} replication(s) of "
           f"{scenario.run.days:g} days after {scenario.run.warmup_days:g} days warm-up, seed {scenario.run.seed}",
           file=sys.stderr)
@@ -120,6 +128,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
         return 2
     n = args.replications or max(base.run.replications, alt.run.replications)
     out = Path(args.out) if args.out else paths.results_dir() / f"{base.name}__vs__{alt.name}" / run_id(alt)
+    _claim(out, "compare", {"base": manifest.scenario_hash(base), "alt": manifest.scenario_hash(alt),
+                            "replications": n}, args)
     print(f"acutesim: {base.name} vs {alt.name}, {n} paired replication(s) of {base.run.days:g} days, "
           f"seed {base.run.seed}", file=sys.stderr)
     started = time.perf_counter()
@@ -170,6 +180,7 @@ def cmd_experiment(args: argparse.Namespace) -> int:
     # --out as typed (from the current folder); the file's out: relative to the project root.
     out = Path(args.out) if args.out else paths.root() / exp.out if exp.out else \
         paths.results_dir() / "experiments" / exp.name
+    _claim(out, "experiment", {"experiment": exp.name}, args)
     tasks = tasks_for(points, exp.replications, out)
     workers = _workers(args)
     corrupt = remove_corrupt(tasks)
@@ -216,8 +227,14 @@ def cmd_report(args: argparse.Namespace) -> int:
     from sim.report.html import build_report
     from sim.run.results import ResultsError
 
+    folder = user_path(args.results)
+    made = manifest.read(folder) if folder.is_dir() else None
+    if made is not None and made["command"] not in ("run", "compare"):
+        print(f"error: {folder}: made by `acutesim {made['command']}`; a report reads a run or compare folder",
+              file=sys.stderr)
+        return 2
     try:
-        out = build_report(user_path(args.results), args.out)
+        out = build_report(folder, args.out)
     except ResultsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -61,6 +61,12 @@ def _add_workers(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", type=_WORKERS, help="simulations run in parallel (default: all cores)")
 
 
+def _add_overwrite(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--overwrite", action="store_true",
+                        help="write into an --out folder made by another command or from other inputs "
+                             "(its acutesim files are removed first)")
+
+
 def _add_scenarios(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scenarios", help="scenario folder (default: scenarios/ of the project)")
 
@@ -78,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", help="output folder (default: results/<scenario>/<run-id>/)")
     run.add_argument("--event-log", action="store_true", help="write a per-event Parquet log per replication")
     _add_workers(run)
+    _add_overwrite(run)
     val = sub.add_parser("validate", help="check a scenario file")
     val.add_argument("scenario", help="scenario YAML file")
     cmp_ = sub.add_parser("compare", help="run two scenarios with common random numbers and compare them")
@@ -88,11 +95,13 @@ def build_parser() -> argparse.ArgumentParser:
     cmp_.add_argument("--days", type=_days, help="days to simulate after warm-up")
     cmp_.add_argument("--out", help="output folder (default: results/<base>__vs__<alt>/<run-id>/)")
     _add_workers(cmp_)
+    _add_overwrite(cmp_)
     exp = sub.add_parser("experiment", help="run a grid of scenario variants x replications (resumable)")
     exp.add_argument("experiment", help="experiment YAML file")
     exp.add_argument("--workers", type=_WORKERS, help="local worker processes (default: all cores)")
     exp.add_argument("--scheduler", help="address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786")
     exp.add_argument("--out", help="output folder (default: the experiment's out, or results/experiments/<name>)")
+    _add_overwrite(exp)
     wu = sub.add_parser("warmup", help="check whether the configured warm-up is long enough (MSER-5)")
     wu.add_argument("scenario", help="scenario YAML file")
     wu.add_argument("--level", default="hospital",
