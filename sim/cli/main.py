@@ -7,7 +7,9 @@ this module parses, applies ``--root`` and turns a bad input into one line and e
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from sim.cli.commands import COMMANDS
@@ -16,12 +18,19 @@ from sim.config.loader import ScenarioError
 from sim.paths import ROOT_ENV
 
 
+def _terminated(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     before = os.environ.get(ROOT_ENV)
     if args.root:
         # Set for the command (and the worker processes it starts), restored after it.
         os.environ[ROOT_ENV] = str(Path(args.root).resolve())
+    previous = signal.getsignal(signal.SIGTERM)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminated)  # SIGTERM stops a run like Ctrl-C does
     try:
         return COMMANDS[args.command](args)
     except ScenarioError as exc:
@@ -34,9 +43,15 @@ def main(argv: list[str] | None = None) -> int:
               f"rerun the same command)", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("interrupted: every finished replication is kept; rerun the same command to continue", file=sys.stderr)
+        if args.command == "experiment":
+            print("interrupted: every finished replication is kept; rerun the same command to continue",
+                  file=sys.stderr)
+        else:
+            print(f"interrupted: acutesim {args.command} stopped; its workers are ended", file=sys.stderr)
         return 130
     finally:
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, previous)
         if before is None:
             os.environ.pop(ROOT_ENV, None)
         else:

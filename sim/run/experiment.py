@@ -285,13 +285,15 @@ def execute(points: list[DesignPoint], tasks: list[Task], workers: int = 1, sche
         from concurrent.futures import ProcessPoolExecutor
         from concurrent.futures import as_completed as done
 
-        pool = ProcessPoolExecutor(max_workers=workers)
+        from sim.run.workers import init_worker, stop
+
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=init_worker)
         futures = [pool.submit(run_task, scenario_of[t.point], t.replication, str(t.path)) for t in todo]
         try:
             for fut in wrap(done(futures), len(futures)):
                 fut.result()
-        except KeyboardInterrupt:
-            pool.shutdown(wait=False, cancel_futures=True)
+        except BaseException:
+            stop(pool)
             raise
         pool.shutdown()
     else:

@@ -55,13 +55,15 @@ def replications_of(jobs: Sequence[tuple[Scenario, int, Path | None]], workers: 
         return
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)))
+    from sim.run.workers import init_worker, stop
+
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=init_worker)
     try:
         futures = {pool.submit(run, *job): i for i, job in enumerate(jobs)}
         for fut in as_completed(futures):
             yield futures[fut], fut.result()
     except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
+        stop(pool)
         raise
     pool.shutdown()
 
