@@ -1,7 +1,7 @@
 """The ``acutesim`` argument parser: every command and option, and nothing else.
 
-It imports no command module (only argparse, the bounds of :mod:`sim.config.schema` and the name
-of the root variable from :mod:`sim.paths`), so documentation (``sim.cli.docs``) can read it and the commands
+It imports no command module (only the standard library and the name of the root variable from
+:mod:`sim.paths`), so documentation (``sim.cli.docs``) can read it and the commands
 (``sim.cli.commands``) can change without touching it. Paths default to ``None``; the
 commands fill in the project's folders from :mod:`sim.paths`.
 """
@@ -14,9 +14,13 @@ import sys
 from collections.abc import Callable
 from typing import NoReturn
 
-from sim.config.schema import MAX_DAYS, MAX_REPLICATIONS, MAX_SEED
 from sim.paths import ROOT_ENV
 
+# The bounds of sim.config.schema (repeated here so that the parser imports no other layer; a
+# test keeps them equal), and the most local workers.
+MAX_DAYS = 3_650.0
+MAX_REPLICATIONS = 10_000
+MAX_SEED = 2**63 - 1
 MAX_WORKERS = 1_024
 
 
