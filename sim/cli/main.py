@@ -43,11 +43,7 @@ def main(argv: list[str] | None = None) -> int:
               f"rerun the same command)", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        if args.command == "experiment":
-            print("interrupted: every finished replication is kept; rerun the same command to continue",
-                  file=sys.stderr)
-        else:
-            print(f"interrupted: acutesim {args.command} stopped; its workers are ended", file=sys.stderr)
+        print("interrupted: every finished replication is kept; rerun the same command to continue", file=sys.stderr)
         return 130
     finally:
         if threading.current_thread() is threading.main_thread():

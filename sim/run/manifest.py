@@ -25,7 +25,7 @@ MANIFEST = "manifest.json"
 OWN_FILES = ("manifest.json", "summary.csv", "replications.csv", "comparison.csv", "levels.csv", "differences.csv",
              "results.parquet", "scenario.resolved.yaml", "base.resolved.yaml", "alt.resolved.yaml", "report.html")
 OWN_GLOBS = ("events_rep*.parquet", "summary_*.csv", "*.tmp*")
-OWN_FOLDERS = ("replications", "figures")
+OWN_FOLDERS = ("replications", "figures", "finished")
 
 
 def scenario_hash(scenario: Scenario) -> str:

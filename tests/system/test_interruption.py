@@ -47,7 +47,7 @@ def _start(args: list[str], tmp_path: Path) -> subprocess.Popen:
     end = time.monotonic() + 60
     while time.monotonic() < end and "acutesim:" not in (tmp_path / "stderr.txt").read_text():
         time.sleep(0.2)
-    time.sleep(3)
+    time.sleep(1.5)
     assert proc.poll() is None, (tmp_path / "stderr.txt").read_text()
     return proc
 
@@ -87,3 +87,33 @@ def test_experiment_stops_cleanly_on_ctrl_c(tmp_path):
     err = (tmp_path / "stderr.txt").read_text()
     assert "Traceback" not in err and "rerun the same command to continue" in err, err
     assert _wait_group_gone(proc.pid, 10)
+
+
+@pytest.mark.parametrize("command", ["run", "compare"])
+def test_killed_run_or_compare_resumes_to_identical_results(command, tmp_path):
+    """SIGKILL after the first replication, rerun the same command: finished ones kept, results byte-identical."""
+    from sim.cli.main import main
+
+    short = tmp_path / "short.yaml"
+    short.write_text(f"extends: {NOORD}\nrun: {{warmup_days: 0}}\n", encoding="utf-8")
+    zcc = tmp_path / "short_zcc.yaml"
+    zcc.write_text(f"extends: {NOORD.parent / 'zcc.yaml'}\nrun: {{warmup_days: 0}}\n", encoding="utf-8")
+    scenarios = [str(short)] if command == "run" else [str(short), str(zcc)]
+    args = [command, *scenarios, "-n", "2", "--days", "3", "--workers", "1"]
+    table = "summary.csv" if command == "run" else "comparison.csv"
+    assert main([*args, "--out", str(tmp_path / "whole")]) == 0
+    out = tmp_path / "killed"
+    err_path = tmp_path / "stderr.txt"
+    with err_path.open("w") as err:
+        proc = subprocess.Popen([sys.executable, "-m", "sim", *args, "--out", str(out)], cwd=ROOT,
+                                stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
+        end = time.monotonic() + 120
+        while time.monotonic() < end and " 1/2 done" not in err_path.read_text():
+            time.sleep(0.1)
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+    finished = sorted((out / "finished").glob("*.json"))
+    assert finished and not (out / table).exists()
+    assert main([*args, "--out", str(out)]) == 0
+    for name in (table, "levels.csv"):
+        assert (out / name).read_bytes() == (tmp_path / "whole" / name).read_bytes(), name
