@@ -5,7 +5,8 @@ content hashes of the resolved scenarios, seed, replications, days; for an exper
 name). A command refuses a folder made by another command or from other inputs unless told
 to ``--overwrite`` (then acutesim's own files there are removed first, so no stale table
 survives); the same command with the same inputs continues in it. A non-empty folder
-without a manifest is refused too: it may hold anything.
+without a manifest is refused too: it may hold anything (except an experiment folder of an
+earlier version, whose replications are filed by their scenario's content).
 """
 
 from __future__ import annotations
@@ -60,6 +61,12 @@ def _clear(folder: Path) -> None:
         shutil.rmtree(folder / name, ignore_errors=True)
 
 
+def _older_experiment(folder: Path, wanted: dict[str, Any]) -> bool:
+    """An experiment folder of a version before manifests: its replications are filed by content, so safe."""
+    return wanted["command"] == "experiment" and (folder / "replications").is_dir() and \
+        all(p.name in OWN_FILES or p.name in OWN_FOLDERS for p in folder.iterdir())
+
+
 def claim(folder: Path, wanted: dict[str, Any], overwrite: bool) -> bool:
     """Make ``folder`` this command's: refuse another's unless ``overwrite``; True when continuing in it."""
     old = None if overwrite else read(folder)
@@ -72,7 +79,7 @@ def claim(folder: Path, wanted: dict[str, Any], overwrite: bool) -> bool:
         what = "another command" if old["command"] != wanted["command"] else "other inputs"
         raise ScenarioError(f"--out {folder}: holds the results of `acutesim {old['command']}` from {what}; "
                             f"choose another --out or pass --overwrite")
-    elif old is None and folder.is_dir() and any(folder.iterdir()):
+    elif old is None and folder.is_dir() and any(folder.iterdir()) and not _older_experiment(folder, wanted):
         raise ScenarioError(f"--out {folder}: not empty and not an acutesim results folder (no {MANIFEST}); "
                             f"choose another --out or pass --overwrite")
     folder.mkdir(parents=True, exist_ok=True)

@@ -90,3 +90,5 @@ def test_output_folders_are_never_mixed(tmp_path, capsys):
     capsys.readouterr()
     assert main(["report", str(tmp_path / "exp")]) == 2
     assert "acutesim experiment" in _errors(capsys.readouterr().err)[0]
+    (tmp_path / "exp" / "manifest.json").unlink()  # an experiment folder of an earlier version continues
+    assert main(["experiment", str(exp), "--workers", "1", "--out", str(tmp_path / "exp")]) == 0
