@@ -73,6 +73,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
         exp, points = load_experiment(path)
         _warn([(path, p.scenario) for p in points])
+        if exp.precision is not None:
+            _check_precision_kpi(path, exp.precision.kpi, [p.scenario for p in points])
         print(f"{args.scenario}: ok (experiment {exp.name}, {len(points)} design point(s))")
         return 0
     scenario = _load(path)
