@@ -15,8 +15,28 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sim import paths
-from sim.config.loader import ScenarioError, load_scenario
+from sim.config.loader import ScenarioError, capacity_warnings, load_scenario, read_yaml
+from sim.config.schema import Scenario
 from sim.paths import user_path
+from sim.run import manifest
+
+
+def _warn(loaded: list[tuple[object, Scenario]]) -> None:
+    """One warning line on stderr for legitimate but alarming what-ifs (zero capacity, zero demand)."""
+    parts: list[str] = []
+    for where, scenario in loaded:
+        found = capacity_warnings(scenario)
+        if found and f"{where}: {'; '.join(found)}" not in parts:
+            parts.append(f"{where}: {'; '.join(found)}")
+    if parts:
+        print(f"warning: {' | '.join(parts)} (a legitimate what-if: make sure it is meant)", file=sys.stderr)
+
+
+def _load(path: Path, overrides: dict | None = None) -> Scenario:
+    """The one check before any simulation: load and validate, and warn once about empty capacity or demand."""
+    scenario = load_scenario(path, overrides)
+    _warn([(path, scenario)])
+    return scenario
 
 
 def _scenarios(args: argparse.Namespace) -> Path:
@@ -47,18 +67,35 @@ def _workers(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    scenario = load_scenario(user_path(args.scenario))
+    path = user_path(args.scenario)
+    if "scenarios" in read_yaml(path) and "region" not in read_yaml(path):
+        from sim.run.experiment import load_experiment
+
+        exp, points = load_experiment(path)
+        _warn([(path, p.scenario) for p in points])
+        if exp.precision is not None:
+            _check_precision_kpi(path, exp.precision.kpi, [p.scenario for p in points])
+        print(f"{args.scenario}: ok (experiment {exp.name}, {len(points)} design point(s))")
+        return 0
+    scenario = _load(path)
     print(f"{args.scenario}: ok (region {scenario.region}, setting {scenario.setting})")
     return 0
+
+
+def _claim(out: Path, command: str, inputs: dict, args: argparse.Namespace) -> None:
+    """Refuse an --out folder of another command or other inputs (unless --overwrite)."""
+    manifest.claim(out, manifest.manifest(command, inputs), args.overwrite)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     from sim.report.tables import kpi_table
     from sim.run.runner import run_id, run_scenario
 
-    scenario = load_scenario(user_path(args.scenario), _scenario_overrides(args))
+    scenario = _load(user_path(args.scenario), _scenario_overrides(args))
     out = Path(args.out) if args.out else paths.results_dir() / scenario.name / run_id(scenario)
     n = scenario.run.replications
+    _claim(out, "run", {"scenario": manifest.scenario_hash(scenario), "replications": n,
+                        "event_log": bool(args.event_log)}, args)
     print(f"acutesim: {scenario.name} (region {scenario.region}), {n} replication(s) of "
           f"{scenario.run.days:g} days after {scenario.run.warmup_days:g} days warm-up, seed {scenario.run.seed}",
           file=sys.stderr)
@@ -83,6 +120,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     overrides = _scenario_overrides(args)
     base = load_scenario(user_path(args.base), overrides)
     alt = load_scenario(user_path(args.alt), overrides)
+    _warn([(user_path(args.base), base), (user_path(args.alt), alt)])
     if base.region != alt.region:
         print(f"note: comparing different regions ({base.region} vs {alt.region}): no common random numbers",
               file=sys.stderr)
@@ -92,6 +130,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
         return 2
     n = args.replications or max(base.run.replications, alt.run.replications)
     out = Path(args.out) if args.out else paths.results_dir() / f"{base.name}__vs__{alt.name}" / run_id(alt)
+    _claim(out, "compare", {"base": manifest.scenario_hash(base), "alt": manifest.scenario_hash(alt),
+                            "replications": n}, args)
     print(f"acutesim: {base.name} vs {alt.name}, {n} paired replication(s) of {base.run.days:g} days, "
           f"seed {base.run.seed}", file=sys.stderr)
     started = time.perf_counter()
@@ -108,17 +148,47 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_precision_kpi(path: Path, kpi: str, scenarios: list[Scenario]) -> None:
+    """Refuse an unknown ``precision.kpi`` before the first batch (from a half-day run of each setting)."""
+    from sim.plan.staffing import kpi_names
+
+    names: set[str] = set()
+    for setting in {s.setting for s in scenarios}:
+        names |= set(kpi_names(next(s for s in scenarios if s.setting == setting)))
+    if kpi not in names:
+        import difflib
+
+        similar = difflib.get_close_matches(kpi, sorted(names), n=3) or sorted(names)[:3]
+        raise ScenarioError(f"{path}: key precision.kpi: unknown KPI '{kpi}'; similar names: {', '.join(similar)}")
+
+
 def cmd_experiment(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from sim.run.experiment import collect, execute, load_experiment, run_sequential, tasks_for, write_results
+    from sim.run.experiment import (
+        collect,
+        execute,
+        load_experiment,
+        remove_corrupt,
+        run_sequential,
+        tasks_for,
+        write_results,
+    )
 
     exp, points = load_experiment(user_path(args.experiment))
+    _warn([(user_path(args.experiment), p.scenario) for p in points])
+    if exp.precision is not None:
+        _check_precision_kpi(user_path(args.experiment), exp.precision.kpi, [p.scenario for p in points])
     # --out as typed (from the current folder); the file's out: relative to the project root.
     out = Path(args.out) if args.out else paths.root() / exp.out if exp.out else \
         paths.results_dir() / "experiments" / exp.name
+    _claim(out, "experiment", {"experiment": exp.name}, args)
     tasks = tasks_for(points, exp.replications, out)
     workers = _workers(args)
+    corrupt = remove_corrupt(tasks)
+    if corrupt:
+        print(f"note: {len(corrupt)} stored replication(s) could not be read (empty or corrupt, e.g. {corrupt[0]}): "
+              f"removed, they run again", file=sys.stderr)
     done_before = sum(t.path.exists() for t in tasks)
     where = f"Dask scheduler {args.scheduler}" if args.scheduler else f"{workers} local worker(s)"
     print(f"acutesim: experiment {exp.name}: {len(points)} design point(s) x {exp.replications} replication(s); "
@@ -145,7 +215,7 @@ def cmd_experiment(args: argparse.Namespace) -> int:
 def cmd_warmup(args: argparse.Namespace) -> int:
     from sim.measure.warmup import check
 
-    scenario = load_scenario(user_path(args.scenario))
+    scenario = _load(user_path(args.scenario))
     result = check(scenario, args.level, args.replications, args.days)
     verdict = "suffices" if result.suffices else "is too short"
     print(f"{args.scenario}: MSER-5 on daily {result.level} occupancy ({args.replications} replications, "
@@ -159,8 +229,14 @@ def cmd_report(args: argparse.Namespace) -> int:
     from sim.report.html import build_report
     from sim.run.results import ResultsError
 
+    folder = user_path(args.results)
+    made = manifest.read(folder) if folder.is_dir() else None
+    if made is not None and made["command"] not in ("run", "compare"):
+        print(f"error: {folder}: made by `acutesim {made['command']}`; a report reads a run or compare folder",
+              file=sys.stderr)
+        return 2
     try:
-        out = build_report(user_path(args.results), args.out)
+        out = build_report(folder, args.out)
     except ResultsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -316,7 +392,7 @@ def cmd_locations(args: argparse.Namespace) -> int:
     from sim.plan.staffing import with_run
 
     path = user_path(args.scenario)
-    scenario = load_scenario(path, {"run": {"seed": args.seed}} if args.seed is not None else None)
+    scenario = _load(path, {"run": {"seed": args.seed}} if args.seed is not None else None)
     if scenario.zcc is None or scenario.zcc.service_level is None:
         print(f"error: {path}: key zcc.service_level: location planning needs a zcc scenario with a service level "
               f"(share, minimum_staff)", file=sys.stderr)
@@ -358,7 +434,7 @@ def cmd_staffing(args: argparse.Namespace) -> int:
     )
 
     path = user_path(args.scenario)
-    scenario = load_scenario(path, {"run": {"seed": args.seed}} if args.seed is not None else None)
+    scenario = _load(path, {"run": {"seed": args.seed}} if args.seed is not None else None)
     if scenario.zcc is None:
         print(f"error: {path}: key setting: the staffing search needs a zcc scenario (setting: zcc)", file=sys.stderr)
         return 2

@@ -7,7 +7,9 @@ this module parses, applies ``--root`` and turns a bad input into one line and e
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from sim.cli.commands import COMMANDS
@@ -16,21 +18,36 @@ from sim.config.loader import ScenarioError
 from sim.paths import ROOT_ENV
 
 
+def _terminated(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     before = os.environ.get(ROOT_ENV)
     if args.root:
         # Set for the command (and the worker processes it starts), restored after it.
         os.environ[ROOT_ENV] = str(Path(args.root).resolve())
+    previous = signal.getsignal(signal.SIGTERM)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminated)  # SIGTERM stops a run like Ctrl-C does
     try:
         return COMMANDS[args.command](args)
     except ScenarioError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:
+        # An environment problem (read-only or full disk, missing permission): one line, exit 1.
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc} (nothing was changed in the inputs; fix the folder and "
+              f"rerun the same command)", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("interrupted: every finished replication is kept; rerun the same command to continue", file=sys.stderr)
         return 130
     finally:
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, previous)
         if before is None:
             os.environ.pop(ROOT_ENV, None)
         else:

@@ -1,6 +1,6 @@
 """The ``acutesim`` argument parser: every command and option, and nothing else.
 
-It imports no command module (only argparse, and the name of the root variable from
+It imports no command module (only the standard library and the name of the root variable from
 :mod:`sim.paths`), so documentation (``sim.cli.docs``) can read it and the commands
 (``sim.cli.commands``) can change without touching it. Paths default to ``None``; the
 commands fill in the project's folders from :mod:`sim.paths`.
@@ -9,12 +9,66 @@ commands fill in the project's folders from :mod:`sim.paths`.
 from __future__ import annotations
 
 import argparse
+import math
+import sys
+from collections.abc import Callable
+from typing import NoReturn
 
 from sim.paths import ROOT_ENV
 
+# The bounds of sim.config.schema (repeated here so that the parser imports no other layer; a
+# test keeps them equal), and the most local workers.
+MAX_DAYS = 3_650.0
+MAX_REPLICATIONS = 10_000
+MAX_SEED = 2**63 - 1
+MAX_WORKERS = 1_024
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """Argument mistakes are one line on stderr (no usage block) and exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        print(f"error: {self.prog}: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _whole(low: int, high: int, what: str) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number of {what}, got {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"expected {what} from {low} to {high}, got {value}")
+        return value
+    parse.__name__ = what
+    return parse
+
+
+def _days(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of days, got {text!r}") from None
+    if not (math.isfinite(value) and 0 < value <= MAX_DAYS):
+        raise argparse.ArgumentTypeError(f"expected a finite number of days > 0 and at most {MAX_DAYS:g}, "
+                                         f"got {text!r}")
+    return value
+
+
+_WORKERS = _whole(1, MAX_WORKERS, "workers")
+_REPS = _whole(1, MAX_REPLICATIONS, "replications")
+_SEED = _whole(0, MAX_SEED, "seed")
+
 
 def _add_workers(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--workers", type=int, help="simulations run in parallel (default: all cores)")
+    parser.add_argument("--workers", type=_WORKERS, help="simulations run in parallel (default: all cores)")
+
+
+def _add_overwrite(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--overwrite", action="store_true",
+                        help="write into an --out folder made by another command or from other inputs "
+                             "(its acutesim files are removed first)")
 
 
 def _add_scenarios(parser: argparse.ArgumentParser) -> None:
@@ -22,39 +76,42 @@ def _add_scenarios(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="acutesim", description="Simulate the Dutch acute care chain.")
+    parser = OneLineParser(prog="acutesim", description="Simulate the Dutch acute care chain.")
     parser.add_argument("--root", help="project folder with scenarios/, calibration/, results/ and docs/ "
                                        f"(sets ${ROOT_ENV}; default: the checkout that holds the package)")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run a scenario and print its KPIs")
     run.add_argument("scenario", help="scenario YAML file")
-    run.add_argument("-n", "--replications", type=int, help="number of replications (default: the scenario's)")
-    run.add_argument("--seed", type=int, help="random seed (default: the scenario's)")
-    run.add_argument("--days", type=float, help="days to simulate after warm-up (default: the scenario's)")
+    run.add_argument("-n", "--replications", type=_REPS, help="number of replications (default: the scenario's)")
+    run.add_argument("--seed", type=_SEED, help="random seed (default: the scenario's)")
+    run.add_argument("--days", type=_days, help="days to simulate after warm-up (default: the scenario's)")
     run.add_argument("--out", help="output folder (default: results/<scenario>/<run-id>/)")
     run.add_argument("--event-log", action="store_true", help="write a per-event Parquet log per replication")
     _add_workers(run)
+    _add_overwrite(run)
     val = sub.add_parser("validate", help="check a scenario file")
     val.add_argument("scenario", help="scenario YAML file")
     cmp_ = sub.add_parser("compare", help="run two scenarios with common random numbers and compare them")
     cmp_.add_argument("base", help="base scenario (e.g. the status quo)")
     cmp_.add_argument("alt", help="alternative scenario (e.g. scenario III)")
-    cmp_.add_argument("-n", "--replications", type=int, help="paired replications (default: the scenarios')")
-    cmp_.add_argument("--seed", type=int, help="random seed for both (default: the scenarios')")
-    cmp_.add_argument("--days", type=float, help="days to simulate after warm-up")
+    cmp_.add_argument("-n", "--replications", type=_REPS, help="paired replications (default: the scenarios')")
+    cmp_.add_argument("--seed", type=_SEED, help="random seed for both (default: the scenarios')")
+    cmp_.add_argument("--days", type=_days, help="days to simulate after warm-up")
     cmp_.add_argument("--out", help="output folder (default: results/<base>__vs__<alt>/<run-id>/)")
     _add_workers(cmp_)
+    _add_overwrite(cmp_)
     exp = sub.add_parser("experiment", help="run a grid of scenario variants x replications (resumable)")
     exp.add_argument("experiment", help="experiment YAML file")
-    exp.add_argument("--workers", type=int, help="local worker processes (default: all cores)")
+    exp.add_argument("--workers", type=_WORKERS, help="local worker processes (default: all cores)")
     exp.add_argument("--scheduler", help="address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786")
     exp.add_argument("--out", help="output folder (default: the experiment's out, or results/experiments/<name>)")
+    _add_overwrite(exp)
     wu = sub.add_parser("warmup", help="check whether the configured warm-up is long enough (MSER-5)")
     wu.add_argument("scenario", help="scenario YAML file")
     wu.add_argument("--level", default="hospital",
                     help="level to check: hospital, elv, grz, crisis_bed, seh, verkeerde_bed, ambulance")
-    wu.add_argument("-n", "--replications", type=int, default=3)
-    wu.add_argument("--days", type=float, help="days to simulate from the start (default: 4 x warm-up, >= 120)")
+    wu.add_argument("-n", "--replications", type=_REPS, default=3)
+    wu.add_argument("--days", type=_days, help="days to simulate from the start (default: 4 x warm-up, >= 120)")
     rep = sub.add_parser("report", help="write a self-contained HTML report of a run or compare results folder")
     rep.add_argument("results", help="results folder of 'acutesim run' or 'acutesim compare'")
     rep.add_argument("--out", help="HTML file to write (default: RESULTS/report.html)")
@@ -62,18 +119,18 @@ def build_parser() -> argparse.ArgumentParser:
     loc.add_argument("scenario", help="zcc scenario YAML file")
     loc.add_argument("--max", type=int, default=4, help="largest number of locations (default 4)")
     loc.add_argument("--out", help="output folder (default: results/locations/<scenario>/)")
-    loc.add_argument("-n", "--replications", type=int, default=2, help="replications per check (default 2)")
-    loc.add_argument("--days", type=float, default=21, help="days per replication (default 21)")
-    loc.add_argument("--seed", type=int, help="random seed (default: the scenario's)")
+    loc.add_argument("-n", "--replications", type=_REPS, default=2, help="replications per check (default 2)")
+    loc.add_argument("--days", type=_days, default=21, help="days per replication (default 21)")
+    loc.add_argument("--seed", type=_SEED, help="random seed (default: the scenario's)")
     _add_workers(loc)
     stf = sub.add_parser("staffing", help="find the smallest zcc roster meeting a target in every hour block")
     stf.add_argument("scenario", help="zcc scenario YAML file")
     stf.add_argument("--target", required=True, help="e.g. \"zcc_answer_within_2min_share>=0.9\"")
     stf.add_argument("--out", help="staffing option file (default: results/staffing/<scenario>/staffing_option.yaml)")
-    stf.add_argument("-n", "--replications", type=int, default=2, help="replications per iteration (default 2)")
-    stf.add_argument("--days", type=float, default=21, help="days per replication in the search (default 21)")
-    stf.add_argument("--confirm-days", type=float, default=56, help="days of the confirmation run (default 56)")
-    stf.add_argument("--seed", type=int, help="random seed (default: the scenario's)")
+    stf.add_argument("-n", "--replications", type=_REPS, default=2, help="replications per iteration (default 2)")
+    stf.add_argument("--days", type=_days, default=21, help="days per replication in the search (default 21)")
+    stf.add_argument("--confirm-days", type=_days, default=56, help="days of the confirmation run (default 56)")
+    stf.add_argument("--seed", type=_SEED, help="random seed (default: the scenario's)")
     stf.add_argument("--margin", type=float, default=0.01,
                      help="margin the lower 95%% bound of each block must keep above the target (default 0.01)")
     stf.add_argument("--slack", type=float, default=0.05, help="slack above the target that allows removing staff")
@@ -87,12 +144,12 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--region", help="fit one region (default: the calibration file's region)")
     where.add_argument("--national", action="store_true", help="fit all regions together to national figures")
     cal.add_argument("--file", help="calibration file (default: calibration/targets.yaml)")
-    cal.add_argument("--days", type=float, help="days per evaluation (default: the calibration file's)")
-    cal.add_argument("--seed", type=int, help="seed (default: the calibration file's)")
+    cal.add_argument("--days", type=_days, help="days per evaluation (default: the calibration file's)")
+    cal.add_argument("--seed", type=_SEED, help="seed (default: the calibration file's)")
     cal.add_argument("--polish-days", type=float,
                      help="days of the polishing runs after the short-run fit (default: the file's; 0 = none)")
     cal.add_argument("--polish-evaluations", type=int, default=6, help="long-run evaluations at most (default 6)")
-    cal.add_argument("-n", "--replications", type=int, default=1, help="replications per evaluation (default 1)")
+    cal.add_argument("-n", "--replications", type=_REPS, default=1, help="replications per evaluation (default 1)")
     cal.add_argument("--max-evaluations", type=int, default=60, help="simulation budget (default 60)")
     cal.add_argument("--check-replications", type=int, default=2, help="replications of the final fit check")
     cal.add_argument("--out", help="overlay file (default: calibration/calibrated/<region or national>.yaml)")
@@ -101,9 +158,9 @@ def build_parser() -> argparse.ArgumentParser:
     nat = sub.add_parser("national", help="run every region together and compare national totals with the targets")
     nat.add_argument("--scenario", default="status_quo.yaml",
                      help="scenario file in each region folder (default: status_quo.yaml)")
-    nat.add_argument("-n", "--replications", type=int, help="replications (default: the scenarios')")
-    nat.add_argument("--seed", type=int, help="random seed (default: the scenarios')")
-    nat.add_argument("--days", type=float, help="days to simulate after warm-up")
+    nat.add_argument("-n", "--replications", type=_REPS, help="replications (default: the scenarios')")
+    nat.add_argument("--seed", type=_SEED, help="random seed (default: the scenarios')")
+    nat.add_argument("--days", type=_days, help="days to simulate after warm-up")
     nat.add_argument("--targets", help="calibration file with the targets (default: calibration/targets.yaml)")
     nat.add_argument("--out", help="output folder (default: results/national/<scenario>/)")
     _add_scenarios(nat)
@@ -112,8 +169,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="analytic checks and the calibrated national status quo against every target")
     vr.add_argument("--out", help="folder (default: results/validation)")
     vr.add_argument("--targets", help="calibration file with the targets (default: calibration/targets.yaml)")
-    vr.add_argument("-n", "--replications", type=int, default=3, help="national replications (default 3)")
-    vr.add_argument("--days", type=float, default=365, help="days per replication (default 365)")
+    vr.add_argument("-n", "--replications", type=_REPS, default=3, help="national replications (default 3)")
+    vr.add_argument("--days", type=_days, default=365, help="days per replication (default 365)")
     _add_scenarios(vr)
     _add_workers(vr)
     par = sub.add_parser("params", help="table of every input figure: value, unit, source or estimate, file")

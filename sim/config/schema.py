@@ -9,9 +9,10 @@ here, so the model code can trust what it receives.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+import typing
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 # Written once in sim.config.constants; importable from here too.
 from sim.config.constants import (  # noqa: F401
@@ -33,10 +34,40 @@ def _labels_within(mix: Mix, allowed: tuple[str, ...]) -> Mix:
     return mix
 
 
-class Strict(BaseModel):
-    """Base for all scenario sections: unknown keys are an error."""
+# Upper bounds that keep a run's memory and time finite (named in the messages).
+MAX_COUNT = 100_000  # beds, places, vehicles, staff on duty per hour, redials
+MAX_RATE_PER_1000 = 100_000.0  # arrivals per 1000 inhabitants per year
+MAX_SPEED_KMH = 300.0
+MAX_MULTIPLIER = 100.0
+MAX_DAYS = 3_650.0  # ten years per replication
+MAX_REPLICATIONS = 10_000
+MAX_SEED = 2**63 - 1
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+
+def _holds_bool(v: Any, annotation: Any) -> bool:
+    """A true/false where the schema wants a number or text (also inside a list or a mapping of numbers)."""
+    if "bool" in str(annotation):
+        return False
+    if isinstance(v, bool):
+        return True
+    if isinstance(v, list):
+        return any(isinstance(x, bool) for x in v)
+    if isinstance(v, dict) and typing.get_origin(annotation) is dict:
+        return any(isinstance(x, bool) for x in v.values())
+    return False
+
+
+class Strict(BaseModel):
+    """Base for all scenario sections: unknown keys are an error, numbers are finite, never true/false."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_bool_as_number(cls, v: Any, info: ValidationInfo) -> Any:
+        if info.field_name is not None and _holds_bool(v, cls.model_fields[info.field_name].annotation):
+            raise ValueError("expected a number or text, not true/false")
+        return v
 
 
 class Provenance(Strict):
@@ -65,7 +96,16 @@ class Value(Provenance):
 class Count(Provenance):
     """A non-negative whole number (capacity, vehicles, beds) with provenance."""
 
-    value: int = Field(ge=0)
+    value: int = Field(ge=0, le=MAX_COUNT)
+
+
+def _at_most(v: Value, high: float, what: str, above_zero: bool = False) -> Value:
+    """Bound a figure's value (named in the message); ``above_zero`` refuses zero too."""
+    if above_zero and v.value <= 0:
+        raise ValueError(f"value: {what} must be above 0 (got {v.value:g})")
+    if v.value > high:
+        raise ValueError(f"value: {what} must be at most {high:g} (got {v.value:g})")
+    return v
 
 
 class Share(Provenance):
@@ -82,10 +122,12 @@ class Dist(Provenance):
 
     dist: Literal["exponential", "lognormal", "gamma", "fixed"]
     mean: float = Field(ge=0)
-    cv: float | None = Field(default=None, gt=0)
+    cv: float | None = Field(default=None, gt=0, le=100)
 
     @model_validator(mode="after")
     def _cv_when_needed(self) -> Dist:
+        if self.dist in ("lognormal", "gamma") and self.mean <= 0:
+            raise ValueError(f"mean: a {self.dist} distribution needs a mean > 0")
         if self.dist in ("lognormal", "gamma") and self.cv is None:
             raise ValueError(f"a {self.dist} distribution needs 'cv' (coefficient of variation)")
         if self.dist in ("exponential", "fixed") and self.cv is not None:
@@ -133,6 +175,13 @@ class Roster(_HourOfWeek):
 
     values: list[int] = Field(min_length=HOURS_PER_WEEK, max_length=HOURS_PER_WEEK)
 
+    @field_validator("values")
+    @classmethod
+    def _bounded(cls, v: list[int]) -> list[int]:
+        if any(x > MAX_COUNT for x in v):
+            raise ValueError(f"hour-of-week values must be <= {MAX_COUNT}")
+        return v
+
 
 # --------------------------------------------------------------------------- run
 
@@ -140,11 +189,11 @@ class Roster(_HourOfWeek):
 class RunSettings(Strict):
     """Length of a run, warm-up and replications."""
 
-    days: float = Field(default=365, gt=0)
-    warmup_days: float = Field(default=14, ge=0)
+    days: float = Field(default=365, gt=0, le=MAX_DAYS)
+    warmup_days: float = Field(default=14, ge=0, le=MAX_DAYS)
     start_date: dt.date = dt.date(2024, 1, 1)
-    replications: int = Field(default=5, ge=1)
-    seed: int = Field(default=20240101, ge=0)
+    replications: int = Field(default=5, ge=1, le=MAX_REPLICATIONS)
+    seed: int = Field(default=20240101, ge=0, le=MAX_SEED)
 
 
 class CalendarSettings(Strict):
@@ -167,6 +216,17 @@ class Surge(Strict):
     end: dt.date
     multiplier: Value
 
+    @field_validator("multiplier")
+    @classmethod
+    def _multiplier_bounded(cls, v: Value) -> Value:
+        return _at_most(v, MAX_MULTIPLIER, "a surge multiplier")
+
+    @model_validator(mode="after")
+    def _not_inverted(self) -> Surge:
+        if self.end < self.start:
+            raise ValueError(f"end: the surge ends ({self.end}) before it starts ({self.start})")
+        return self
+
 
 class Stream(Strict):
     """A non-homogeneous Poisson arrival stream per sub-area."""
@@ -176,6 +236,16 @@ class Stream(Strict):
     urgency_mix: Mix | None = None
     need_mix: Mix | None = None
     growth: Value | None = None
+
+    @field_validator("rate_per_1000_per_year")
+    @classmethod
+    def _rate_bounded(cls, v: Value) -> Value:
+        return _at_most(v, MAX_RATE_PER_1000, "a rate per 1000 inhabitants per year")
+
+    @field_validator("growth")
+    @classmethod
+    def _growth_bounded(cls, v: Value | None) -> Value | None:
+        return None if v is None else _at_most(v, MAX_MULTIPLIER, "a growth factor")
     surges: list[Surge] = Field(default_factory=list)
 
 
@@ -229,6 +299,11 @@ class HapCare(Strict):
     home_visit_on_site: Dist
     car_speed_kmh: Value
 
+    @field_validator("car_speed_kmh")
+    @classmethod
+    def _speed(cls, v: Value) -> Value:
+        return _at_most(v, MAX_SPEED_KMH, "a speed in km/h", above_zero=True)
+
 
 class AmbulanceCare(Strict):
     """Ambulance timings (minutes) and driving speed."""
@@ -242,6 +317,11 @@ class AmbulanceCare(Strict):
     normal_speed_kmh: Value
     a1_norm_min: Value
     a2_norm_min: Value
+
+    @field_validator("urgent_speed_kmh", "normal_speed_kmh")
+    @classmethod
+    def _speed(cls, v: Value) -> Value:
+        return _at_most(v, MAX_SPEED_KMH, "a speed in km/h", above_zero=True)
 
 
 class SehCare(Strict):
@@ -497,6 +577,11 @@ class ZccLocations(Strict):
     overflow_after_min: Value | None = None
     staff_residence: dict[str, float] | None = None
     commute_speed_kmh: Value
+
+    @field_validator("commute_speed_kmh")
+    @classmethod
+    def _speed(cls, v: Value) -> Value:
+        return _at_most(v, MAX_SPEED_KMH, "a speed in km/h", above_zero=True)
 
 
 class ZccFlows(Strict):

@@ -25,16 +25,19 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from sim.config.loader import ScenarioError, load_model_file, load_scenario, resolved_yaml
-from sim.config.schema import Scenario
+from sim.config.schema import MAX_DAYS, MAX_REPLICATIONS, MAX_SEED, Scenario
 from sim.run.runner import paired, run_replication, t_interval
 
 PROVENANCE = ("source", "estimate")
 
 
+_CONFIG = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
 class GridFigure(BaseModel):
     """Grid values for a figure, with the provenance that every figure needs."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = _CONFIG
     values: list[Any] = Field(min_length=1)
     source: str | None = None
     estimate: str | None = None
@@ -43,23 +46,23 @@ class GridFigure(BaseModel):
 class Precision(BaseModel):
     """Sequential replications: add replications until the interval is narrow enough."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = _CONFIG
     kpi: str
-    relative_half_width: float = Field(gt=0)
-    max_replications: int = Field(ge=2)
+    relative_half_width: float = Field(gt=0, le=10, strict=True)
+    max_replications: int = Field(ge=2, le=MAX_REPLICATIONS, strict=True)
 
 
 class ExperimentFile(BaseModel):
     """What an experiment file may contain."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = _CONFIG
     name: str
     description: str = ""
     scenarios: list[str] = Field(min_length=1)
     grid: dict[str, list[Any] | GridFigure] = Field(default_factory=dict)
-    replications: int = Field(ge=1)
-    seed: int = Field(ge=0)
-    days: float | None = Field(default=None, gt=0)
+    replications: int = Field(ge=1, le=MAX_REPLICATIONS, strict=True)
+    seed: int = Field(ge=0, le=MAX_SEED, strict=True)
+    days: float | None = Field(default=None, gt=0, le=MAX_DAYS, strict=True)
     out: str | None = None
     precision: Precision | None = None
 
@@ -109,8 +112,35 @@ def content_key(scenario: Scenario) -> str:
     return hashlib.sha256(resolved_yaml(scenario).encode()).hexdigest()[:16]
 
 
+def _distinct(key: str, values: list[Any], path: Path) -> None:
+    seen: list[str] = []
+    for v in values:
+        text = json.dumps(v, sort_keys=True, default=str)
+        if text in seen:
+            raise ScenarioError(f"{path}: key grid.{key}: the value {v!r} is listed twice (it would count its "
+                                f"replications twice)")
+        seen.append(text)
+
+
+def _grid_error(exc: ScenarioError, path: Path, keys: list[str], combo: tuple[Any, ...]) -> ScenarioError:
+    """Name the grid key (and its value) when the experiment file's grid caused a scenario error."""
+    text = str(exc)
+    head = f"{path}: key "
+    if text.startswith(head):
+        key = text[len(head):].split(":", 1)[0]
+        for grid_key, value in zip(keys, combo, strict=True):
+            if key == grid_key or key.startswith(grid_key + ".") or grid_key.startswith(key + "."):
+                return ScenarioError(f"{head}grid.{grid_key} (value {value!r}){text[len(head) + len(key):]}")
+    return exc
+
+
 def load_experiment(path: str | Path) -> tuple[ExperimentFile, list[DesignPoint]]:
-    """Read an experiment file and build its design points (full factorial over the grid)."""
+    """Read an experiment file and build its design points (full factorial over the grid).
+
+    A ``zcc.*`` grid key applies only to zcc bases: a status-quo base has no zcc, so it
+    is one design point whatever the zcc values (its settings for those keys are empty).
+    Mistakes in the grid are blamed on the experiment file and the grid key.
+    """
     path = Path(path)
     exp = load_model_file(path, ExperimentFile)
     keys = list(exp.grid)
@@ -118,19 +148,34 @@ def load_experiment(path: str | Path) -> tuple[ExperimentFile, list[DesignPoint]
     for key, values in zip(keys, value_lists, strict=True):
         if not values:
             raise ScenarioError(f"{path}: key grid.{key}: needs at least one value")
+        _distinct(key, values, path)
     run: dict[str, Any] = {"seed": exp.seed, "replications": exp.replications}
     if exp.days is not None:
         run["days"] = exp.days
     points = []
-    for base in exp.scenarios:
+    seen: set[str] = set()
+    for index, base in enumerate(exp.scenarios):
         base_path = (path.parent / base)
-        for combo in itertools.product(*value_lists):
+        if not base_path.is_file():
+            raise ScenarioError(f"{path}: key scenarios.{index}: file '{base}' not found")
+        plain = load_scenario(base_path, {"run": run}, overrides_from=path)
+        use = [k.split(".", 1)[0] != "zcc" or plain.setting == "zcc" for k in keys]
+        lists = [vals if on else [None] for vals, on in zip(value_lists, use, strict=True)]
+        for combo in itertools.product(*lists):
             overrides: dict[str, Any] = {"run": run}
-            for key, value in zip(keys, combo, strict=True):
-                overrides = _merge(overrides, _override(key, value, exp.grid[key]))
-            scenario = load_scenario(base_path, overrides)
+            for key, value, on in zip(keys, combo, use, strict=True):
+                if on:
+                    overrides = _merge(overrides, _override(key, value, exp.grid[key]))
+            try:
+                scenario = load_scenario(base_path, overrides, overrides_from=path)
+            except ScenarioError as exc:
+                raise _grid_error(exc, path, keys, combo) from None
             settings = dict(zip(keys, combo, strict=True))
-            points.append(DesignPoint(content_key(scenario), base, settings, scenario))
+            point = DesignPoint(content_key(scenario), base, settings, scenario)
+            if point.key in seen:
+                continue  # the same resolved scenario twice (e.g. a base listed twice): run it once
+            seen.add(point.key)
+            points.append(point)
     return exp, points
 
 
@@ -189,11 +234,30 @@ def run_task(scenario: Scenario, replication: int, path: str) -> dict[str, float
     return result
 
 
+def _readable(path: Path) -> bool:
+    """A stored replication that parses: JSON with its KPIs as numbers."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return isinstance(data, dict) and isinstance(data.get("kpis"), dict) and \
+            all(isinstance(v, (int, float)) for v in data["kpis"].values())
+    except (OSError, ValueError):
+        return False
+
+
+def remove_corrupt(tasks: list[Task]) -> list[Path]:
+    """Remove stored replications that do not parse (0-byte, truncated, overwritten); they are rerun."""
+    bad = [t.path for t in tasks if t.path.exists() and not _readable(t.path)]
+    for path in bad:
+        path.unlink()
+    return bad
+
+
 def _pending(tasks: list[Task]) -> list[Task]:
-    """Tasks without a finished file; half-written files of a killed run are removed."""
+    """Tasks without a finished file; half-written files of a killed run and corrupt ones are removed."""
     for folder in {t.path.parent for t in tasks}:
         for stale in folder.glob("*.tmp*") if folder.exists() else ():
             stale.unlink()
+    remove_corrupt(tasks)
     return [t for t in tasks if not t.path.exists()]
 
 
@@ -221,13 +285,15 @@ def execute(points: list[DesignPoint], tasks: list[Task], workers: int = 1, sche
         from concurrent.futures import ProcessPoolExecutor
         from concurrent.futures import as_completed as done
 
-        pool = ProcessPoolExecutor(max_workers=workers)
+        from sim.run.workers import init_worker, stop
+
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=init_worker)
         futures = [pool.submit(run_task, scenario_of[t.point], t.replication, str(t.path)) for t in todo]
         try:
             for fut in wrap(done(futures), len(futures)):
                 fut.result()
-        except KeyboardInterrupt:
-            pool.shutdown(wait=False, cancel_futures=True)
+        except BaseException:
+            stop(pool)
             raise
         pool.shutdown()
     else:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import json
 import math
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -55,13 +56,15 @@ def replications_of(jobs: Sequence[tuple[Scenario, int, Path | None]], workers: 
         return
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)))
+    from sim.run.workers import init_worker, stop
+
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=init_worker)
     try:
         futures = {pool.submit(run, *job): i for i, job in enumerate(jobs)}
         for fut in as_completed(futures):
             yield futures[fut], fut.result()
     except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
+        stop(pool)
         raise
     pool.shutdown()
 
@@ -118,6 +121,45 @@ def run_id(scenario: Scenario) -> str:
     return f"{dt.datetime.now():%Y%m%d-%H%M%S}-{digest}"
 
 
+FINISHED = "finished"  # one JSON file per finished replication: what a rerun of the same command continues from
+
+
+def _finished_path(out_dir: Path, label: str, replication: int) -> Path:
+    return out_dir / FINISHED / f"{label}_rep{replication:04d}.json"
+
+
+def _scenario_key(scenario: Scenario) -> str:
+    return hashlib.sha256(resolved_yaml(scenario).encode()).hexdigest()[:16]
+
+
+def load_finished(out_dir: Path, label: str, replication: int, scenario_key: str
+                  ) -> tuple[dict[str, float], dict[str, list[float]]] | None:
+    """A replication an interrupted run finished (KPIs and daily levels); a corrupt file is removed."""
+    path = _finished_path(out_dir, label, replication)
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data["scenario"] != scenario_key:
+            return None
+        kpis_, levels = data["kpis"], data["levels"]
+        if isinstance(kpis_, dict) and isinstance(levels, dict):
+            return {k: float(v) for k, v in kpis_.items()}, levels
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    path.unlink(missing_ok=True)
+    return None
+
+
+def _store_finished(out_dir: Path, label: str, replication: int, scenario_key: str, result: dict[str, float],
+                    daily: dict[str, list[float]]) -> None:
+    path = _finished_path(out_dir, label, replication)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".tmp{os.getpid()}")
+    tmp.write_text(json.dumps({"scenario": scenario_key, "kpis": result, "levels": daily}), encoding="utf-8")
+    os.replace(tmp, path)
+
+
 def run_scenario(
     scenario: Scenario,
     out_dir: Path,
@@ -126,22 +168,36 @@ def run_scenario(
     progress: Callable[[int, int], None] | None = None,
     workers: int = 1,
 ) -> list[Summary]:
-    """Run ``replications`` replications, writing results into ``out_dir`` as they finish."""
+    """Run ``replications`` replications, writing results into ``out_dir`` as they finish.
+
+    Replications finished by an interrupted run of the same scenario into the same folder
+    are kept (``finished/``) and not run again.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "scenario.resolved.yaml").write_text(resolved_yaml(scenario), encoding="utf-8")
-    jobs = [(scenario, r, out_dir / f"events_rep{r:03d}.parquet" if event_log else None)
-            for r in range(replications)]
+    key = _scenario_key(scenario)
     reps: dict[int, dict[str, float]] = {}
     levels: dict[tuple[str, int], dict[str, list[float]]] = {}
+    for r in range(replications):
+        found = load_finished(out_dir, "scenario", r, key)
+        if found is not None:
+            reps[r], levels[("scenario", r)] = found
+    jobs = [(scenario, r, out_dir / f"events_rep{r:03d}.parquet" if event_log else None)
+            for r in range(replications) if r not in reps]
+    numbers = [job[1] for job in jobs]
     with (out_dir / "replications.csv").open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(["replication", "kpi", "value"])
-        for r, (result, daily) in replications_of(jobs, workers, run_replication_with_levels):
+        for r in sorted(reps):
+            writer.writerows([r, k, repr(float(v))] for k, v in reps[r].items())
+        for i, (result, daily) in replications_of(jobs, workers, run_replication_with_levels):
+            r = numbers[i]
             reps[r] = result
             levels[("scenario", r)] = daily
             writer.writerows([r, k, repr(float(v))] for k, v in result.items())
             fh.flush()
             os.fsync(fh.fileno())
+            _store_finished(out_dir, "scenario", r, key, result, daily)
             if progress:
                 progress(len(reps), replications)
     summary = summarise([reps[r] for r in sorted(reps)])
@@ -196,13 +252,21 @@ def run_comparison(base: Scenario, alt: Scenario, out_dir: Path, replications: i
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "base.resolved.yaml").write_text(resolved_yaml(base), encoding="utf-8")
     (out_dir / "alt.resolved.yaml").write_text(resolved_yaml(alt), encoding="utf-8")
-    labels = [(label, r) for r in range(replications) for label in ("base", "alt")]
-    jobs = [(base if label == "base" else alt, r, None) for label, r in labels]
+    keys = {"base": _scenario_key(base), "alt": _scenario_key(alt)}
     results: dict[tuple[str, int], dict[str, float]] = {}
     levels: dict[tuple[str, int], dict[str, list[float]]] = {}
+    for r in range(replications):
+        for label in ("base", "alt"):
+            found = load_finished(out_dir, label, r, keys[label])
+            if found is not None:
+                results[(label, r)], levels[(label, r)] = found
+    labels = [(label, r) for r in range(replications) for label in ("base", "alt") if (label, r) not in results]
+    jobs = [(base if label == "base" else alt, r, None) for label, r in labels]
     with (out_dir / "replications.csv").open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(["scenario", "replication", "kpi", "value"])
+        for label, r in sorted(results, key=lambda k: (k[1], k[0] != "base")):
+            writer.writerows([label, r, k, repr(float(v))] for k, v in results[(label, r)].items())
         for i, (result, daily) in replications_of(jobs, workers, run_replication_with_levels):
             label, r = labels[i]
             results[(label, r)] = result
@@ -210,6 +274,7 @@ def run_comparison(base: Scenario, alt: Scenario, out_dir: Path, replications: i
             writer.writerows([label, r, k, repr(float(v))] for k, v in result.items())
             fh.flush()
             os.fsync(fh.fileno())
+            _store_finished(out_dir, label, r, keys[label], result, daily)
             pairs_done = sum(1 for q in range(replications) if ("base", q) in results and ("alt", q) in results)
             if progress and ("base", r) in results and ("alt", r) in results:
                 progress(pairs_done, replications)

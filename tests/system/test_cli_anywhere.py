@@ -70,4 +70,11 @@ def test_parser_imports_no_command_module():
     tree = ast.parse(Path(cli_parser.__file__).read_text(encoding="utf-8"))
     imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
     imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-    assert imported <= {"__future__", "argparse", "sim.paths"}
+    assert imported <= {"__future__", "argparse", "sim.paths", "math", "sys", "typing", "collections.abc"}
+
+
+def test_parser_bounds_are_the_schema_bounds():
+    from sim.config import schema
+
+    assert (cli_parser.MAX_DAYS, cli_parser.MAX_REPLICATIONS, cli_parser.MAX_SEED) == \
+        (schema.MAX_DAYS, schema.MAX_REPLICATIONS, schema.MAX_SEED)

@@ -1,0 +1,50 @@
+"""Every shipped example loads, and every experiment's first design point runs.
+
+Test plan (deterministic, the shipped files themselves): every scenario file under
+``scenarios/<region>/`` passes the one validation of ``acutesim validate`` without a
+warning; every experiment file under ``scenarios/experiments/`` loads (its ``zcc.*`` grid
+keys apply only to zcc bases, so a status-quo base is one design point), no two design
+points are the same scenario, and the first design point and the first zcc point run a
+one-day replication to the end with finite KPIs and patients conserved.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from sim.config.loader import capacity_warnings, load_scenario
+from sim.plan.staffing import with_run
+from sim.run.experiment import load_experiment
+from sim.run.runner import run_replication
+from tests.helpers import ROOT
+
+SCENARIOS = sorted(p for p in (ROOT / "scenarios").glob("*/*.yaml")
+                   if p.parent.name not in ("_national", "experiments")
+                   and p.name not in ("region.yaml", "zcc_region.yaml"))
+EXPERIMENTS = sorted((ROOT / "scenarios" / "experiments").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_shipped_scenario_validates_without_warning(path):
+    assert capacity_warnings(load_scenario(path)) == []
+
+
+@pytest.mark.parametrize("path", EXPERIMENTS, ids=lambda p: p.name)
+def test_shipped_experiment_loads_and_its_first_points_run(path):
+    exp, points = load_experiment(path)
+    assert len({p.key for p in points}) == len(points)
+    firsts = [points[0]] + [p for p in points if p.scenario.setting == "zcc"][:1]
+    for point in firsts:
+        kpis = run_replication(with_run(point.scenario, days=1, warmup_days=0), 0)
+        assert kpis and not any(math.isinf(v) for v in kpis.values())
+        flows = sum(v for k, v in kpis.items() if k.startswith("flows_per_day."))
+        assert flows == pytest.approx(kpis["patients_per_day"], rel=1e-12) and kpis["patients_per_day"] > 0
+
+
+def test_substitution_experiment_has_one_status_quo_point():
+    exp, points = load_experiment(ROOT / "scenarios" / "experiments" / "noord_substitution.yaml")
+    status_quo = [p for p in points if p.scenario.setting == "status_quo"]
+    assert len(status_quo) == 1 and set(status_quo[0].settings.values()) == {None}
+    assert len(points) == 1 + 4

@@ -1,0 +1,119 @@
+"""Ctrl-C, SIGTERM and SIGKILL stop a run cleanly and leave no worker behind.
+
+Test plan (deterministic outcomes of real signals on real processes): ``acutesim run`` and
+``acutesim experiment`` on two workers, started in their own process group, get SIGINT (as
+Ctrl-C sends it to the whole group) or SIGTERM (to the main process) once the first progress
+is printed: the command exits 130 within seconds with one ``interrupted`` line and no
+traceback, and no process of the group is left. After SIGKILL of the main process alone the
+workers notice their parent is gone and exit within seconds.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import NOORD, ROOT, small_experiment
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _wait_group_gone(pgid: int, seconds: float) -> bool:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if not _group_alive(pgid):
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def _start(args: list[str], tmp_path: Path) -> subprocess.Popen:
+    err = (tmp_path / "stderr.txt").open("w")
+    proc = subprocess.Popen([sys.executable, "-m", "sim", *args], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err,
+                            start_new_session=True)
+    # Wait until the workers are busy: the header line is printed before the pool starts.
+    end = time.monotonic() + 60
+    while time.monotonic() < end and "acutesim:" not in (tmp_path / "stderr.txt").read_text():
+        time.sleep(0.2)
+    time.sleep(1.5)
+    assert proc.poll() is None, (tmp_path / "stderr.txt").read_text()
+    return proc
+
+
+def _run_args(tmp_path: Path) -> list[str]:
+    short = tmp_path / "short.yaml"
+    short.write_text(f"extends: {NOORD}\nrun: {{warmup_days: 0}}\n", encoding="utf-8")
+    return ["run", str(short), "-n", "6", "--days", "60", "--workers", "2", "--out", str(tmp_path / "out")]
+
+
+@pytest.mark.parametrize("how", ["SIGINT", "SIGTERM"])
+def test_run_stops_cleanly(how, tmp_path):
+    proc = _start(_run_args(tmp_path), tmp_path)
+    if how == "SIGINT":
+        os.killpg(proc.pid, signal.SIGINT)
+    else:
+        proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=20) == 130
+    err = (tmp_path / "stderr.txt").read_text()
+    assert "Traceback" not in err, err
+    assert len([line for line in err.splitlines() if line.startswith("interrupted")]) == 1, err
+    assert _wait_group_gone(proc.pid, 10)
+
+
+def test_workers_exit_when_the_main_process_is_killed(tmp_path):
+    proc = _start(_run_args(tmp_path), tmp_path)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    assert _wait_group_gone(proc.pid, 10), "workers outlived the killed main process"
+
+
+def test_experiment_stops_cleanly_on_ctrl_c(tmp_path):
+    exp = small_experiment(tmp_path, reps=4, days=20)
+    proc = _start(["experiment", str(exp), "--workers", "2", "--out", str(tmp_path / "out")], tmp_path)
+    os.killpg(proc.pid, signal.SIGINT)
+    assert proc.wait(timeout=20) == 130
+    err = (tmp_path / "stderr.txt").read_text()
+    assert "Traceback" not in err and "rerun the same command to continue" in err, err
+    assert _wait_group_gone(proc.pid, 10)
+
+
+@pytest.mark.parametrize("command", ["run", "compare"])
+def test_killed_run_or_compare_resumes_to_identical_results(command, tmp_path):
+    """SIGKILL after the first replication, rerun the same command: finished ones kept, results byte-identical."""
+    from sim.cli.main import main
+
+    short = tmp_path / "short.yaml"
+    short.write_text(f"extends: {NOORD}\nrun: {{warmup_days: 0}}\n", encoding="utf-8")
+    zcc = tmp_path / "short_zcc.yaml"
+    zcc.write_text(f"extends: {NOORD.parent / 'zcc.yaml'}\nrun: {{warmup_days: 0}}\n", encoding="utf-8")
+    scenarios = [str(short)] if command == "run" else [str(short), str(zcc)]
+    args = [command, *scenarios, "-n", "2", "--days", "3", "--workers", "1"]
+    table = "summary.csv" if command == "run" else "comparison.csv"
+    assert main([*args, "--out", str(tmp_path / "whole")]) == 0
+    out = tmp_path / "killed"
+    err_path = tmp_path / "stderr.txt"
+    with err_path.open("w") as err:
+        proc = subprocess.Popen([sys.executable, "-m", "sim", *args, "--out", str(out)], cwd=ROOT,
+                                stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
+        end = time.monotonic() + 120
+        while time.monotonic() < end and " 1/2 done" not in err_path.read_text():
+            time.sleep(0.1)
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+    finished = sorted((out / "finished").glob("*.json"))
+    assert finished and not (out / table).exists()
+    assert main([*args, "--out", str(out)]) == 0
+    for name in (table, "levels.csv"):
+        assert (out / name).read_bytes() == (tmp_path / "whole" / name).read_bytes(), name
