@@ -87,15 +87,9 @@ class AmbulanceFleet:
 
     def _assign(self, subarea: int) -> int:
         """The nearest idle vehicle (lowest index among equals)."""
-        to = self._drive_to[subarea]
-        loc = self.location
-        idle = self._idle
-        best_i, best = 0, to[loc[idle[0]]]
-        for i in range(1, len(idle)):
-            t = to[loc[idle[i]]]
-            if t < best:
-                best_i, best = i, t
-        vehicle = idle.pop(best_i)
+        to, loc = self._drive_to[subarea], self.location
+        times = [to[loc[v]] for v in self._idle]
+        vehicle = self._idle.pop(times.index(min(times)))
         self.trip[vehicle] += 1
         self.busy += 1
         self._busy_level.set(self.env.now, self.busy)
