@@ -149,15 +149,18 @@ def events_of(model: Model) -> int:
     return next(model.env._eid)
 
 
-def fresh_python(code: str | list[str], repeat: int = 3) -> float:
-    """Median wall seconds of a fresh interpreter running ``code`` (or the argv list)."""
+def fresh_python(code: str | list[str], repeat: int = 3) -> str:
+    """Median wall and CPU (user + system) seconds of a fresh interpreter running ``code`` (or the argv list)."""
     argv = [sys.executable, "-c", code] if isinstance(code, str) else code
-    times = []
+    wall, cpu = [], []
     for _ in range(repeat):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         subprocess.run(argv, check=True, cwd=ROOT, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        wall.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return f"{statistics.median(wall):.2f} s wall, {statistics.median(cpu):.2f} s CPU"
 
 
 def _rep(args: tuple[str, float, int]) -> int:
@@ -271,9 +274,10 @@ def main() -> None:
             total += n
             national_s += s
         show(f"national year, one core, {clock} time (target <= 150 s)", f"{national_s:.1f} s ({total:,} patients)")
-    show("python -c 'import sim.cli.main' (median of 3)", f"{fresh_python('import sim.cli.main'):.2f} s")
+    show("python -c 'import sim.cli.main' (median of 3)", fresh_python("import sim.cli.main"))
+    show("python -c 'import sim.run.runner' (median of 3)", fresh_python("import sim.run.runner"))
     validate = [sys.executable, "-m", "sim", "validate", "scenarios/noord/status_quo.yaml"]
-    show("python -m sim validate noord (target <= 0.3 s)", f"{fresh_python(validate):.2f} s")
+    show("python -m sim validate noord (target <= 0.3 s)", fresh_python(validate))
     if not args.no_parallel:
         serial, two, speedup = parallel_speedup(region, args.parallel_days, args.parallel_reps)
         show(f"--workers 2 speed-up ({args.parallel_reps} reps x {args.parallel_days:g} d, target >= 1.8)",
