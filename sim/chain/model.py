@@ -9,10 +9,12 @@ hourly clock applies rosters, on-duty vehicles and admission windows.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import heapq
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import simpy
+from simpy.events import NORMAL, URGENT
 
 from sim.chain.care.ambulance import Ambulance
 from sim.chain.care.beds import FollowUpBeds
@@ -68,6 +70,7 @@ class Model:
         self.warmup_min = sc.run.warmup_days * MIN_PER_DAY
         self.end_min = (sc.run.warmup_days + sc.run.days) * MIN_PER_DAY
         self.samples: dict[str, list[float]] | None = {} if sample_levels else None
+        self.arrivals_merged = 0
         self.care = build_care(ctx)
         self.care.hospital.prefill()
         self.care.beds.prefill()
@@ -136,15 +139,14 @@ class Model:
         fleet = self.care.ambulance.fleet
         s.setdefault("ambulance", []).append(fleet.busy / max(fleet.on_duty, 1))
 
-    def _source(self, arrivals: list[Arrivals], entries: list[Callable[[Patient], None]]) -> Flow:
-        """Feed the pre-drawn arrivals of all streams into their entries, in time order.
+    def _arrivals(self, arrivals: list[Arrivals]) -> Iterator[tuple[float, int, int, str, str]]:
+        """The pre-drawn arrivals of all streams in time order: (time, stream index, sub-area, urgency, need).
 
         Columns are turned into Python objects one chunk at a time, so memory stays
         small even for a national-size year.
         """
         times, which, pos = merge(arrivals)
         n = int(np.searchsorted(times, self.end_min))
-        names = [a.stream for a in arrivals]
         sub = np.empty(n, dtype=np.int64)
         urg_label = np.empty(n, dtype=object)
         need_label = np.empty(n, dtype=object)
@@ -155,18 +157,61 @@ class Model:
             urg_label[mask] = np.asarray(a.urgency_labels, dtype=object)[a.urgency[idx]]
             need_label[mask] = np.asarray(a.need_labels, dtype=object)[a.need[idx]]
         del pos
-        env, ctx, record = self.env, self.ctx, self.record
-        codes = [a.code for a in ctx.areas]
         chunk = 65_536
         for start in range(0, n, chunk):
             stop = min(start + chunk, n)
-            rows = zip(times[start:stop].tolist(), which[start:stop].tolist(), sub[start:stop].tolist(),
-                       urg_label[start:stop].tolist(), need_label[start:stop].tolist(), strict=False)
-            for t, w, s, u, nd in rows:
-                yield env.timeout(t - env.now)
+            yield from zip(times[start:stop].tolist(), which[start:stop].tolist(), sub[start:stop].tolist(),
+                           urg_label[start:stop].tolist(), need_label[start:stop].tolist(), strict=False)
+
+    def _simulate(self, arrivals: list[Arrivals], entries: list[Callable[[Patient], None]]) -> None:
+        """The event loop: SimPy's event heap, with the sorted arrivals merged in without events of their own.
+
+        An arrival is handled exactly where a per-arrival timeout would have been
+        (same time, priority and sequence number, reserved when the previous
+        arrival was handled), so the order of events, and every result, is that of
+        a source process that waits one timeout per arrival. Heap events are
+        processed as ``Environment.step`` does.
+        """
+        env, ctx, record = self.env, self.ctx, self.record
+        names = [a.stream for a in arrivals]
+        codes = [a.code for a in ctx.areas]
+        queue = env._queue
+        eid = env._eid
+        pop = heapq.heappop
+        feed = self._arrivals(arrivals)
+        now = env.now
+        nxt = next(feed, None)
+        # The first arrival takes its place in the order now, as the source's first timeout did.
+        key = (now + (nxt[0] - now), NORMAL, next(eid)) if nxt is not None else None
+        self.env.timeout(self.warmup_min).callbacks.append(lambda _e: self.metrics.start_measuring(self.env.now))
+        stop = simpy.Event(env)  # SimPy's run(until=...): an urgent event at the end
+        env.schedule(stop, URGENT, self.end_min - now)
+        while True:
+            if key is not None and key < queue[0]:
+                env._now = now = key[0]
+                t, w, s, u, nd = nxt  # type: ignore[misc]
                 p = ctx.new_patient(names[w], s, u, nd, t)
                 record.arrived(p, codes[s])
                 entries[w](p)
+                nxt = next(feed, None)
+                key = (now + (nxt[0] - now), NORMAL, next(eid)) if nxt is not None else None
+                self.arrivals_merged += 1
+                continue
+            env._now, _, _, event = pop(queue)
+            if event is stop:
+                return
+            callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]  # as SimPy's step
+            for callback in callbacks:
+                callback(event)
+            if not event._ok and not hasattr(event, "_defused"):
+                exc = type(event._value)(*event._value.args)
+                exc.__cause__ = event._value
+                raise exc
+
+    @property
+    def events_scheduled(self) -> int:
+        """Heap events of the run so far (arrivals merged from the sorted arrays are not heap events)."""
+        return next(self.env._eid) - self.arrivals_merged
 
     def run(self) -> Model:
         """Simulate warm-up plus the measurement period."""
@@ -175,8 +220,5 @@ class Model:
         entries = [handlers[a.stream] for a in arrivals]
         run_flow(self._clock())
         self.care.hospital.start_initial_occupants()
-        run_flow(self._source(arrivals, entries))
-        self.env.timeout(self.warmup_min).callbacks.append(
-            lambda _e: self.metrics.start_measuring(self.env.now))
-        self.env.run(until=self.end_min)
+        self._simulate(arrivals, entries)
         return self

@@ -9,19 +9,40 @@ the run. Readable by pandas, polars and R (arrow).
 from __future__ import annotations
 
 from array import array
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
-import pyarrow.parquet as pq
+if TYPE_CHECKING:
+    import pyarrow as pa
 
-SCHEMA = pa.schema([
-    ("replication", pa.int32()),
-    ("time_min", pa.float64()),
-    ("patient", pa.int64()),
-    ("stream", pa.dictionary(pa.int32(), pa.string())),
-    ("event", pa.dictionary(pa.int32(), pa.string())),
-    ("place", pa.dictionary(pa.int32(), pa.string())),
-])
+
+@cache
+def _arrow() -> tuple[Any, Any]:
+    """pyarrow and pyarrow.parquet, imported on first use (a run without an event log never pays for them)."""
+    import pyarrow
+    import pyarrow.parquet
+
+    return pyarrow, pyarrow.parquet
+
+
+@cache
+def schema() -> pa.Schema:
+    pa, _ = _arrow()
+    return pa.schema([
+        ("replication", pa.int32()),
+        ("time_min", pa.float64()),
+        ("patient", pa.int64()),
+        ("stream", pa.dictionary(pa.int32(), pa.string())),
+        ("event", pa.dictionary(pa.int32(), pa.string())),
+        ("place", pa.dictionary(pa.int32(), pa.string())),
+    ])
+
+
+def __getattr__(name: str) -> Any:
+    if name == "SCHEMA":
+        return schema()
+    raise AttributeError(name)
 
 
 class EventLog:
@@ -32,7 +53,8 @@ class EventLog:
         self.replication = replication
         self.batch_rows = batch_rows
         self.rows = 0
-        self._writer = pq.ParquetWriter(self.path, SCHEMA, compression="zstd")
+        _, pq = _arrow()
+        self._writer = pq.ParquetWriter(self.path, schema(), compression="zstd")
         self._codes: dict[str, int] = {}
         self._labels: list[str] = []
         self._reset()
@@ -61,6 +83,7 @@ class EventLog:
             self.flush()
 
     def _column(self, codes: array) -> pa.DictionaryArray:
+        pa, _ = _arrow()
         labels = pa.array(self._labels, pa.string())
         return pa.DictionaryArray.from_arrays(pa.array(codes, pa.int32()), labels)
 
@@ -68,6 +91,7 @@ class EventLog:
         n = len(self._time)
         if n == 0:
             return
+        pa, _ = _arrow()
         table = pa.table({
             "replication": pa.array([self.replication] * n, pa.int32()),
             "time_min": pa.array(self._time, pa.float64()),
@@ -75,7 +99,7 @@ class EventLog:
             "stream": self._column(self._stream),
             "event": self._column(self._event),
             "place": self._column(self._place),
-        }, schema=SCHEMA)
+        }, schema=schema())
         self._writer.write_table(table)
         self.rows += n
         self._reset()

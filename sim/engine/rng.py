@@ -10,6 +10,7 @@ changes elsewhere.
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_right
 
 import numpy as np
 
@@ -60,11 +61,8 @@ class Uniform:
 
     def choice(self, cum: list[float], labels: list[str]) -> str:
         """Draw a label given cumulative probabilities ``cum`` (last = 1)."""
-        u = self()
-        for c, label in zip(cum, labels, strict=True):
-            if u < c:
-                return label
-        return labels[-1]
+        i = bisect_right(cum, self())  # the first share with u < cum[i], as a scan would find
+        return labels[i] if i < len(labels) else labels[-1]
 
 
 def _draw_block(rng: np.random.Generator, dist: Dist, n: int) -> np.ndarray:

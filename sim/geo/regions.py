@@ -11,8 +11,10 @@ import csv
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -67,6 +69,8 @@ def subareas_of(region: str) -> tuple[SubArea, ...]:
 
 def great_circle_km(lat1, lon1, lat2, lon2):
     """Haversine distance in km (works elementwise on numpy arrays)."""
+    import numpy as np  # noqa: F811  # imported on use: reading and validating a scenario needs no numpy
+
     p1, p2 = np.radians(lat1), np.radians(lat2)
     dp, dl = p2 - p1, np.radians(np.asarray(lon2) - np.asarray(lon1))
     a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
@@ -79,6 +83,8 @@ def road_km_matrix(areas: tuple[SubArea, ...], detour_factor: float, within_km: 
     Great-circle distance between town halls times a detour factor; a trip
     inside one sub-area gets a fixed typical distance instead of zero.
     """
+    import numpy as np  # noqa: F811  # imported on use
+
     lat = np.array([a.lat for a in areas])
     lon = np.array([a.lon for a in areas])
     km = great_circle_km(lat[:, None], lon[:, None], lat[None, :], lon[None, :]) * detour_factor

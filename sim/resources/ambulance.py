@@ -10,6 +10,7 @@ dispatched from wherever it is.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 from functools import partial
 
@@ -20,17 +21,23 @@ from sim.engine.stats import PoolProbes
 
 
 class AmbulanceFleet:
-    """Vehicles with locations; nearest-idle dispatch and an urgency queue."""
+    """Vehicles with locations; nearest-idle dispatch and an urgency queue.
 
-    def __init__(self, env: simpy.Environment, home: list[int], drive_min: np.ndarray,
+    Drive times are held as Python lists and idle vehicles as a sorted list of
+    indices, so a dispatch reads plain floats (the clock never becomes a numpy
+    scalar) and scans only the idle vehicles.
+    """
+
+    def __init__(self, env: simpy.Environment, home: list[int], drive_min: np.ndarray | list[list[float]],
                  probes: PoolProbes) -> None:
         self.env = env
-        self.home = np.asarray(home, dtype=np.int64)
-        self.location = self.home.copy()
-        self.idle = np.ones(len(home), dtype=bool)
-        self.trip = np.zeros(len(home), dtype=np.int64)  # invalidates stale return-to-post events
-        self.drive_min = drive_min
-        self.on_duty = len(home)
+        self.home: list[int] = [int(h) for h in home]
+        self.location: list[int] = list(self.home)
+        self._idle: list[int] = list(range(len(self.home)))  # idle vehicles, ascending index
+        self.trip: list[int] = [0] * len(self.home)  # invalidates stale return-to-post events
+        self.drive_min: list[list[float]] = np.asarray(drive_min, dtype=float).tolist()
+        self._drive_to = [list(col) for col in zip(*self.drive_min, strict=True)]  # [to][from]
+        self.on_duty = len(self.home)
         self.busy = 0
         self._queue: list[tuple] = []
         self._seq = 0
@@ -41,9 +48,15 @@ class AmbulanceFleet:
     def size(self) -> int:
         return len(self.home)
 
+    @property
+    def idle(self) -> list[bool]:
+        """Whether each vehicle is idle (a read-out; dispatch keeps the idle indices)."""
+        idle = set(self._idle)
+        return [v in idle for v in range(self.size)]
+
     def request(self, priority: int, subarea: int) -> simpy.Event | int:
         """A vehicle index now, or an event that succeeds with one when assigned."""
-        if not self._queue and self.busy < self.on_duty and self.idle.any():
+        if not self._queue and self.busy < self.on_duty and self._idle:
             return self._assign(subarea)
         ev = simpy.Event(self.env)
         heapq.heappush(self._queue, (priority, self._seq, ev, subarea))
@@ -52,15 +65,15 @@ class AmbulanceFleet:
 
     def release(self, vehicle: int, at_subarea: int) -> None:
         """The vehicle is free at ``at_subarea``; it heads home unless dispatched first."""
-        self.idle[vehicle] = True
+        bisect.insort(self._idle, vehicle)
         self.location[vehicle] = at_subarea
         self.busy -= 1
         self._busy_level.set(self.env.now, self.busy)
         self.trip[vehicle] += 1
-        if at_subarea != self.home[vehicle]:
-            trip = self.trip[vehicle]
-            back = self.drive_min[at_subarea, self.home[vehicle]]
-            self.env.timeout(back).callbacks.append(partial(self._at_post, vehicle, trip))
+        home = self.home[vehicle]
+        if at_subarea != home:
+            back = self.drive_min[at_subarea][home]
+            self.env.timeout(back).callbacks.append(partial(self._at_post, vehicle, self.trip[vehicle]))
         self._serve()
 
     def set_on_duty(self, n: int) -> None:
@@ -69,19 +82,20 @@ class AmbulanceFleet:
         self._serve()
 
     def _at_post(self, vehicle: int, trip: int, _event: simpy.Event) -> None:
-        if self.trip[vehicle] == trip and self.idle[vehicle]:
+        if self.trip[vehicle] == trip:  # a new trip (dispatch or release) since then moves the vehicle
             self.location[vehicle] = self.home[vehicle]
 
     def _assign(self, subarea: int) -> int:
-        times = np.where(self.idle, self.drive_min[self.location, subarea], np.inf)
-        vehicle = int(np.argmin(times))
-        self.idle[vehicle] = False
+        """The nearest idle vehicle (lowest index among equals)."""
+        to, loc = self._drive_to[subarea], self.location
+        times = [to[loc[v]] for v in self._idle]
+        vehicle = self._idle.pop(times.index(min(times)))
         self.trip[vehicle] += 1
         self.busy += 1
         self._busy_level.set(self.env.now, self.busy)
         return vehicle
 
     def _serve(self) -> None:
-        while self._queue and self.busy < self.on_duty and self.idle.any():
+        while self._queue and self.busy < self.on_duty and self._idle:
             _, _, ev, subarea = heapq.heappop(self._queue)
             ev.succeed(self._assign(subarea))

@@ -82,13 +82,17 @@ def region_scenarios(file_name: str = "status_quo.yaml", overrides: dict[str, An
 
 
 def run_national(regional: dict[str, Scenario], replications: int, workers: int = 1,
-                 progress: Callable[[int, int], None] | None = None,
+                 progress: Callable[[int, int], None] | None = None, scheduler: str | None = None,
                  ) -> tuple[list[dict[str, float]], dict[str, list[dict[str, float]]]]:
-    """Run every region ``replications`` times; return national KPIs per replication and regional KPIs."""
+    """Run every region ``replications`` times; return national KPIs per replication and regional KPIs.
+
+    Region replications are independent jobs: on ``workers`` local processes (largest regions
+    first) or on the Dask cluster at ``scheduler``, as experiments are.
+    """
     jobs = [(sc, rep, None) for sc in regional.values() for rep in range(replications)]
     keys = [(region, rep) for region in regional for rep in range(replications)]
     results: dict[tuple[str, int], dict[str, float]] = {}
-    for i, kpis in replications_of(jobs, workers):
+    for i, kpis in replications_of(jobs, workers, scheduler=scheduler):
         results[keys[i]] = kpis
         if progress:
             progress(len(results), len(jobs))

@@ -20,12 +20,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from sim.chain.model import Model
 from sim.config.loader import resolved_yaml
 from sim.config.schema import Scenario
 from sim.engine.eventlog import EventLog
+from sim.geo.regions import subareas_of
 from sim.measure import kpis
 from sim.measure.levels import daily_occupancy, write_levels
 
@@ -42,14 +42,32 @@ class Summary:
 
 
 def replications_of(jobs: Sequence[tuple[Scenario, int, Path | None]], workers: int,
-                    fn: Callable[..., Any] | None = None) -> Iterator[tuple[int, Any]]:
+                    fn: Callable[..., Any] | None = None, *, scheduler: str | None = None
+                    ) -> Iterator[tuple[int, Any]]:
     """Run (scenario, replication, event-log path) jobs; yield (job index, result) as each finishes.
 
     ``fn`` runs one job (default :func:`run_replication`, whose result is the KPIs).
-    With ``workers`` > 1 the jobs run in a local process pool; results are the same
-    either way, because each replication depends only on its scenario, seed and number.
+    With ``workers`` > 1 the jobs run in a local process pool, with ``scheduler`` (a Dask
+    scheduler address) on that cluster; results are the same either way, because each
+    replication depends only on its scenario, seed and number. Jobs are handed out longest first.
     """
     run: Callable[..., Any] = fn or run_replication
+    # Longest first: a pool that takes the big jobs (a large region, a long run) early ends
+    # with small ones, so no worker idles at the end while one big job finishes.
+    order = sorted(range(len(jobs)), key=lambda i: -_expected_cost(jobs[i]))
+    if scheduler:  # a Dask cluster, as for experiments
+        from distributed import Client
+        from distributed import as_completed as dask_completed
+
+        with Client(scheduler) as client:
+            dask_futures = {client.submit(run, *jobs[i], pure=False): i for i in order}
+            try:
+                for fut in dask_completed(list(dask_futures)):
+                    yield dask_futures[fut], fut.result()
+            except BaseException:
+                client.cancel(list(dask_futures))
+                raise
+        return
     if workers <= 1 or len(jobs) <= 1:
         for i, job in enumerate(jobs):
             yield i, run(*job)
@@ -60,13 +78,23 @@ def replications_of(jobs: Sequence[tuple[Scenario, int, Path | None]], workers: 
 
     pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=init_worker)
     try:
-        futures = {pool.submit(run, *job): i for i, job in enumerate(jobs)}
+        futures = {pool.submit(run, *jobs[i]): i for i in order}
         for fut in as_completed(futures):
             yield futures[fut], fut.result()
     except BaseException:
         stop(pool)
         raise
     pool.shutdown()
+
+
+def _expected_cost(job: tuple[Scenario, int, Path | None]) -> float:
+    """Population times simulated days: what one replication's run time grows with."""
+    scenario = job[0]
+    try:
+        population = sum(a.population for a in subareas_of(scenario.region))
+        return population * (scenario.run.days + scenario.run.warmup_days)
+    except (AttributeError, KeyError, TypeError):
+        return 0.0
 
 
 def _simulate(scenario: Scenario, replication: int, event_log_path: Path | None, sample_levels: bool) -> Model:
@@ -103,6 +131,8 @@ def t_interval(values: list[float], level: float = 0.95) -> Summary:
     mean = float(x.mean())
     if n < 2:
         return Summary("", mean, float("nan"), float("nan"), n)
+    from scipy import stats  # imported on first use: scipy costs a command ~0.5 s of start-up
+
     half = float(stats.t.ppf(0.5 + level / 2, n - 1) * x.std(ddof=1) / math.sqrt(n))
     return Summary("", mean, mean - half, mean + half, n)
 

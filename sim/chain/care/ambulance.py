@@ -19,8 +19,9 @@ class Ambulance:
         st = ctx.streams
         self.ctx = ctx
         self.seh = seh
-        self.drive_urgent = ctx.travel.minutes(care.urgent_speed_kmh.value)
-        self.drive_normal = ctx.travel.minutes(care.normal_speed_kmh.value)
+        # Drive times as Python floats ([from][to]): a numpy scalar would make the clock a numpy float.
+        self.drive_urgent: list[list[float]] = ctx.travel.minutes(care.urgent_speed_kmh.value).tolist()
+        self.drive_normal: list[list[float]] = ctx.travel.minutes(care.normal_speed_kmh.value).tolist()
         home = [ctx.area_index[p.subarea] for p in spec.posts.values() for _ in range(p.vehicles.value)]
         self.fleet = AmbulanceFleet(ctx.env, home, self.drive_urgent, ctx.probes(rec.AMBULANCES))
         self.on_duty = spec.on_duty.values
@@ -39,14 +40,14 @@ class Ambulance:
         vehicle = yield fleet.request(ctx.priority(p.urgency), p.subarea)
         record.ambulance_deployed(p.urgency)
         record.log(p, "ambulance_dispatched", str(vehicle))
-        yield env.timeout(self.t_chute() + self.drive_urgent[fleet.location[vehicle], p.subarea])
+        yield env.timeout(self.t_chute() + self.drive_urgent[fleet.location[vehicle]][p.subarea])
         record.ambulance_response(p.urgency, env.now - called_at)
         record.log(p, "on_scene")
         yield env.timeout(self.t_on_scene())
         share = self.convey_share.get(p.urgency)
         if share is not None and self.u_convey() < share:
             dept = self.seh.department_of[p.subarea]
-            yield env.timeout(self.drive_normal[p.subarea, dept.subarea] + self.t_handover())
+            yield env.timeout(self.drive_normal[p.subarea][dept.subarea] + self.t_handover())
             fleet.release(vehicle, dept.subarea)
             yield from self.seh.visit(p, "ambulance", dept)
         else:

@@ -47,7 +47,7 @@ class HapCare:
             self.posts.append(post)
         nearest = nearest_site(ctx.travel.km, [p.subarea for p in self.posts]).tolist()
         self.post_of = [self.posts[j] for j in nearest]
-        self.car_min = ctx.travel.minutes(care.car_speed_kmh.value)
+        self.car_min: list[list[float]] = ctx.travel.minutes(care.car_speed_kmh.value).tolist()
         self.t_consult = st.sampler("care.hap.consult", care.consult)
         self.t_visit = st.sampler("care.hap.home_visit", care.home_visit_on_site)
         self.u_after_gp = st.uniform("routing.after_gp")
@@ -83,7 +83,7 @@ class HapCare:
 
     def home_visit_minutes(self, post: Post, p: Patient) -> float:
         """The visiting car's time for one visit: there and back from the post, plus the visit."""
-        return 2 * self.car_min[post.subarea, p.subarea] + self.t_visit()
+        return 2 * self.car_min[post.subarea][p.subarea] + self.t_visit()
 
     def after_gp(self, p: Patient, outcome: str) -> Flow:
         """After seeing the GP: done, or referred to the SEH."""
