@@ -46,8 +46,8 @@ def main() -> None:
     print(f"noord status quo vs zcc, {args.pairs} pairs of {args.days:g} days")
     print(f"{'KPI':36} {'var(diff) CRN':>14} {'var(diff) indep':>16} {'ratio':>7}")
     for k in KPIS:
-        crn = np.var([y[k] - x[k] for x, y in zip(b, c)], ddof=1)
-        ind = np.var([y[k] - x[k] for x, y in zip(b, i)], ddof=1)
+        crn = np.var([y[k] - x[k] for x, y in zip(b, c, strict=True)], ddof=1)
+        ind = np.var([y[k] - x[k] for x, y in zip(b, i, strict=True)], ddof=1)
         print(f"{k:36} {crn:14.4g} {ind:16.4g} {ind / crn:7.1f}")
 
 

@@ -23,28 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a ch
 from sim import paths  # noqa: E402
 from sim.run.experiment import execute, load_experiment, tasks_for  # noqa: E402
 
-
-def _busy_loop(n: int = 4_000_000) -> int:
-    table: dict[int, int] = {}
-    total = 0
-    for i in range(n):
-        table[i & 4095] = total
-        total += i * 3 % 7
-    return total
-
-
-def machine_ceiling() -> float:
-    """Speed-up of two copies of a pure-Python loop on 2 processes over running them in turn."""
-    from concurrent.futures import ProcessPoolExecutor
-
-    start = time.perf_counter()
-    _busy_loop(), _busy_loop()
-    serial = time.perf_counter() - start
-    with ProcessPoolExecutor(2) as pool:
-        start = time.perf_counter()
-        list(pool.map(_busy_loop, [4_000_000] * 2))
-        parallel = time.perf_counter() - start
-    return serial / parallel
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run import machine_ceiling  # noqa: E402  (benchmarks/run.py: the machine's own 2-process ceiling)
 
 
 def main() -> None:
