@@ -17,7 +17,7 @@ import simpy
 
 from sim.chain.patient import Patient
 from sim.chain.record import Recorder
-from sim.config.constants import MIN_PER_HOUR
+from sim.config.constants import HOURS_PER_DAY, MIN_PER_HOUR
 from sim.config.schema import Dist, Mix, Priorities, Scenario
 from sim.engine.calendar import Calendar
 from sim.engine.flow import run_flow
@@ -92,7 +92,7 @@ class Travel:
     km: np.ndarray
 
     def minutes(self, speed_kmh: float) -> np.ndarray:
-        return self.km / speed_kmh * 60.0
+        return self.km / speed_kmh * MIN_PER_HOUR
 
 
 @dataclass
@@ -131,12 +131,8 @@ class Context:
         self.rosters = Rosters()
 
     # ---------------------------------------------------------------- time
-    @property
-    def now(self) -> float:
-        return self.env.now
-
     def hour_of_day(self) -> int:
-        return int(self.env.now // MIN_PER_HOUR) % 24
+        return int(self.env.now // MIN_PER_HOUR) % HOURS_PER_DAY
 
     def hour_of_week(self) -> int:
         return self.cal.hour_of_week_at(self.env.now)
@@ -144,9 +140,6 @@ class Context:
     def is_anw(self) -> bool:
         """Out-of-hours (avond, nacht, weekend and holidays) right now."""
         return self.cal.is_anw(self.env.now)
-
-    def timeout(self, minutes: float) -> simpy.Timeout:
-        return self.env.timeout(minutes)
 
     # ----------------------------------------------------------- resources
     def pool(self, name: str, capacity: int, track_waits: bool = False) -> CapacityPool:

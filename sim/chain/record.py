@@ -15,7 +15,7 @@ from typing import Protocol
 
 from sim.chain.patient import DoubleOutcome, Patient
 from sim.config.constants import HOURS_PER_DAY
-from sim.engine.stats import Metrics, PoolProbes, TimeWeighted
+from sim.engine.stats import Metrics, PoolProbes
 
 
 class EventSink(Protocol):
@@ -181,9 +181,6 @@ class Recorder:
         return PoolProbes(m, m.level(busy_key(pool)), m.level(capacity_key(pool)), m.level(queue_key(pool)),
                           wait_key(pool) if track_waits else None,
                           f"{pool}.abandon_wait" if track_waits else None)
-
-    def level(self, key: str) -> TimeWeighted:
-        return self.metrics.level(key)
 
     # --------------------------------------------------------------- desks
     def call_answered(self, p: Patient, desk: str, waited: float, within_norm: bool) -> None:

@@ -33,7 +33,6 @@ FIRST_TRIAGE_CLASSES = ("A1", "A2", "no_ambulance")       # outcome of the 112 c
 STREAMS = ("self_triage", "hap_call", "hap_walk_in", "call_112", "ambulance_planned",
            "seh_self_referral", "gp_referral", "provider_request")
 INITIAL_OCCUPANT = "initial_occupant"  # hospital patients present at the start of a run (bed prefill)
-NEEDS = ("somatic", "mental_health")
 
 # ------------------------------------------------------------- care pools
 HOSPITAL = "hospital"

@@ -10,21 +10,32 @@ from __future__ import annotations
 
 import datetime as dt
 import typing
-from typing import Any, Literal
+from collections.abc import Iterable
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 # Written once in sim.config.constants; importable from here too.
 from sim.config.constants import (  # noqa: F401
     ALTERNATIVES,
     AMBULANCE_URGENCIES,
     BED_POOLS,
+    FIRST_TRIAGE_CLASSES,
     FOLLOWUP_BED_KINDS,
     HOURS_PER_WEEK,
     NTS_URGENCIES,
     TEAM_KINDS,
+    ZCC_CALL_TYPES,
     ZCC_SKILLS,
 )
+
+
+def _exact_keys(v: dict, keys: Iterable[str], what: str) -> dict:
+    """Refuse a mapping whose keys are not exactly ``keys`` (e.g. every urgency, every bed pool)."""
+    need = list(keys)
+    if set(v) != set(need):
+        raise ValueError(f"needs exactly the {what} {', '.join(need)}")
+    return v
 
 
 def _labels_within(mix: Mix, allowed: tuple[str, ...]) -> Mix:
@@ -106,6 +117,13 @@ def _at_most(v: Value, high: float, what: str, above_zero: bool = False) -> Valu
     if v.value > high:
         raise ValueError(f"value: {what} must be at most {high:g} (got {v.value:g})")
     return v
+
+
+def _speed(v: Value) -> Value:
+    return _at_most(v, MAX_SPEED_KMH, "a speed in km/h", above_zero=True)
+
+
+SpeedKmh = Annotated[Value, AfterValidator(_speed)]  # a driving speed: above 0, at most MAX_SPEED_KMH
 
 
 class Share(Provenance):
@@ -297,12 +315,8 @@ class HapCare(Strict):
 
     consult: Dist
     home_visit_on_site: Dist
-    car_speed_kmh: Value
+    car_speed_kmh: SpeedKmh
 
-    @field_validator("car_speed_kmh")
-    @classmethod
-    def _speed(cls, v: Value) -> Value:
-        return _at_most(v, MAX_SPEED_KMH, "a speed in km/h", above_zero=True)
 
 
 class AmbulanceCare(Strict):
@@ -313,15 +327,11 @@ class AmbulanceCare(Strict):
     on_scene: Dist
     handover: Dist
     planned_ride: Dist
-    urgent_speed_kmh: Value
-    normal_speed_kmh: Value
+    urgent_speed_kmh: SpeedKmh
+    normal_speed_kmh: SpeedKmh
     a1_norm_min: Value
     a2_norm_min: Value
 
-    @field_validator("urgent_speed_kmh", "normal_speed_kmh")
-    @classmethod
-    def _speed(cls, v: Value) -> Value:
-        return _at_most(v, MAX_SPEED_KMH, "a speed in km/h", above_zero=True)
 
 
 class SehCare(Strict):
@@ -411,11 +421,7 @@ class Priorities(Provenance):
     @field_validator("by_urgency")
     @classmethod
     def _every_urgency(cls, v: dict[str, int]) -> dict[str, int]:
-        need = set(NTS_URGENCIES) | set(AMBULANCE_URGENCIES)
-        missing = sorted(need - set(v))
-        extra = sorted(set(v) - need)
-        if missing or extra:
-            raise ValueError(f"needs exactly the urgencies {', '.join(sorted(need))}")
+        _exact_keys(v, sorted(NTS_URGENCIES + AMBULANCE_URGENCIES), "urgencies")
         if any(x < 0 for x in v.values()):
             raise ValueError("priorities must be >= 0")
         return v
@@ -429,9 +435,7 @@ class UrgencyMap(Provenance):
     @field_validator("values")
     @classmethod
     def _every_hap_urgency(cls, v: dict[str, str]) -> dict[str, str]:
-        if set(v) != set(NTS_URGENCIES):
-            raise ValueError(f"needs exactly the urgencies {', '.join(NTS_URGENCIES)}")
-        return v
+        return _exact_keys(v, NTS_URGENCIES, "urgencies")
 
 
 class Label(Provenance):
@@ -474,11 +478,7 @@ class Routing(Strict):
     @field_validator("hap_triage", "after_gp_seh_referral")
     @classmethod
     def _all_nts(cls, v: dict) -> dict:
-        missing = [u for u in NTS_URGENCIES if u not in v]
-        extra = [u for u in v if u not in NTS_URGENCIES]
-        if missing or extra:
-            raise ValueError(f"needs exactly the urgencies {', '.join(NTS_URGENCIES)}")
-        return v
+        return _exact_keys(v, NTS_URGENCIES, "urgencies")
 
 
 # ----------------------------------------------------------------------- costs
@@ -541,9 +541,7 @@ class Resources(Strict):
     @field_validator("beds")
     @classmethod
     def _every_bed_pool(cls, v: dict[str, Count]) -> dict[str, Count]:
-        if set(v) != set(BED_POOLS):
-            raise ValueError(f"needs exactly the bed pools {', '.join(BED_POOLS)}")
-        return v
+        return _exact_keys(v, BED_POOLS, "bed pools")
 
 
 # -------------------------------------------------------------------------- zcc
@@ -576,12 +574,8 @@ class ZccLocations(Strict):
     sites: dict[str, ZccSite] = Field(min_length=1)
     overflow_after_min: Value | None = None
     staff_residence: dict[str, float] | None = None
-    commute_speed_kmh: Value
+    commute_speed_kmh: SpeedKmh
 
-    @field_validator("commute_speed_kmh")
-    @classmethod
-    def _speed(cls, v: Value) -> Value:
-        return _at_most(v, MAX_SPEED_KMH, "a speed in km/h", above_zero=True)
 
 
 class ZccFlows(Strict):
@@ -598,9 +592,7 @@ class ZccFlows(Strict):
     @field_validator("warm_transfer_share")
     @classmethod
     def _first_triage_classes(cls, v: dict) -> dict:
-        if set(v) != {"A1", "A2", "no_ambulance"}:
-            raise ValueError("needs exactly the first-triage classes A1, A2, no_ambulance")
-        return v
+        return _exact_keys(v, FIRST_TRIAGE_CLASSES, "first-triage classes")
 
 
 class ZccHandling(Strict):
@@ -686,10 +678,8 @@ class Zcc(Strict):
     @field_validator("skills")
     @classmethod
     def _call_types(cls, v: dict) -> dict:
-        need = {"hap_call", "mental_health_call", "warm_transfer", "bed_request", "district_nursing_request",
-                "ggz_request", "gp_consultation"}
-        if set(v) != need:
-            raise ValueError(f"needs a skill for each call type: {', '.join(sorted(need))}")
+        if set(v) != set(ZCC_CALL_TYPES):
+            raise ValueError(f"needs a skill for each call type: {', '.join(sorted(ZCC_CALL_TYPES))}")
         return v
 
     @model_validator(mode="after")

@@ -17,6 +17,7 @@ from sim.config.constants import (
     BLOCK_HOURS,
     BLOCKS_PER_WEEK,
     DAY_NAMES,
+    DAYS_PER_WEEK,
     FOLLOWUP_BED_KINDS,
     HOSPITAL,
     HOURS_PER_DAY,
@@ -127,7 +128,7 @@ def staffing_kpis(m) -> dict[str, float]:
         "triage_fte.dispatch_112": dispatch_hours / fte_hours,
         "triage_fte.elv_point": elv_hours / fte_hours,
     }
-    per_day = 7.0
+    per_day = DAYS_PER_WEEK  # roster hours are per week
     cost = {
         "staff_cost_per_day.hap_triage": hap_hours * st.hourly_cost_hap_triagist.value / per_day,
         "staff_cost_per_day.dispatch_112": dispatch_hours * st.hourly_cost_centralist.value / per_day,

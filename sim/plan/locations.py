@@ -59,8 +59,6 @@ from sim.plan.staffing import (
 )
 from sim.theory.queueing import servers_for_service_level
 
-KPI = "zcc_answer_within_2min_share"  # with the shipped 2-minute norm; the measured name follows the norm (patient_kpi)
-
 
 def patient_kpi(scenario: Scenario) -> str:
     """The patient line's within-norm share KPI, named with the scenario's answer norm."""

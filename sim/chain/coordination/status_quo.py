@@ -204,8 +204,7 @@ class StatusQuo(Coordination):
 
     def divert_112_call(self, p: Patient, first_triage: str, called_at: float) -> Flow:
         """Hand the call over; must release the dispatch desk. Only settings that divert calls have one."""
-        raise NotImplementedError
-        yield  # pragma: no cover
+        raise NotImplementedError("this setting diverts no 112 calls")
 
     # ----------------------------------------------------------- follow-up
     def refer_to_seh(self, p: Patient) -> Flow:
