@@ -219,6 +219,8 @@ class Model:
         handlers = self.coordination.entries()
         entries = [handlers[a.stream] for a in arrivals]
         run_flow(self._clock())
+        for flow in self.coordination.background():
+            run_flow(flow)
         self.care.hospital.start_initial_occupants()
         self._simulate(arrivals, entries)
         return self

@@ -54,6 +54,16 @@ def block_key(line: str, skill: str, block: int, what: str) -> str:
     return f"{line}.by_block.{skill}.{block}.{what}"
 
 
+def line_key(desk: str, line: str) -> str:
+    """A desk's line (e.g. the HAP urgent line) counted as a desk of its own: ``hap_triage.urgent``."""
+    return f"{desk}.{line}"
+
+
+def hour_wait_key(desk: str, line: str, hour_of_week: int) -> str:
+    """Answer waits on a line by the hour of the week the caller rang (0 = Monday 00:00)."""
+    return f"{desk}.{line}.answer_wait_by_hour.{hour_of_week:03d}"
+
+
 def busy_key(pool: str) -> str:
     return f"{pool}.busy"
 
@@ -74,6 +84,10 @@ def wait_key(pool: str) -> str:
 HAP_DESK = "hap_triage"
 DISPATCH_DESK = "dispatch_112"
 ELV_DESK = "elv_point"
+URGENT_LINE = "urgent"  # the HAP number's urgent option (callers choose it themselves)
+REGULAR_LINE = "non_urgent"  # everyone else on the HAP number
+HAP_LINES = (URGENT_LINE, REGULAR_LINE)
+MYSTERY_WAIT = "mystery_wait"  # waits of test calls with unlimited patience (per desk)
 PATIENT_LINE = "zcc_patient_line"
 PROVIDER_LINE = "zcc_provider_line"
 ZCC_DESK = "zcc"
@@ -183,19 +197,33 @@ class Recorder:
                           f"{pool}.abandon_wait" if track_waits else None)
 
     # --------------------------------------------------------------- desks
-    def call_answered(self, p: Patient, desk: str, waited: float, within_norm: bool) -> None:
+    def call_answered(self, p: Patient, desk: str, waited: float, within_norm: bool, line: str | None = None,
+                      hour_of_week: int | None = None) -> None:
+        """An attempt answered after ``waited`` minutes; with ``line``, also counted for that line and hour."""
+        self._answered(desk, waited, within_norm)
+        if line is not None:
+            self._answered(line_key(desk, line), waited, within_norm)
+            if hour_of_week is not None:
+                self.metrics.tally(hour_wait_key(desk, line, hour_of_week), waited)
+        self.log(p, "answered", desk)
+
+    def _answered(self, desk: str, waited: float, within_norm: bool) -> None:
         c = self.counts
         c[desk_key(desk, "attempts")] += 1
         self.metrics.tally(desk_key(desk, "answer_wait"), waited)
         if within_norm:
             c[desk_key(desk, "answered_within_norm")] += 1
-        self.log(p, "answered", desk)
 
-    def call_abandoned(self, p: Patient, desk: str) -> None:
+    def call_abandoned(self, p: Patient, desk: str, line: str | None = None) -> None:
         c = self.counts
-        c[desk_key(desk, "attempts")] += 1
-        c[desk_key(desk, "abandoned")] += 1
+        for d in (desk,) if line is None else (desk, line_key(desk, line)):
+            c[desk_key(d, "attempts")] += 1
+            c[desk_key(d, "abandoned")] += 1
         self.log(p, "hung_up", desk)
+
+    def mystery_call(self, desk: str, waited: float) -> None:
+        """A test call (unlimited patience, hangs up at once) answered after ``waited`` minutes."""
+        self.metrics.tally(desk_key(desk, MYSTERY_WAIT), waited)
 
     def block_attempt(self, line: str, skill: str, block: int, within: bool) -> None:
         """An attempt at a zcc line, by skill and block of the week (for the staffing search)."""

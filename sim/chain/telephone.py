@@ -31,23 +31,26 @@ class PhoneLine:
         self.max_redials = behaviour.max_redials.value
         self.norm = behaviour.answer_norm_min.value
 
-    def call(self, p: Patient, request: Callable[..., Any], *args: Any) -> Flow:
+    def call(self, p: Patient, request: Callable[..., Any], *args: Any, line: str | None = None) -> Flow:
         """Ring the desk until answered or the caller gives up.
 
         ``request(*args, patience)`` asks the desk for a staff member. Returns what
         the desk granted (``True``, or a seat at a skill desk) or a false value when
         the caller gave up for good. The caller's flow must release the staff member
-        after the handling time.
+        after the handling time. With ``line`` (e.g. the HAP's urgent option) each
+        attempt is also counted for that line and the hour of the week it rang.
         """
-        env, record = self.ctx.env, self.ctx.record
+        ctx = self.ctx
+        env, record = ctx.env, ctx.record
         for attempt in range(self.max_redials + 1):
             rang = env.now
             answered = yield request(*args, self.patience())
             waited = env.now - rang
             if answered:
-                record.call_answered(p, self.name, waited, waited <= self.norm)
+                how = ctx.cal.hour_of_week_at(rang) if line is not None else None
+                record.call_answered(p, self.name, waited, waited <= self.norm, line, how)
                 return answered
-            record.call_abandoned(p, self.name)
+            record.call_abandoned(p, self.name, line)
             if attempt == self.max_redials or self.redial_u() >= self.redial_probability:
                 return None
             yield env.timeout(self.redial_delay())

@@ -138,8 +138,8 @@ def resources_section(root: Path) -> str:
         h0 = sum(_hours(getattr(h, attr).values) for h in r0.haps.values())
         h1 = sum(_hours(getattr(h, attr).values) for h in r1.haps.values())
         both(what, f"{h0:,} h/week", f"{h1:,} h/week", "roster per hour of week, priority by urgency")
-    both("112 meldkamer (dispatch desk)", f"{_hours(r0.meldkamer.roster.values):,} h/week",
-         f"{_hours(r1.meldkamer.roster.values):,} h/week", "one desk per region")
+    both("112 meldkamer (dispatch desk)", f"{_hours(r0.meldkamer.desk.values):,} h/week",
+         f"{_hours(r1.meldkamer.desk.values):,} h/week", "one desk per region")
     both("ELV coordination point", f"{_hours(r0.elv_point_roster.values):,} h/week",
          f"{_hours(r1.elv_point_roster.values):,} h/week", "status-quo bed requests")
     both("SEHs / treatment places", f"{len(r0.sehs)} / {sum(s.places.value for s in r0.sehs.values())}",

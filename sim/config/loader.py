@@ -400,7 +400,7 @@ def _check_calendar(scenario: Scenario, res: Resolved, path: Path) -> None:
 def capacity_warnings(scenario: Scenario) -> list[str]:
     """Legitimate but alarming what-ifs: a desk, fleet or pool with no capacity all week, a stream with no demand."""
     rs = scenario.resources
-    rosters: list[tuple[str, list[int]]] = [("resources.meldkamer.roster", rs.meldkamer.roster.values),
+    rosters: list[tuple[str, list[int]]] = [("resources.meldkamer.roster", rs.meldkamer.desk.values),
                                             ("resources.ambulance.on_duty", rs.ambulance.on_duty.values),
                                             ("resources.district_nursing_roster", rs.district_nursing_roster.values),
                                             ("resources.ggz_crisis_roster", rs.ggz_crisis_roster.values)]

@@ -22,6 +22,7 @@ from sim.config.constants import (  # noqa: F401
     BED_POOLS,
     FIRST_TRIAGE_CLASSES,
     FOLLOWUP_BED_KINDS,
+    HOURS_PER_DAY,
     HOURS_PER_WEEK,
     NTS_URGENCIES,
     TEAM_KINDS,
@@ -294,16 +295,89 @@ class DeskBehaviour(Strict):
     answer_norm_min: Value
 
 
+class Shifts(Provenance):
+    """Start hours of a desk's shifts on weekdays and on weekend days (a shift lasts until the next start)."""
+
+    weekday: list[int] = Field(min_length=1, max_length=HOURS_PER_DAY)
+    weekend: list[int] = Field(min_length=1, max_length=HOURS_PER_DAY)
+
+    @field_validator("weekday", "weekend")
+    @classmethod
+    def _hours_of_day(cls, v: list[int]) -> list[int]:
+        if any(not 0 <= h < HOURS_PER_DAY for h in v) or sorted(set(v)) != v:
+            raise ValueError(f"shift start hours must be distinct, ascending, from 0 to {HOURS_PER_DAY - 1}")
+        return v
+
+
+class HeadcountStaffing(Strict):
+    """How a desk's head count becomes phone hours (see sim/config/rosters.py)."""
+
+    fte_per_head: Share
+    leave_share: Share
+    absence_share: Share
+    break_share: Share
+    phone_share: Share
+    shifts: Shifts
+    minimum_on_duty: Count
+
+
+class ReferenceStaffing(Strict):
+    """A desk staffed from a published level on duty at a reference time (see sim/config/rosters.py)."""
+
+    phone_share: Share
+    reference_hour: Count
+    shifts: Shifts
+    minimum_on_duty: Count
+
+    @field_validator("reference_hour")
+    @classmethod
+    def _hour_of_day(cls, v: Count) -> Count:
+        if v.value >= HOURS_PER_DAY:
+            raise ValueError(f"value: an hour of the day, 0 to {HOURS_PER_DAY - 1} (got {v.value})")
+        return v
+
+
+class MysteryCalls(Provenance):
+    """Test calls with unlimited patience, as in the published mystery-call studies; they measure the wait."""
+
+    day: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    start_hour: int = Field(ge=0, lt=HOURS_PER_DAY)
+    end_hour: int = Field(gt=0, le=HOURS_PER_DAY)
+    per_post_per_hour: float = Field(ge=0, le=60)
+
+    @model_validator(mode="after")
+    def _window(self) -> MysteryCalls:
+        if self.end_hour <= self.start_hour:
+            raise ValueError("end_hour: must be after start_hour")
+        return self
+
+
 class HapTriageBehaviour(DeskBehaviour):
-    """HAP triage: some calls need the GP's input (extra handling time)."""
+    """HAP triage: an urgent and a regular line, after-call work, the GP's input on some calls."""
 
     gp_input_share: Share
     gp_input_time: Dist
+    after_call_work: Dist
+    urgent_line: dict[str, Share]
+    urgent_line_reserve: Count
+    staffing: HeadcountStaffing
+    mystery_calls: MysteryCalls
+
+    @field_validator("urgent_line")
+    @classmethod
+    def _all_nts(cls, v: dict) -> dict:
+        return _exact_keys(v, NTS_URGENCIES, "urgencies")
+
+
+class DispatchBehaviour(DeskBehaviour):
+    """The 112 dispatch desk: staffed from the centralists a meldkamer needs."""
+
+    staffing: ReferenceStaffing
 
 
 class Desks(Strict):
     hap_triage: HapTriageBehaviour
-    dispatch_112: DeskBehaviour
+    dispatch_112: DispatchBehaviour
     elv_point: DeskBehaviour
 
 
@@ -410,6 +484,8 @@ class Priorities(Provenance):
     by_urgency: dict[str, int]
     no_urgency: int = Field(ge=0)
     desk_call: int = Field(ge=0)
+    urgent_line: int = Field(ge=0)
+    regular_line: int = Field(ge=0)
     followup_bed: int = Field(ge=0)
     hospital_bed_waiting_for_followup: int = Field(ge=0)
     crisis_team_from_gp: int = Field(ge=0)
@@ -498,10 +574,18 @@ class Staffing(Strict):
 
 
 class HapSite(Strict):
-    """A GP out-of-hours post: its triage desk, GPs at the post, visiting cars."""
+    """A GP out-of-hours post: its triagists (head count, or an explicit roster), GPs at the post, cars."""
 
     subarea: str
-    triage_roster: Roster
+    triagists: Value | None = None
+    triage_roster: Roster | None = None
+
+    @property
+    def triage(self) -> Roster:
+        """The triage roster (given, or computed from ``triagists`` when the scenario is validated)."""
+        if self.triage_roster is None:
+            raise ValueError("triage_roster: not computed (validate the whole Scenario)")
+        return self.triage_roster
     gp_roster: Roster
     car_roster: Roster
 
@@ -517,8 +601,18 @@ class AmbulancePost(Strict):
 
 
 class Meldkamer(Strict):
+    """The region's 112 dispatch desk: centralists needed on weekdays in daytime, or an explicit roster."""
+
     subarea: str
-    roster: Roster
+    centralists_weekday_day: Value | None = None
+    roster: Roster | None = None
+
+    @property
+    def desk(self) -> Roster:
+        """The dispatch roster (given, or computed from ``centralists_weekday_day`` when validated)."""
+        if self.roster is None:
+            raise ValueError("roster: not computed (validate the whole Scenario)")
+        return self.roster
 
 
 class AmbulanceFleet(Strict):
@@ -730,6 +824,49 @@ class Scenario(Strict):
             raise ValueError("streams.hap_call.urgency_mix: required (HAP triage draws the urgency of callers who "
                              "come via self-triage or 112 from it)")
         return self
+
+    @model_validator(mode="after")
+    def _desk_rosters(self) -> Scenario:
+        """Compute the HAP triage and 112 desk rosters a scenario does not give, from today's staffing."""
+        from sim.config import rosters
+
+        res, desks, fte = self.resources, self.desks, self.staffing.fte_hours_per_week.value
+        hap_profile = self.profiles.get(self.streams.hap_call.profile)
+        emergency_profile = self.profiles.get(self.streams.call_112.profile)
+        if hap_profile is None or emergency_profile is None:
+            return self  # _profiles_exist names the missing profile
+        haps = {}
+        hs = desks.hap_triage.staffing
+        hap_shifts = rosters.shift_of_hour(hs.shifts.weekday, hs.shifts.weekend)
+        for name, site in res.haps.items():
+            if site.triage_roster is not None:
+                haps[name] = site
+                continue
+            if site.triagists is None:
+                raise ValueError(f"resources.haps.{name}: needs triagists (head count) or triage_roster")
+            hours = rosters.phone_hours_from_headcount(
+                site.triagists.value, hs.fte_per_head.value, fte, hs.leave_share.value, hs.absence_share.value,
+                hs.break_share.value, hs.phone_share.value)
+            values = rosters.shift_roster(hours, hap_profile.values, hap_shifts, hs.minimum_on_duty.value)
+            note = (f"{site.triagists.value:g} triagists (head count) x {hs.fte_per_head.value:g} FTE x {fte:g} h x "
+                    f"(1 - leave, absence, breaks) x {hs.phone_share.value:g} on the phone = {hours:,.0f} phone hours "
+                    f"a week, spread over shifts by HAP demand (desks.hap_triage.staffing; sim/config/rosters.py)")
+            haps[name] = site.model_copy(update={"triage_roster": Roster(values=values, estimate=note)})
+        mk = res.meldkamer
+        if mk.roster is None:
+            if mk.centralists_weekday_day is None:
+                raise ValueError("resources.meldkamer: needs centralists_weekday_day or roster")
+            ds = desks.dispatch_112.staffing
+            shifts = rosters.shift_of_hour(ds.shifts.weekday, ds.shifts.weekend)
+            hours = rosters.phone_hours_from_reference(mk.centralists_weekday_day.value, ds.phone_share.value,
+                                                       emergency_profile.values, shifts, ds.reference_hour.value)
+            values = rosters.shift_roster(hours, emergency_profile.values, shifts, ds.minimum_on_duty.value)
+            note = (f"{mk.centralists_weekday_day.value:g} centralists on weekdays in daytime x "
+                    f"{ds.phone_share.value:g} taking 112 calls; other shifts at the same calls per centralist-hour "
+                    f"= {hours:,.0f} phone hours a week (desks.dispatch_112.staffing; sim/config/rosters.py)")
+            mk = mk.model_copy(update={"roster": Roster(values=values, estimate=note)})
+        new_res = res.model_copy(update={"haps": haps, "meldkamer": mk})
+        return self.model_copy(update={"resources": new_res})
 
     @model_validator(mode="after")
     def _profiles_exist(self) -> Scenario:

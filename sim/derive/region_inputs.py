@@ -6,8 +6,10 @@ Writes, reproducibly and with an ``estimate:`` note on every number:
   profile is fitted to the three Nivel anchor shares (weekday 18-20 h, weekend
   10-12 h, weekend 04-06 h);
 * ``scenarios/<region>/region.yaml``: sites placed by a population-weighted
-  p-median over the region's municipalities; rosters by Erlang C for the
-  desks and by target occupancy for GPs, cars and teams; bed pools by target
+  p-median over the region's municipalities; the desks' head counts (HAP
+  triagists, meldkamer centralists) from published staffing, their rosters
+  computed by the scenario loader (sim/config/rosters.py); rosters by target
+  occupancy for GPs, cars, teams and the ELV point; bed pools by target
   occupancy; all loads are the national figure times the population share.
 
 The derivation is a starting point for planners, not data: region files say so.
@@ -36,6 +38,7 @@ from sim.config.constants import (
     MIN_PER_HOUR,
     WEEKS_PER_YEAR,
 )
+from sim.config.schema import Resources, Scenario
 from sim.geo.regions import SubArea, known_regions, road_km_matrix, subareas_of
 from sim.geo.sites import nearest_site, site_shares
 from sim.theory.queueing import servers_for_service_level
@@ -135,19 +138,6 @@ def _hourly_share(profile: list[float]) -> np.ndarray:
     return w / w.sum()
 
 
-def _erlang_roster(per_year: float, profile: list[float], handling: float, target: float,
-                   minimum_when_open: int, open_mask: np.ndarray, norm_min: float) -> list[int]:
-    calls_per_hour = per_year / WEEKS_PER_YEAR * _hourly_share(profile)
-    roster = []
-    for h in range(HOURS_PER_WEEK):
-        load = calls_per_hour[h] * handling / MIN_PER_HOUR
-        if not open_mask[h]:
-            roster.append(0)
-            continue
-        roster.append(servers_for_service_level(load, handling, norm_min, target, minimum_when_open))
-    return roster
-
-
 def _occupancy_roster(per_year: float, profile: list[float], minutes: float, occupancy: float,
                       minimum_when_open: int, open_mask: np.ndarray) -> list[int]:
     per_hour = per_year / WEEKS_PER_YEAR * _hourly_share(profile)
@@ -176,8 +166,6 @@ def derive_region(region: str, base: dict[str, Any], fig: dict[str, Any]) -> dic
     pops = np.array([a.population for a in areas], dtype=float)
     nearest_hap = nearest_site(km, hap_sites)
     hap_share = site_shares(pops, nearest_hap, len(hap_sites))
-    handling = desks["hap_triage"]["handling"]["mean"] + (
-        desks["hap_triage"]["gp_input_share"]["value"] * desks["hap_triage"]["gp_input_time"]["mean"])
     consult = base["care"]["hap"]["consult"]["mean"]
     haps = {}
     for j, i in enumerate(hap_sites):
@@ -190,11 +178,11 @@ def derive_region(region: str, base: dict[str, Any], fig: dict[str, Any]) -> dic
                 f"this post)")
         haps[f"hap_{slug(areas[i].name)}"] = {
             "subarea": areas[i].code,
-            "triage_roster": {"values": _erlang_roster(contacts, prof["anw"], handling,
-                                                        f["hap_triage_target_within_2min"], least, hap_open,
-                                                        desks["hap_triage"]["answer_norm_min"]["value"]),
-                              "estimate": f"Erlang C, {f['hap_triage_target_within_2min']:.0%} within 2 min, "
-                                          f"{handling:.2f} min per call; {note}"},
+            "triagists": {"value": round(float(f["hap_triagists_per_post"] * f["hap_posts"] * share * hap_share[j]), 1),
+                          "estimate": f"{f['hap_triagists_per_post']:g} triagists per post x {f['hap_posts']:g} posts "
+                                      f"(InEen 2022) = national head count, x population share {share:.4f} x "
+                                      f"{hap_share[j]:.1%} of the region nearest this post; the roster follows "
+                                      f"from desks.hap_triage.staffing"},
             "gp_roster": {"values": _occupancy_roster(contacts * (f["hap_consult_share"] + f["hap_walk_in_share"]),
                                                       prof["anw"],
                                                       consult, f["gp_target_occupancy"], least, hap_open),
@@ -253,8 +241,6 @@ def derive_region(region: str, base: dict[str, Any], fig: dict[str, Any]) -> dic
             f["ambulance_evening_weekend_share_of_day"] if (hod >= evening_start or DAY_NAMES[d] in WEEKEND) else 1.0)
         on_duty.append(min(fleet, max(1, round(day * level))))
 
-    dispatch_calls = base["streams"]["call_112"]["rate_per_1000_per_year"]["value"] * pop / 1000
-    dispatch_handling = desks["dispatch_112"]["handling"]["mean"]
     bed_requests = sum(f[f"{kind}_admissions_per_year"] for kind in FOLLOWUP_BED_KINDS) * share
     elv_handling = desks["elv_point"]["handling"]["mean"]
 
@@ -274,13 +260,11 @@ def derive_region(region: str, base: dict[str, Any], fig: dict[str, Any]) -> dic
         "sehs": sehs,
         "meldkamer": {
             "subarea": areas[hap_sites[0]].code,
-            "roster": {"values": _erlang_roster(dispatch_calls, prof["emergency"], dispatch_handling,
-                                                f["dispatch_target_within_2min"], int(f["dispatch_min_staff"]),
-                                                always, desks["dispatch_112"]["answer_norm_min"]["value"]),
-                       "estimate": f"Erlang C, {f['dispatch_target_within_2min']:.0%} within 2 min for "
-                                   f"{dispatch_calls:,.0f} 112 medical calls a year of {dispatch_handling:g} min; "
-                                   f"minimum {f['dispatch_min_staff']:g} centralists; placed in the most populous HAP "
-                                   f"town"},
+            "centralists_weekday_day": {
+                "value": round(f["meldkamer_centralists_weekday_day"] * share, 1),
+                "estimate": f"{f['meldkamer_centralists_weekday_day']:g} centralists needed nationally on weekdays in "
+                            f"daytime (RIVM 2022) x population share {share:.4f}; the roster follows from "
+                            f"desks.dispatch_112.staffing; placed in the most populous HAP town"},
         },
         "ambulance": {
             "posts": posts,
@@ -290,12 +274,11 @@ def derive_region(region: str, base: dict[str, Any], fig: dict[str, Any]) -> dic
                                     f"{f['ambulance_evening_weekend_share_of_day']:.0%}, nights "
                                     f"{f['ambulance_night_share_of_day']:.0%} of that (estimate)"},
         },
-        "elv_point_roster": {"values": _erlang_roster(bed_requests, prof["provider"], elv_handling,
-                                                      f["elv_point_target_within_2min"], least, always,
-                                                      desks["elv_point"]["answer_norm_min"]["value"]),
-                             "estimate": f"Erlang C, {f['elv_point_target_within_2min']:.0%} within 2 min for "
-                                         f"{bed_requests:,.0f} bed requests a year of {elv_handling:g} min; "
-                                         f"at least {least} coordinator 24/7"},
+        "elv_point_roster": {"values": _occupancy_roster(bed_requests, prof["provider"], elv_handling,
+                                                         f["elv_point_target_occupancy"], least, always),
+                             "estimate": f"{bed_requests:,.0f} bed requests a year ({scaled}) of {elv_handling:g} min "
+                                         f"at {f['elv_point_target_occupancy']:.0%} occupancy; at least {least} "
+                                         f"coordinator 24/7"},
         "beds": {
             HOSPITAL: beds(f["seh_admissions_per_year"] * share,
                            f["hospital_acute_los_days"] * MIN_PER_DAY
@@ -414,6 +397,13 @@ def zcc_staffing(budget_hours: float, loads: dict[str, tuple], minimum: int, fir
     return rosters, lo
 
 
+def status_quo_resources(region: str, base: dict[str, Any], resources: dict[str, Any]) -> Resources:
+    """The region's status-quo resources as the loader resolves them (desk rosters computed from staffing)."""
+    data = {k: v for k, v in base.items() if k not in ("zcc", "extends")}
+    data.update(name=f"{region}_derived", region=region, setting="status_quo", resources=resources)
+    return Scenario.model_validate(data).resources
+
+
 def derive_zcc(region: str, base: dict[str, Any], fig: dict[str, Any], zf: dict[str, Any],
                resources: dict[str, Any]) -> tuple[dict[str, Any], list[int], tuple]:
     """The region's zcc inputs: moved rosters, default location and the staffing options."""
@@ -422,8 +412,9 @@ def derive_zcc(region: str, base: dict[str, Any], fig: dict[str, Any], zf: dict[
     f = {k: v["value"] for k, v in fig.items()}
     fte_hours = base["staffing"]["fte_hours_per_week"]["value"]
     non_urgent = base["staffing"]["dispatch_non_urgent_share"]["value"]
-    hap_hours = sum(sum(h["triage_roster"]["values"]) for h in resources["haps"].values())
-    dispatch_old = resources["meldkamer"]["roster"]["values"]
+    sq = status_quo_resources(region, base, resources)
+    hap_hours = sum(sum(h.triage.values) for h in sq.haps.values())
+    dispatch_old = sq.meldkamer.desk.values
     dispatch_new = [max(int(f["dispatch_min_staff"]), round(v * (1 - non_urgent))) for v in dispatch_old]
     moved_dispatch = sum(dispatch_old) - sum(dispatch_new)
     elv_hours = sum(resources["elv_point_roster"]["values"])

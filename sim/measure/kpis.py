@@ -21,6 +21,7 @@ from sim.config.constants import (
     FOLLOWUP_BED_KINDS,
     HOSPITAL,
     HOURS_PER_DAY,
+    HOURS_PER_WEEK,
     INITIAL_OCCUPANT,
     MIN_PER_DAY,
     MIN_PER_HOUR,
@@ -107,6 +108,44 @@ def desk_kpis(m, key: str) -> dict[str, float]:
     }
     for t in ANSWER_WITHIN_MIN:
         out[f"{prefix}_answer_within.{answer_within_label(t)}"] = _share(float((waits <= t).sum()), offered)
+    out[f"{prefix}_occupancy_mean"] = _occupancy(m, key)
+    return out
+
+
+def hap_line_kpis(m) -> dict[str, float]:
+    """The HAP number per line (urgent option, regular line), by hour of week, and the mystery calls.
+
+    ``hap_answer_time_mean.<line>`` etc. are over answered attempts, like the
+    published benchmark means; ``hap_answer_time_mean.mystery_calls`` is the wait of
+    test callers who never hang up, like the published mystery-call studies.
+    ``hap_answer_time_mean_by_hour.<day>_<hh>`` (regular line) covers every hour
+    the HAP profile is open, so every replication has the same names.
+    """
+    prefix, norm = desk_norms(m.scenario)[rec.HAP_DESK]
+    c, met = m.metrics.counts, m.metrics
+    out: dict[str, float] = {}
+    for line in rec.HAP_LINES:
+        key = rec.line_key(rec.HAP_DESK, line)
+        waits = met.tally_array(rec.desk_key(key, "answer_wait"))
+        offered = c.get(rec.desk_key(key, "attempts"), 0.0)
+        out[f"{prefix}_answer_time_mean.{line}"] = _mean(waits)
+        out[f"{prefix}_answer_time_p50.{line}"] = _pct(waits, 50)
+        out[f"{prefix}_answer_time_p90.{line}"] = _pct(waits, 90)
+        out[f"{within_norm_kpi(prefix, norm)}.{line}"] = _share(
+            c.get(rec.desk_key(key, "answered_within_norm"), 0.0), offered)
+        out[f"{prefix}_abandoned_share.{line}"] = _share(c.get(rec.desk_key(key, "abandoned"), 0.0), offered)
+    mystery = met.tally_array(rec.desk_key(rec.HAP_DESK, rec.MYSTERY_WAIT))
+    out[f"{prefix}_answer_time_mean.mystery_calls"] = _mean(mystery)
+    out[f"{prefix}_answer_time_p90.mystery_calls"] = _pct(mystery, 90)
+    out[f"{prefix}_mystery_calls_per_week"] = len(mystery) / max(m.env.now - met.measuring_since, 1e-9) * (
+        MIN_PER_DAY * DAYS_PER_WEEK)
+    sc = m.scenario
+    profile = sc.profiles[sc.streams.hap_call.profile].values
+    for how in range(HOURS_PER_WEEK):
+        if profile[how] > 0:
+            day, hour = divmod(how, HOURS_PER_DAY)
+            waits = met.tally_array(rec.hour_wait_key(rec.HAP_DESK, rec.REGULAR_LINE, how))
+            out[f"{prefix}_answer_time_mean_by_hour.{DAY_NAMES[day]}_{hour:02d}"] = _mean(waits)
     return out
 
 
@@ -120,8 +159,8 @@ def staffing_kpis(m) -> dict[str, float]:
     st = sc.staffing
     res = sc.resources
     fte_hours = st.fte_hours_per_week.value
-    hap_hours = sum(roster_hours_per_week(h.triage_roster.values) for h in res.haps.values())
-    dispatch_hours = roster_hours_per_week(res.meldkamer.roster.values)
+    hap_hours = sum(roster_hours_per_week(h.triage.values) for h in res.haps.values())
+    dispatch_hours = roster_hours_per_week(res.meldkamer.desk.values)
     elv_hours = roster_hours_per_week(res.elv_point_roster.values)
     out = {
         "triage_fte.hap_triage": hap_hours / fte_hours,
@@ -177,6 +216,7 @@ def compute(m) -> dict[str, float]:
     k.update(desk_kpis(m, rec.HAP_DESK))
     k.update(desk_kpis(m, rec.DISPATCH_DESK))
     k.update(desk_kpis(m, rec.ELV_DESK))
+    k.update(hap_line_kpis(m))
     k["hap_gp_occupancy_mean"] = _occupancy(m, rec.HAP_GPS)
     k["hap_car_occupancy_mean"] = _occupancy(m, rec.HAP_CARS)
 

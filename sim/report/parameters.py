@@ -186,9 +186,28 @@ def figures(path: str | Path, base: str | Path | None = None) -> list[Figure]:
     base = Path(base) if base is not None else paths.root()
     res = resolve(path)
     if "setting" in res.data:  # a scenario; anything else is an input table
-        load_scenario(path)  # one-line errors for a broken scenario, before documenting it
-        return figures_of(res, path, base, typed=True)
+        scenario = load_scenario(path)  # one-line errors for a broken scenario, before documenting it
+        return figures_of(res, path, base, typed=True) + computed_rosters(scenario, res, path, base)
     return figures_of(res, path, base, typed=False)
+
+
+def computed_rosters(scenario: Any, res: Resolved, file: Path, base: Path) -> list[Figure]:
+    """Desk rosters the loader computed from head counts (sim/config/rosters.py), with the head count's file."""
+    raw = res.data.get("resources", {})
+    rows: list[tuple[Path_, Any, Path_]] = []
+    for name, site in scenario.resources.haps.items():
+        if "triage_roster" not in raw.get("haps", {}).get(name, {}):
+            rows.append((("resources", "haps", name, "triage_roster"), site.triage,
+                         ("resources", "haps", name, "triagists")))
+    if "roster" not in raw.get("meldkamer", {}):
+        rows.append((("resources", "meldkamer", "roster"), scenario.resources.meldkamer.desk,
+                     ("resources", "meldkamer", "centralists_weekday_day")))
+    out = []
+    for path, roster, from_key in rows:
+        name = ".".join(path)
+        out.append(Figure(name, summarise({"values": roster.values}), unit_of(name, "Roster"), "estimate",
+                          roster.estimate or "", _relative(res.origin(from_key) or file, base)))
+    return out
 
 
 # ------------------------------------------------------------------------------ output

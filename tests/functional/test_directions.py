@@ -21,17 +21,19 @@ def _with(resources: dict) -> dict:
 
 
 def test_more_triagists_answer_faster():
+    """Twice the HAP head count answers faster than half of it (rosters follow from desks.hap_triage.staffing)."""
     raw, _ = load_raw(NOORD)
-    doubled = {name: {"triage_roster": {"values": [2 * v for v in h["triage_roster"]["values"]],
-                                        "estimate": "test: double staff"}}
-               for name, h in raw["resources"]["haps"].items()}
-    halved = {name: {"triage_roster": {"values": [max(1, v // 2) if v else 0 for v in h["triage_roster"]["values"]],
-                                       "estimate": "test: half staff"}}
-              for name, h in raw["resources"]["haps"].items()}
-    lo = run_replication(load_scenario(NOORD, _with({"haps": halved})), 0)
-    hi = run_replication(load_scenario(NOORD, _with({"haps": doubled})), 0)
+
+    def scaled(factor: float) -> dict:
+        return {name: {"triagists": {"value": h["triagists"]["value"] * factor, "estimate": f"test: x{factor}"}}
+                for name, h in raw["resources"]["haps"].items()}
+
+    lo = run_replication(load_scenario(NOORD, _with({"haps": scaled(0.5)})), 0)
+    hi = run_replication(load_scenario(NOORD, _with({"haps": scaled(2.0)})), 0)
     assert hi["hap_answer_within_2min_share"] > lo["hap_answer_within_2min_share"]
     assert hi["hap_abandoned_share"] < lo["hap_abandoned_share"]
+    assert hi["hap_answer_time_mean.mystery_calls"] < lo["hap_answer_time_mean.mystery_calls"]
+    assert hi["hap_occupancy_mean"] < lo["hap_occupancy_mean"]
     assert hi["triage_fte"] > lo["triage_fte"] and hi["staff_cost_per_day"] > lo["staff_cost_per_day"]
 
 

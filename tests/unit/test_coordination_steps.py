@@ -65,7 +65,8 @@ def test_hap_call_triaged_to_a_home_visit():
     assert c.log.end_time(p) == approx(triage + visit)
     assert c.tally("hap_triage.answer_wait") == [0.0]
     assert c.count("hap_contacts.home_visit") == 1
-    assert c.busy_minutes("hap_triage") == approx(triage)
+    # the triagist stays busy for the after-call work while the patient goes on
+    assert c.busy_minutes("hap_triage") == approx(triage + sc.desks.hap_triage.after_call_work.mean)
 
 
 @pytest.mark.parametrize("ambulance_urgency, outcome", [("A1", "seh_home"), ("A2", "treated_on_scene")])

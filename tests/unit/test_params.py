@@ -158,7 +158,7 @@ def test_zcc_overrides_are_attributed_to_the_zcc_files():
     ("care.elv.max_wait_at_home_hours", "h"),
     ("staffing.hourly_cost_hap_triagist", "EUR per staff hour"),
     ("resources.ambulance.on_duty", "ambulances on duty per hour of week"),
-    ("resources.meldkamer.roster", "staff on duty per hour of week"),
+    ("resources.meldkamer.roster", "centralists taking 112 calls per hour of week"),
     ("routing.hap_triage.U1", "shares (sum 1)"),
     ("routing.convey_to_seh.A1", "share (0-1)"),
     ("streams.hap_call.rate_per_1000_per_year", "per 1,000 inhabitants per year"),
@@ -178,8 +178,8 @@ def test_schema_type_walks_models_mappings_and_options():
 
 def test_roster_summary_matches_numpy():
     data = load_raw(NOORD / "status_quo.yaml")[0]
-    values = data["resources"]["meldkamer"]["roster"]["values"]
-    fig = {f.key: f for f in _figures(NOORD / "status_quo.yaml")}["resources.meldkamer.roster"]
+    values = data["resources"]["ambulance"]["on_duty"]["values"]
+    fig = {f.key: f for f in _figures(NOORD / "status_quo.yaml")}["resources.ambulance.on_duty"]
     nums = dict(re.findall(r"(min|mean|max|sum) ([0-9.]+)", fig.value))
     assert float(nums["min"]) == min(values) and float(nums["max"]) == max(values)
     assert float(nums["sum"]) == sum(values)

@@ -4,7 +4,9 @@ Test plan (conservation and the capacity invariant, on generated cases): for any
 sequence of requests (priorities, patience, holding times) and capacity changes:
 every request is granted or gives up exactly once, busy never exceeds the
 capacity at the time of a grant, and nothing is left waiting once capacity is
-ample.
+ample; with a reserve (trunk reservation), a request that is not entitled to
+the reserve is never granted beyond capacity minus the reserve (at least one),
+and an entitled request is granted at once while a unit is free.
 """
 
 from __future__ import annotations
@@ -26,10 +28,12 @@ request = st.tuples(
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(request, min_size=1, max_size=60), st.integers(0, 4), st.lists(st.integers(0, 4), max_size=5))
-def test_every_request_resolved_once(requests, capacity, changes):
+@given(st.lists(request, min_size=1, max_size=60), st.integers(0, 4), st.lists(st.integers(0, 4), max_size=5),
+       st.integers(0, 2))
+def test_every_request_resolved_once(requests, capacity, changes, reserve):
     env = simpy.Environment()
     pool = CapacityPool(env, "desk", capacity, PoolProbes.detached())
+    pool.keep_reserve(reserve, 0)
     outcome: list[bool] = []
     over_capacity = []
 
@@ -37,7 +41,8 @@ def test_every_request_resolved_once(requests, capacity, changes):
         granted = yield pool.request(prio, patience)
         outcome.append(granted)
         if granted:
-            if pool.busy > pool.capacity and pool.capacity >= 0:
+            limit = pool.capacity if prio == 0 or not reserve else max(pool.capacity - reserve, min(pool.capacity, 1))
+            if pool.busy > limit and pool.capacity >= 0:
                 over_capacity.append((env.now, pool.busy, pool.capacity))
             yield env.timeout(hold)
             pool.release()
@@ -60,3 +65,22 @@ def test_every_request_resolved_once(requests, capacity, changes):
     assert len(outcome) == len(requests)
     assert pool.waiting == 0 and pool.busy == 0
     assert not over_capacity
+
+
+def test_reserve_keeps_a_unit_for_urgent_requests():
+    env = simpy.Environment()
+    pool = CapacityPool(env, "desk", 3, PoolProbes.detached())
+    pool.keep_reserve(1, for_priority=0)
+    assert pool.request(1) is True and pool.request(1) is True
+    waiting = pool.request(1)
+    assert waiting is not True and pool.busy == 2  # the third unit is kept
+    assert pool.request(0) is True and pool.busy == 3  # an urgent request takes it at once
+    pool.release()  # the urgent call ends: the kept unit is free again, the regular caller still waits
+    env.run()
+    assert not waiting.triggered and pool.busy == 2
+    pool.release()  # a regular call ends: the waiting regular caller gets that unit
+    env.run()
+    assert waiting.value is True and pool.busy == 2
+    lone = CapacityPool(env, "night", 1, PoolProbes.detached())
+    lone.keep_reserve(1, for_priority=0)
+    assert lone.request(1) is True  # a lone server answers every line

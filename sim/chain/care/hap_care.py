@@ -53,6 +53,15 @@ class HapCare:
         self.u_after_gp = st.uniform("routing.after_gp")
         self.seh_referral = {u: s.value for u, s in after_gp_seh_referral.items()}
 
+    def population_shares(self) -> list[float]:
+        """Share of the region's inhabitants for whom each post is the nearest."""
+        pops = self.ctx.populations
+        served = [0.0] * len(self.posts)
+        for area, post in enumerate(self.post_of):
+            served[post.index] += float(pops[area])
+        total = sum(served) or 1.0
+        return [s / total for s in served]
+
     def walk_in(self, p: Patient) -> Flow:
         """A patient walks into the post without calling first."""
         self.ctx.record.hap_contact("walk_in")

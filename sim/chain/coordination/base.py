@@ -41,6 +41,10 @@ class Coordination(ABC):
         self.ctx = ctx
         self.care = care
 
+    def background(self) -> list[Flow]:
+        """Flows that run alongside the patients from the start (measurement probes); none by default."""
+        return []
+
     def entries(self) -> dict[str, Callable[[Patient], None]]:
         """The handler of each demand stream's arrivals (one per stream in :data:`STREAMS`)."""
         return {name: getattr(self, name) for name in STREAMS}

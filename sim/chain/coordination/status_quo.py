@@ -9,12 +9,14 @@ succeeds with a probability proportional to the share of free capacity).
 
 from __future__ import annotations
 
+import math
+
 from sim.chain import record as rec
 from sim.chain.context import Context, Flow
 from sim.chain.coordination.base import CareServices, Coordination
 from sim.chain.patient import Patient
 from sim.chain.telephone import PhoneLine
-from sim.config.constants import FOLLOWUP_BED_KINDS, TEAM_KINDS
+from sim.config.constants import DAY_NAMES, FOLLOWUP_BED_KINDS, HOURS_PER_DAY, MIN_PER_HOUR, TEAM_KINDS
 from sim.resources import CapacityPool
 
 DESK_ROSTERS = 1  # roster order: (1, 0) dispatch desk, (1, 1) ELV point; HAP desks are (0, post, 0)
@@ -31,11 +33,12 @@ class StatusQuo(Coordination):
         self.hap_desks: list[CapacityPool] = []
         for post, site in zip(care.hap.posts, res.haps.values(), strict=False):
             desk = ctx.pool(rec.HAP_DESK, 0)
-            ctx.rosters.add((care.hap.ROSTER_GROUP, post.index, 0), desk, site.triage_roster.values)
+            desk.keep_reserve(sc.desks.hap_triage.urgent_line_reserve.value, ctx.priorities.urgent_line)
+            ctx.rosters.add((care.hap.ROSTER_GROUP, post.index, 0), desk, site.triage.values)
             self.hap_desks.append(desk)
         self.dispatch = ctx.pool(rec.DISPATCH_DESK, 0)
         self.elv_point = ctx.pool(rec.ELV_DESK, 0)
-        ctx.rosters.add((DESK_ROSTERS, 0), self.dispatch, res.meldkamer.roster.values)
+        ctx.rosters.add((DESK_ROSTERS, 0), self.dispatch, res.meldkamer.desk.values)
         ctx.rosters.add((DESK_ROSTERS, 1), self.elv_point, res.elv_point_roster.values)
 
         self.hap_line = PhoneLine(ctx, rec.HAP_DESK, sc.desks.hap_triage)
@@ -44,6 +47,11 @@ class StatusQuo(Coordination):
         self.gp_input_time = st.sampler("desk.hap_triage.gp_input", sc.desks.hap_triage.gp_input_time)
         self.u_gp_input = st.uniform("routing.hap_gp_input")
         self.gp_input_share = sc.desks.hap_triage.gp_input_share.value
+        self.after_call_work = st.sampler("desk.hap_triage.after_call_work", sc.desks.hap_triage.after_call_work)
+        self.urgent_line_share = {u: s.value for u, s in sc.desks.hap_triage.urgent_line.items()}
+        self.u_line = st.uniform("routing.hap_line")
+        self.mystery = sc.desks.hap_triage.mystery_calls
+        self.mystery_gap = st.uniform("desk.hap_triage.mystery_calls")
 
         self.route_self_triage = st.chooser("routing.self_triage", r.self_triage)
         self.route_hap = {u: st.chooser(f"routing.hap_triage.{u}", m) for u, m in r.hap_triage.items()}
@@ -61,6 +69,9 @@ class StatusQuo(Coordination):
         self.u_calling = st.uniform("routing.calling_around")
         self.calling_attempts = ca.max_attempts.value
         self.calling_success = ca.success_when_all_free.value
+
+    def background(self) -> list[Flow]:
+        return [self.mystery_calls()]
 
     # ------------------------------------------------------------- entries
     def self_triage(self, p: Patient) -> None:
@@ -121,7 +132,10 @@ class StatusQuo(Coordination):
         ctx = self.ctx
         desk = self.hap_desks[self.care.hap.post_of[p.subarea].index]
         self.set_hap_urgency(p)
-        answered = yield from self.hap_line.call(p, desk.request, ctx.priority(p.urgency))
+        urgent = self.u_line() < self.urgent_line_share[p.urgency]
+        line, priority = ((rec.URGENT_LINE, ctx.priorities.urgent_line) if urgent
+                          else (rec.REGULAR_LINE, ctx.priorities.regular_line))
+        answered = yield from self.hap_line.call(p, desk.request, priority, line=line)
         if not answered:
             ctx.record.end(p, "abandoned")
             return
@@ -129,8 +143,52 @@ class StatusQuo(Coordination):
         if self.u_gp_input() < self.gp_input_share:
             handling += self.gp_input_time()
         yield ctx.env.timeout(handling)
-        desk.release()
+        desk.release_after(self.after_call_work())  # the caller goes on; the triagist records the call
         yield from self.after_hap_triage(p)
+
+    # ------------------------------------------------------- mystery calls
+    def mystery_calls(self) -> Flow:
+        """Test calls to the HAP number in the published window each week (Interswitch's method).
+
+        Calls arrive at random (Poisson) while the window is open, to a post drawn
+        in proportion to the population it serves; they are not patients.
+        """
+        ctx, mc = self.ctx, self.mystery
+        env, cal = ctx.env, ctx.cal
+        posts = self.care.hap.posts
+        rate = mc.per_post_per_hour * len(posts) / MIN_PER_HOUR  # calls per minute while open
+        if rate <= 0:
+            return
+        day = DAY_NAMES.index(mc.day)
+        window = range(day * HOURS_PER_DAY + mc.start_hour, day * HOURS_PER_DAY + mc.end_hour)
+        weights = self.care.hap.population_shares()
+        while True:
+            how = cal.hour_of_week_at(env.now)
+            if how not in window:
+                yield env.timeout(MIN_PER_HOUR - env.now % MIN_PER_HOUR)  # check again on the hour
+                continue
+            yield env.timeout(-math.log(1.0 - self.mystery_gap()) / rate)
+            if cal.hour_of_week_at(env.now) in window:
+                ctx.start(self.mystery_call(posts[self._pick(weights)].index))
+
+    def _pick(self, weights: list[float]) -> int:
+        u, acc = self.mystery_gap(), 0.0
+        for i, w in enumerate(weights):
+            acc += w
+            if u < acc:
+                return i
+        return len(weights) - 1
+
+    def mystery_call(self, post: int) -> Flow:
+        """One test call to a post's regular line: wait however long it takes, then hang up."""
+        ctx = self.ctx
+        desk = self.hap_desks[post]
+        rang = ctx.env.now
+        got = desk.request(ctx.priorities.regular_line, None)
+        if got is not True:
+            yield got
+        ctx.record.mystery_call(rec.HAP_DESK, ctx.env.now - rang)
+        desk.release()
 
     def after_hap_triage(self, p: Patient) -> Flow:
         """Send the triaged patient to advice, the post, a home visit, an ambulance or crisis GGZ.

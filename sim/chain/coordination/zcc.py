@@ -192,6 +192,22 @@ class Zcc(StatusQuo):
         ctx.record.zcc_patient_call()
         yield from self.after_hap_triage(p)
 
+    def mystery_call(self, post: int) -> Flow:
+        """A test call to the HAP number: answered at the zcc while it takes the calls, else at the post.
+
+        At the zcc the test caller queues as a caller without a known urgency.
+        """
+        if not self.takes_patient_calls():
+            yield from super().mystery_call(post)
+            return
+        ctx = self.ctx
+        desk = self.layout.desk_of[self.care.hap.posts[post].subarea]
+        rang = ctx.env.now
+        got = desk.request(self.spec.skills["hap_call"], ctx.priorities.no_urgency, None)
+        seat = got if isinstance(got, tuple) else (yield got)
+        ctx.record.mystery_call(rec.HAP_DESK, ctx.env.now - rang)
+        self.hang_up(seat)
+
     def diverts_112_call(self, first_triage: str) -> bool:
         """Warm transfer to the zcc: only while its patient line is open, for the configured share."""
         flows = self.spec.flows

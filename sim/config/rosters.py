@@ -1,0 +1,99 @@
+"""Desk rosters from today's staffing, not from a service level.
+
+A desk's roster (staff on the phone per hour of the week) is computed from a
+published staffing figure and explicit conversion factors, and then spread
+over the week in shifts that follow the desk's demand:
+
+* **head count** (HAP triagists per post): head count x FTE per head x hours per
+  FTE x (1 - leave) x (1 - absence) x (1 - breaks) x share of desk time on the
+  phone = phone hours a week;
+* **staff on duty at a reference time** (centralists a meldkamer needs on
+  weekdays in daytime, RIVM): that level x share of centralists on call taking,
+  and the other shifts at the same calls per person-hour as the reference shift.
+
+Within a shift the staff level is constant (people work shifts, demand varies
+by the hour): each shift gets staff in proportion to its share of the week's
+demand, rounded to whole people, with a minimum when the desk is open. Peaks
+within a shift therefore queue, as they do at a real desk.
+
+Pure functions of configuration values: the loader fills in a roster that a
+scenario does not give explicitly, and ``acutesim derive-regions`` uses the same
+functions, so a roster is computed in one place only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sim.config.constants import DAY_NAMES, HOURS_PER_DAY, HOURS_PER_WEEK
+
+WEEKEND_DAYS = ("sat", "sun")
+
+
+def shift_of_hour(starts_weekday: Sequence[int], starts_weekend: Sequence[int]) -> list[int]:
+    """The shift number of each hour of the week (Monday 00:00 first).
+
+    A shift starts at each start hour of the day type (weekday or weekend) and
+    lasts until the next start, across midnight and across the week's end
+    (the night shift of Sunday continues into Monday morning).
+    """
+    starts = []
+    for d, day in enumerate(DAY_NAMES):
+        for h in (starts_weekend if day in WEEKEND_DAYS else starts_weekday):
+            starts.append(d * HOURS_PER_DAY + int(h))
+    starts = sorted(set(starts))
+    if not starts:
+        return [0] * HOURS_PER_WEEK
+    shift = [0] * HOURS_PER_WEEK
+    current = len(starts) - 1  # hours before the first start belong to the week's last shift
+    nxt = 0
+    for hour in range(HOURS_PER_WEEK):
+        while nxt < len(starts) and starts[nxt] <= hour:
+            current, nxt = nxt, nxt + 1
+        shift[hour] = current
+    return shift
+
+
+def shift_roster(phone_hours_per_week: float, demand: Sequence[float], shifts: Sequence[int],
+                 minimum_when_open: int) -> list[int]:
+    """Staff per hour: each shift's hours in proportion to its demand, whole people, a minimum when open.
+
+    ``demand`` is the desk's hour-of-week demand profile (relative weights); an hour
+    with zero demand is closed (nobody on duty). Rounding makes the total differ from
+    ``phone_hours_per_week`` by at most half a person per shift-hour.
+    """
+    total = float(sum(demand))
+    if total <= 0 or phone_hours_per_week <= 0:
+        return [0] * HOURS_PER_WEEK
+    open_hours: dict[int, int] = {}
+    shift_demand: dict[int, float] = {}
+    for h in range(HOURS_PER_WEEK):
+        if demand[h] > 0:
+            s = shifts[h]
+            open_hours[s] = open_hours.get(s, 0) + 1
+            shift_demand[s] = shift_demand.get(s, 0.0) + float(demand[h])
+    level = {s: phone_hours_per_week * shift_demand[s] / total / open_hours[s] for s in open_hours}
+    return [max(minimum_when_open, round(level[shifts[h]])) if demand[h] > 0 else 0 for h in range(HOURS_PER_WEEK)]
+
+
+def phone_hours_from_headcount(headcount: float, fte_per_head: float, hours_per_fte: float, leave: float,
+                               absence: float, breaks: float, phone_share: float) -> float:
+    """Phone hours a week that a desk's head count provides (see the module docstring)."""
+    return headcount * fte_per_head * hours_per_fte * (1 - leave) * (1 - absence) * (1 - breaks) * phone_share
+
+
+def phone_hours_from_reference(on_duty_at_reference: float, phone_share: float, demand: Sequence[float],
+                               shifts: Sequence[int], reference_hour_of_day: int) -> float:
+    """Phone hours a week when a staff level is known for weekday shifts holding ``reference_hour_of_day``.
+
+    The reference shifts keep ``on_duty_at_reference x phone_share`` people; every
+    other shift gets the same demand per person-hour, so the weekly hours are the
+    reference level times the week's demand over the reference shifts' demand per hour.
+    """
+    reference = {shifts[d * HOURS_PER_DAY + reference_hour_of_day]
+                 for d, day in enumerate(DAY_NAMES) if day not in WEEKEND_DAYS}
+    hours = [h for h in range(HOURS_PER_WEEK) if shifts[h] in reference and demand[h] > 0]
+    if not hours:
+        return 0.0
+    per_hour = sum(float(demand[h]) for h in hours) / len(hours)
+    return on_duty_at_reference * phone_share * float(sum(demand)) / per_hour

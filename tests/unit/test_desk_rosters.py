@@ -1,0 +1,79 @@
+"""Desk rosters from today's staffing (sim/config/rosters.py) and their use by the loader.
+
+Test plan (hand computations and conservation):
+- shifts: every hour belongs to the shift that started last, across midnight and the week's end;
+- a shift roster spends the weekly phone hours in proportion to demand (conservation, up to rounding),
+  keeps a level within each shift, closes hours without demand and keeps the minimum when open;
+- head count to phone hours is the product of the documented factors (hand computation);
+- a reference level (RIVM: centralists on weekdays in daytime) is reproduced in the reference shift,
+  and other shifts get the same demand per person-hour;
+- the loader computes a roster a scenario does not give, keeps one it gives, and refuses a site with neither.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from sim.config import rosters
+from sim.config.loader import ScenarioError, load_scenario
+from tests.helpers import NOORD
+
+WEEK = 168
+
+
+def test_shifts_run_from_start_to_start_across_midnight_and_the_week():
+    shift = rosters.shift_of_hour([8, 17, 23], [8, 17, 23])
+    assert shift[0] == shift[7] == shift[WEEK - 1]  # Monday night continues Sunday's 23:00 shift
+    assert shift[8] != shift[7] and shift[8] == shift[16]
+    assert shift[17] == shift[22] != shift[23]
+    assert shift[23] == shift[24 + 7]  # Monday 23:00 to Tuesday 08:00
+    assert len(set(shift)) == 7 * 3
+
+
+def test_shift_roster_spends_the_hours_in_proportion_to_demand():
+    shifts = rosters.shift_of_hour([0, 12], [0, 12])
+    demand = [1.0 if (h % 24) < 12 else 3.0 for h in range(WEEK)]  # afternoons three times as busy
+    roster = rosters.shift_roster(168 * 4, demand, shifts, minimum_when_open=0)
+    assert roster[0] == 2 and roster[12] == 6  # 4 on average, split 1:3
+    assert sum(roster) == 168 * 4
+
+
+def test_shift_roster_levels_within_a_shift_closes_and_keeps_a_minimum():
+    shifts = rosters.shift_of_hour([8, 17, 23], [8, 17, 23])
+    demand = [0.0 if (h // 24) < 5 and 8 <= h % 24 < 17 else 1.0 + (h % 24 == 18) for h in range(WEEK)]
+    roster = rosters.shift_roster(50, demand, shifts, minimum_when_open=1)
+    assert all(roster[d * 24 + h] == 0 for d in range(5) for h in range(8, 17))  # office hours closed
+    assert len({roster[17], roster[18], roster[22]}) == 1  # one level in the evening shift despite its peak
+    assert min(v for v, w in zip(roster, demand, strict=True) if w > 0) >= 1
+    assert rosters.shift_roster(0, demand, shifts, 1) == [0] * WEEK
+
+
+def test_head_count_to_phone_hours_by_hand():
+    hours = rosters.phone_hours_from_headcount(20, 0.5, 36, leave=0.1, absence=0.08, breaks=0.0625,
+                                               phone_share=0.75)
+    assert hours == pytest.approx(20 * 0.5 * 36 * 0.9 * 0.92 * 0.9375 * 0.75)
+
+
+def test_reference_level_is_kept_in_its_shift_and_others_follow_demand():
+    shifts = rosters.shift_of_hour([7, 15, 23], [7, 15, 23])
+    demand = [2.0 if 7 <= h % 24 < 15 else 1.0 for h in range(WEEK)]
+    hours = rosters.phone_hours_from_reference(12, 0.5, demand, shifts, reference_hour_of_day=12)
+    roster = rosters.shift_roster(hours, demand, shifts, minimum_when_open=2)
+    assert roster[12] == 6  # 12 centralists x half on the phone
+    assert roster[3] == 3  # half the demand per hour at night: half the staff
+
+
+def test_loader_computes_keeps_or_refuses_a_desk_roster():
+    sc = load_scenario(NOORD)
+    groningen = sc.resources.haps["hap_groningen"]
+    assert groningen.triagists is not None and sum(groningen.triage.values) > 0
+    assert "head count" in (groningen.triage.estimate or "")
+    given = {"resources": {"haps": {"hap_groningen": {"triage_roster": {"values": [3] * WEEK, "estimate": "test"}}}}}
+    assert load_scenario(NOORD, given).resources.haps["hap_groningen"].triage.values == [3] * WEEK
+    more = {"desks": {"hap_triage": {"staffing": {"fte_per_head": {"value": 1.0, "estimate": "test"}}}}}
+    assert sum(load_scenario(NOORD, more).resources.haps["hap_groningen"].triage.values) > \
+        sum(groningen.triage.values)
+    with pytest.raises(ScenarioError, match="triagists"):
+        load_scenario(NOORD, {"resources": {"haps": {"hap_new": {"subarea": "GM0014",
+                      "gp_roster": {"values": [1] * WEEK, "estimate": "t"},
+                      "car_roster": {"values": [1] * WEEK, "estimate": "t"}}}}})
