@@ -118,7 +118,7 @@ def hap_line_kpis(m) -> dict[str, float]:
     ``hap_answer_time_mean.<line>`` etc. are over answered attempts, like the
     published benchmark means; ``hap_answer_time_mean.mystery_calls`` is the wait of
     test callers who never hang up, like the published mystery-call studies.
-    ``hap_answer_time_mean_by_hour.<day>_<hh>`` (regular line) covers every hour
+    ``hap_answer_time_mean_at.<day>_<hh>`` (regular line) covers every hour
     the HAP profile is open, so every replication has the same names.
     """
     prefix, norm = desk_norms(m.scenario)[rec.HAP_DESK]
@@ -137,15 +137,14 @@ def hap_line_kpis(m) -> dict[str, float]:
     mystery = met.tally_array(rec.desk_key(rec.HAP_DESK, rec.MYSTERY_WAIT))
     out[f"{prefix}_answer_time_mean.mystery_calls"] = _mean(mystery)
     out[f"{prefix}_answer_time_p90.mystery_calls"] = _pct(mystery, 90)
-    out[f"{prefix}_mystery_calls_per_week"] = len(mystery) / max(m.env.now - met.measuring_since, 1e-9) * (
-        MIN_PER_DAY * DAYS_PER_WEEK)
+    out[f"{prefix}_mystery_calls_per_day"] = len(mystery) / max(m.env.now - met.measuring_since, 1e-9) * MIN_PER_DAY
     sc = m.scenario
     profile = sc.profiles[sc.streams.hap_call.profile].values
     for how in range(HOURS_PER_WEEK):
         if profile[how] > 0:
             day, hour = divmod(how, HOURS_PER_DAY)
             waits = met.tally_array(rec.hour_wait_key(rec.HAP_DESK, rec.REGULAR_LINE, how))
-            out[f"{prefix}_answer_time_mean_by_hour.{DAY_NAMES[day]}_{hour:02d}"] = _mean(waits)
+            out[f"{prefix}_answer_time_mean_at.{DAY_NAMES[day]}_{hour:02d}"] = _mean(waits)
     return out
 
 

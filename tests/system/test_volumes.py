@@ -40,7 +40,11 @@ def test_calibrated_noord_meets_target(name, noord_kpis):
 
 def test_service_levels_plausible(noord_kpis):
     assert 0.8 <= noord_kpis["a1_on_scene_15min_share"] <= 1.0
-    assert noord_kpis["hap_answer_within_2min_share"] >= 0.7
+    # HAP: published reality, not a design level: urgent line in seconds (InEen 12-14 s), the regular
+    # line often beyond 2 minutes (EenVandaag 2022: 6 of 60 test calls within 2 min; norm 75%)
+    assert noord_kpis["hap_answer_time_mean.urgent"] < 1.0
+    assert noord_kpis["hap_answer_time_mean.urgent"] < noord_kpis["hap_answer_time_mean.non_urgent"]
+    assert 0.05 <= noord_kpis["hap_answer_within_2min_share.non_urgent"] <= 0.95
     assert 0.2 <= noord_kpis["seh_occupancy_mean"] <= 0.8
     assert noord_kpis["verkeerde_bed_days_per_day"] > 0
 
