@@ -126,7 +126,7 @@ class Context:
         self.area_index = {a.code: i for i, a in enumerate(areas)}
         self.populations = np.array([a.population for a in areas], dtype=float)
         travel = scenario.care.travel
-        self.travel = Travel(road_km_matrix(areas, travel.detour_factor.value, travel.within_subarea_km.value))
+        self.travel = Travel(road_km_matrix(areas, travel.detour_factor.value))
         self.priorities: Priorities = scenario.priorities
         self.rosters = Rosters()
 

@@ -160,7 +160,7 @@ def derive_region(region: str, base: dict[str, Any], fig: dict[str, Any]) -> dic
     """The ``resources`` section of one region, derived from national figures."""
     areas = subareas_of(region)
     travel = base["care"]["travel"]
-    km = road_km_matrix(areas, travel["detour_factor"]["value"], travel["within_subarea_km"]["value"])
+    km = road_km_matrix(areas, travel["detour_factor"]["value"])
     pop = sum(a.population for a in areas)
     share = pop / fig["population"]["value"]
     f = {k: v["value"] for k, v in fig.items()}
@@ -454,7 +454,7 @@ def derive_zcc(region: str, base: dict[str, Any], fig: dict[str, Any], zf: dict[
                         | {idx[s["subarea"]] for s in resources["sehs"].values()}
                         | {idx[resources["meldkamer"]["subarea"]]})
     travel = base["care"]["travel"]
-    km = road_km_matrix(areas, travel["detour_factor"]["value"], travel["within_subarea_km"]["value"])
+    km = road_km_matrix(areas, travel["detour_factor"]["value"])
     [site] = p_median(areas, km, 1, candidates)
     moved = "moved to the zcc in scenario III (budget-neutral staffing, zcc_figures.yaml)"
     out = {
