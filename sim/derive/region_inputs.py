@@ -241,7 +241,9 @@ def derive_region(region: str, base: dict[str, Any], fig: dict[str, Any]) -> dic
         "vehicles": {"value": int(vehicles[j]),
                      "estimate": f"{fleet} ambulances in the region ({f['ambulances']:g} nationally, AZN 2022, x "
                                  f"population share {share:.4f}), spread over posts by population served "
-                                 f"({post_share[j]:.1%})"}}
+                                 f"({post_share[j]:.1%}); the post stands at the town hall of a population "
+                                 f"p-median, not at a real standplaats: RIVM's list (vzinfo.nl, Locaties "
+                                 f"ambulancestandplaatsen 2020) is public but not shipped"}}
         for j, i in enumerate(post_sites)}
     day = f["ambulances_weekday_day"] * share
     night_start, night_end = f["ambulance_night_start_hour"], f["ambulance_night_end_hour"]
