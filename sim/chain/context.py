@@ -8,6 +8,7 @@ patient flow: a generator that yields what it waits for (see :mod:`sim.engine.fl
 
 from __future__ import annotations
 
+import math
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -23,10 +24,11 @@ from sim.engine.calendar import Calendar
 from sim.engine.flow import run_flow
 from sim.engine.rng import Sampler, Streams, Uniform, cumulative
 from sim.engine.stats import PoolProbes
-from sim.geo.regions import SubArea, road_km_matrix
+from sim.geo.regions import SubArea, road_km_matrix, straight_km_matrix, trip_km
 from sim.resources import CapacityPool
 
 Flow = Generator[Any, Any, Any]
+TWO_PI = 2.0 * math.pi
 
 
 class Capacity(Protocol):
@@ -85,14 +87,30 @@ class StreamRegistry:
         return self.streams.generator(name)
 
 
-@dataclass
 class Travel:
-    """Road distances (km) between sub-areas and the drive times derived from them (minutes)."""
+    """Road distances between town halls and to a patient's place (see :mod:`sim.geo.regions`).
 
-    km: np.ndarray
+    ``km`` is the planning matrix (road km between town halls; a trip inside a
+    municipality counts its mean, 2R/3 x detour): it chooses the nearest post,
+    SEH or vehicle. A trip to a patient is drawn: from a town hall to the
+    patient's own place on the disc of their municipality, times the detour factor.
+    """
+
+    def __init__(self, areas: tuple[SubArea, ...], detour_factor: float) -> None:
+        self.km = road_km_matrix(areas, detour_factor)
+        self.straight: list[list[float]] = straight_km_matrix(areas).tolist()
+        self.radius: list[float] = [a.radius_km for a in areas]
+        self.detour = detour_factor
 
     def minutes(self, speed_kmh: float) -> np.ndarray:
         return self.km / speed_kmh * MIN_PER_HOUR
+
+    def to_patient_km(self, origin: int, p: Patient) -> float:
+        """Road km from the town hall of sub-area ``origin`` to the patient's place."""
+        return self.detour * trip_km(self.straight[origin][p.subarea], p.place_r, p.place_cos)
+
+    def to_patient_min(self, origin: int, p: Patient, speed_kmh: float) -> float:
+        return self.to_patient_km(origin, p) / speed_kmh * MIN_PER_HOUR
 
 
 @dataclass
@@ -126,7 +144,8 @@ class Context:
         self.area_index = {a.code: i for i, a in enumerate(areas)}
         self.populations = np.array([a.population for a in areas], dtype=float)
         travel = scenario.care.travel
-        self.travel = Travel(road_km_matrix(areas, travel.detour_factor.value, travel.within_subarea_km.value))
+        self.travel = Travel(areas, travel.detour_factor.value)
+        self._u_place = self.streams.uniform("geo.patient_place")
         self.priorities: Priorities = scenario.priorities
         self.rosters = Rosters()
 
@@ -155,7 +174,10 @@ class Context:
         run_flow(flow)
 
     def new_patient(self, stream: str, subarea: int, urgency: str, need: str, arrived: float) -> Patient:
-        return Patient(self.record.created, stream, subarea, urgency, need, arrived)
+        """A patient, placed uniformly on the disc of their municipality (stream ``geo.patient_place``)."""
+        u = self._u_place
+        r = self.travel.radius[subarea] * math.sqrt(u())
+        return Patient(self.record.created, stream, subarea, urgency, need, arrived, r, math.cos(TWO_PI * u()))
 
     def priority(self, urgency: str) -> int:
         """Queue priority of a patient's urgency (lower first)."""

@@ -27,13 +27,16 @@ class Patient:
     ``urgency`` is the current triage urgency (NTS U0-U5 at the HAP, A1/A2/B
     for the ambulance; empty when the stream has no urgency mix) and may change
     as the patient is triaged again; ``need`` is ``somatic`` or ``mental_health``,
-    or what a provider asks for.
+    or what a provider asks for. ``place_r`` and ``place_cos`` place the patient
+    in their municipality: ``place_r`` km from its town hall, at an angle whose
+    cosine is ``place_cos`` (see :mod:`sim.geo.regions`).
     """
 
     __slots__ = ("id", "stream", "subarea", "urgency", "need", "arrived", "outcome", "self_triaged", "via_zcc",
-                 "__weakref__")
+                 "place_r", "place_cos", "__weakref__")
 
-    def __init__(self, pid: int, stream: str, subarea: int, urgency: str, need: str, arrived: float) -> None:
+    def __init__(self, pid: int, stream: str, subarea: int, urgency: str, need: str, arrived: float,
+                 place_r: float = 0.0, place_cos: float = 1.0) -> None:
         self.id = pid
         self.stream = stream
         self.subarea = subarea
@@ -43,6 +46,8 @@ class Patient:
         self.outcome: str | None = None
         self.self_triaged = False
         self.via_zcc = False
+        self.place_r = place_r
+        self.place_cos = place_cos
 
 
 class DoubleOutcome(RuntimeError):

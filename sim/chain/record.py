@@ -121,6 +121,14 @@ def response_key(urgency: str) -> str:
     return f"ambulance.response.{urgency.lower()}"
 
 
+# The parts of an ambulance response, in order; they add up to the response (sim/chain/care/ambulance.py).
+RESPONSE_PARTS = ("answer", "triage", "vehicle_wait", "turnout", "drive")
+
+
+def response_part_key(urgency: str, part: str) -> str:
+    return f"ambulance.response_part.{urgency.lower()}.{part}"
+
+
 def seh_hour_key(hour: int) -> str:
     return f"seh_arrivals_by_hour.h{hour:02d}"
 
@@ -242,8 +250,13 @@ class Recorder:
         self.counts[AMBULANCE_DEPLOYMENTS] += 1
         self.counts[sub(AMBULANCE_DEPLOYMENTS, urgency.lower())] += 1
 
-    def ambulance_response(self, urgency: str, minutes: float) -> None:
-        self.metrics.tally(response_key(urgency), minutes)
+    def ambulance_response(self, urgency: str, minutes: float, *, answer: float, triage: float,
+                           vehicle_wait: float, turnout: float, drive: float) -> None:
+        """From the call to on scene (``minutes``) and its parts (see :data:`RESPONSE_PARTS`)."""
+        m = self.metrics
+        m.tally(response_key(urgency), minutes)
+        for part, value in zip(RESPONSE_PARTS, (answer, triage, vehicle_wait, turnout, drive), strict=True):
+            m.tally(response_part_key(urgency, part), value)
 
     # ----------------------------------------------------------------- SEH
     def seh_arrival(self, p: Patient, route: str, hour_of_day: int, dept: str) -> None:

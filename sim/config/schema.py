@@ -449,7 +449,6 @@ class Travel(Strict):
     """Road-distance approximation between sub-areas."""
 
     detour_factor: Value
-    within_subarea_km: Value
 
 
 class Care(Strict):

@@ -150,7 +150,7 @@ def derive_region(region: str, base: dict[str, Any], fig: dict[str, Any]) -> dic
     """The ``resources`` section of one region, derived from national figures."""
     areas = subareas_of(region)
     travel = base["care"]["travel"]
-    km = road_km_matrix(areas, travel["detour_factor"]["value"], travel["within_subarea_km"]["value"])
+    km = road_km_matrix(areas, travel["detour_factor"]["value"])
     pop = sum(a.population for a in areas)
     share = pop / fig["population"]["value"]
     f = {k: v["value"] for k, v in fig.items()}
@@ -229,7 +229,9 @@ def derive_region(region: str, base: dict[str, Any], fig: dict[str, Any]) -> dic
         "vehicles": {"value": int(vehicles[j]),
                      "estimate": f"{fleet} ambulances in the region ({f['ambulances']:g} nationally, AZN 2022, x "
                                  f"population share {share:.4f}), spread over posts by population served "
-                                 f"({post_share[j]:.1%})"}}
+                                 f"({post_share[j]:.1%}); the post stands at the town hall of a population "
+                                 f"p-median, not at a real standplaats: RIVM's list (vzinfo.nl, Locaties "
+                                 f"ambulancestandplaatsen 2020) is public but not shipped"}}
         for j, i in enumerate(post_sites)}
     day = f["ambulances_weekday_day"] * share
     night_start, night_end = f["ambulance_night_start_hour"], f["ambulance_night_end_hour"]
@@ -445,7 +447,7 @@ def derive_zcc(region: str, base: dict[str, Any], fig: dict[str, Any], zf: dict[
                         | {idx[s["subarea"]] for s in resources["sehs"].values()}
                         | {idx[resources["meldkamer"]["subarea"]]})
     travel = base["care"]["travel"]
-    km = road_km_matrix(areas, travel["detour_factor"]["value"], travel["within_subarea_km"]["value"])
+    km = road_km_matrix(areas, travel["detour_factor"]["value"])
     [site] = p_median(areas, km, 1, candidates)
     moved = "moved to the zcc in scenario III (budget-neutral staffing, zcc_figures.yaml)"
     out = {

@@ -2,12 +2,22 @@
 
 The municipality table (CBS population 1 Jan 2024, town-hall coordinates,
 veiligheidsregio, estimated ROAZ region) ships with the package; its
-provenance is in ``sim/data/SOURCES.md``.
+provenance is in ``sim/data/SOURCES.md``. Each municipality's area is an
+estimate from the spacing of town halls (``sim/data/municipality_areas.csv``,
+made by :mod:`sim.geo.areas`).
+
+Geometry of a trip: a patient lives at a point drawn uniformly on the disc of
+the municipality's equivalent radius ``R = sqrt(area / pi)`` around its town
+hall; vehicles, posts, hospitals and HAPs stand at town halls. The straight
+distance from a town hall at distance ``D`` to the patient at ``(r, theta)`` is
+``sqrt(D^2 + r^2 - 2 D r cos theta)`` (``r`` alone inside the own
+municipality); road km are that times the detour factor.
 """
 
 from __future__ import annotations
 
 import csv
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -31,6 +41,22 @@ class SubArea:
     lat: float
     lon: float
     roaz_region: str
+    area_km2: float = float("nan")  # estimate (sim/geo/areas.py); NaN only while the area file is being made
+
+    @property
+    def radius_km(self) -> float:
+        """Radius of the disc with the municipality's (estimated) area."""
+        return math.sqrt(self.area_km2 / math.pi)
+
+
+@lru_cache(maxsize=1)
+def _areas_km2() -> dict[str, float]:
+    """Estimated area by CBS code; empty while ``sim/geo/areas.py`` is making the file."""
+    path = resources.files("sim").joinpath("data/municipality_areas.csv")
+    if not path.is_file():
+        return {}
+    with path.open(encoding="utf-8") as fh:
+        return {r["cbs_code"]: float(r["area_km2"]) for r in csv.DictReader(fh)}
 
 
 @lru_cache(maxsize=1)
@@ -38,6 +64,7 @@ def all_subareas() -> tuple[SubArea, ...]:
     """All 342 municipalities of the Netherlands (2023/2024 division)."""
     with resources.files("sim").joinpath("data/municipalities.csv").open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
+    area = _areas_km2()
     return tuple(
         SubArea(
             code=r["cbs_code"],
@@ -48,6 +75,7 @@ def all_subareas() -> tuple[SubArea, ...]:
             lat=float(r["lat"]),
             lon=float(r["lon"]),
             roaz_region=r["roaz_region"],
+            area_km2=area.get(r["cbs_code"], float("nan")),
         )
         for r in rows
     )
@@ -77,16 +105,36 @@ def great_circle_km(lat1, lon1, lat2, lon2):
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a))
 
 
-def road_km_matrix(areas: tuple[SubArea, ...], detour_factor: float, within_km: float) -> np.ndarray:
-    """Approximate road distance between sub-areas.
-
-    Great-circle distance between town halls times a detour factor; a trip
-    inside one sub-area gets a fixed typical distance instead of zero.
-    """
+def straight_km_matrix(areas: tuple[SubArea, ...]) -> np.ndarray:
+    """Great-circle km between town halls."""
     import numpy as np  # noqa: F811  # imported on use
 
     lat = np.array([a.lat for a in areas])
     lon = np.array([a.lon for a in areas])
-    km = great_circle_km(lat[:, None], lon[:, None], lat[None, :], lon[None, :]) * detour_factor
-    np.fill_diagonal(km, within_km)
+    return great_circle_km(lat[:, None], lon[:, None], lat[None, :], lon[None, :])
+
+
+def mean_within_km(area: SubArea) -> float:
+    """Mean straight distance from the town hall to a point uniform on the municipality's disc: 2R/3."""
+    return 2.0 * area.radius_km / 3.0
+
+
+def road_km_matrix(areas: tuple[SubArea, ...], detour_factor: float) -> np.ndarray:
+    """Approximate road distance between sub-areas, for planning and for choosing the nearest site.
+
+    Great-circle distance between town halls times a detour factor; a trip
+    inside one sub-area gets the mean trip from the town hall to a patient
+    uniform on the municipality's disc (2R/3) times the detour factor.
+    Simulated trips to a patient draw the patient's place instead (see the
+    module docstring and :func:`trip_km`).
+    """
+    import numpy as np  # noqa: F811  # imported on use
+
+    km = straight_km_matrix(areas) * detour_factor
+    np.fill_diagonal(km, [mean_within_km(a) * detour_factor for a in areas])
     return km
+
+
+def trip_km(straight_km: float, r: float, cos_theta: float) -> float:
+    """Straight km from a town hall ``straight_km`` away to a patient at ``(r, theta)`` from their own town hall."""
+    return math.sqrt(max(0.0, straight_km * straight_km + r * r - 2.0 * straight_km * r * cos_theta))

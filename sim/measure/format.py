@@ -40,7 +40,7 @@ def units(kpi: str) -> str:
         return "share"
     if kpi.startswith("placement_time"):
         return "hours"
-    if "time" in kpi or kpi.endswith("_wait_mean") or kpi.startswith("seh_los_mean"):
+    if "time" in kpi or kpi.endswith("_wait_mean") or kpi.startswith("seh_los_mean") or "_response_part_" in kpi:
         return "minutes"
     if "fte" in kpi:
         return "FTE"

@@ -183,6 +183,27 @@ def staffing_kpis(m) -> dict[str, float]:
     return out
 
 
+def response_kpis(m) -> dict[str, float]:
+    """A1 and A2 ambulance response, counted from the call (see :mod:`sim.chain.care.ambulance`).
+
+    ``<u>_on_scene_<norm>min_share`` (the norm from the scenario), ``<u>_response_time_mean|p50|p90|p95``
+    and ``<u>_response_part_mean.<part>`` for each part of :data:`sim.chain.record.RESPONSE_PARTS`;
+    the part means add up to the response mean.
+    """
+    met, amb = m.metrics, m.scenario.care.ambulance
+    k: dict[str, float] = {}
+    for u, norm in (("A1", amb.a1_norm_min.value), ("A2", amb.a2_norm_min.value)):
+        x = met.tally_array(rec.response_key(u))
+        name = u.lower()
+        k[on_scene_kpi(u, norm)] = _share(float((x <= norm).sum()), len(x))
+        k[f"{name}_response_time_mean"] = _mean(x)
+        for q in (50, 90, 95):
+            k[f"{name}_response_time_p{q}"] = _pct(x, q)
+        for part in rec.RESPONSE_PARTS:
+            k[f"{name}_response_part_mean.{part}"] = _mean(met.tally_array(rec.response_part_key(u, part)))
+    return k
+
+
 def _occupancy(m, pool: str) -> float:
     """Time-average share of a pool's capacity in use."""
     met, now = m.metrics, m.env.now
@@ -224,13 +245,7 @@ def compute(m) -> dict[str, float]:
         per_day(f"ambulance_deployments_per_day.{u.lower()}", rec.sub(rec.AMBULANCE_DEPLOYMENTS, u.lower()))
     k["ambulance_deployments_per_day.urgent"] = (k["ambulance_deployments_per_day.a1"]
                                                  + k["ambulance_deployments_per_day.a2"])
-    a1 = met.tally_array(rec.response_key("A1"))
-    a2 = met.tally_array(rec.response_key("A2"))
-    norms = m.scenario.care.ambulance
-    k[on_scene_kpi("A1", norms.a1_norm_min.value)] = _share(float((a1 <= norms.a1_norm_min.value).sum()), len(a1))
-    k[on_scene_kpi("A2", norms.a2_norm_min.value)] = _share(float((a2 <= norms.a2_norm_min.value).sum()), len(a2))
-    k["a1_response_time_mean"] = _mean(a1)
-    k["a1_response_time_p95"] = _pct(a1, 95)
+    k.update(response_kpis(m))
     k["ambulance_utilisation"] = _occupancy(m, rec.AMBULANCES)
 
     per_day("seh_arrivals_per_day", rec.SEH_ARRIVALS)

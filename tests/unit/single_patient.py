@@ -11,11 +11,14 @@ with its own routing overrides, creates one patient instead of running the
 arrival source, starts one flow and runs the clock. With nobody else in the
 chain nobody waits, so the patient's time in the system is the sum of the
 activity times along its path, which the test adds up itself from the
-scenario's numbers and the road distances.
+scenario's numbers and the road distances. A patient's place in their
+municipality is drawn when the patient is created (``p.place_r``, ``p.place_cos``);
+the expected drives are computed here by hand from it (``to_patient_km``).
 
-The patient lives in Aa en Hunze (GM1680): it holds no HAP post, SEH or
-ambulance post, and its nearest post (HAP Assen, 13.1 km), SEH (Assen,
-13.1 km) and ambulance post (Borger-Odoorn, 10.5 km) are each unique.
+The patient lives in Aa en Hunze (GM1680): it holds no HAP post or SEH, and
+its nearest HAP post (Assen, 13.1 km) and SEH (Borger-Odoorn, 10.5 km) are each
+unique; its own ambulance post (post_aa_en_hunze) is the nearest, so the
+ambulance drives within the municipality, to the patient's drawn place.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from sim.config.constants import HOURS_PER_WEEK, MIN_PER_HOUR
 from sim.config.loader import load_raw, load_scenario
 from sim.config.schema import Scenario
 from sim.engine.flow import run_flow
+from sim.geo.regions import all_subareas, great_circle_km
 from tests.helpers import ROOT
 
 SQ = ROOT / "scenarios" / "noord" / "status_quo.yaml"
@@ -216,6 +220,21 @@ class Chain:
     def km(self, a: str, b: str) -> float:
         return float(self.model.ctx.travel.km[self.index(a), self.index(b)])
 
+    def to_patient_km(self, code: str, p: Patient) -> float:
+        """Road km from the town hall of ``code`` to the patient's drawn place, by hand: the law of cosines
+        in the plane (great-circle distance between the town halls as the side) times the detour factor."""
+        a, b = all_subareas()[self.national[code]], all_subareas()[self.national[self.model.ctx.areas[p.subarea].code]]
+        d = float(great_circle_km(a.lat, a.lon, b.lat, b.lon))
+        straight = np.sqrt(max(0.0, d * d + p.place_r ** 2 - 2 * d * p.place_r * p.place_cos))
+        return float(straight * self.scenario.care.travel.detour_factor.value)
+
+    @property
+    def national(self) -> dict[str, int]:
+        return {a.code: i for i, a in enumerate(all_subareas())}
+
+    def site_code(self, sites: Iterable[tuple[str, str]], name: str) -> str:
+        return dict(sites)[name]
+
     def nearest(self, sites: Iterable[tuple[str, str]], home: str = HOME) -> tuple[str, float]:
         """(name, km) of the site nearest to ``home`` among (name, sub-area code) pairs."""
         pairs = list(sites)
@@ -233,6 +252,20 @@ class Chain:
     def nearest_ambulance_post(self) -> tuple[str, float]:
         posts = self.scenario.resources.ambulance.posts
         return self.nearest((n, p.subarea) for n, p in posts.items() if p.vehicles.value > 0)
+
+    def ambulance_drive_km(self, p: Patient) -> float:
+        """Road km from the nearest ambulance post's town hall to the patient's place."""
+        name, _km = self.nearest_ambulance_post()
+        return self.to_patient_km(self.scenario.resources.ambulance.posts[name].subarea, p)
+
+    def seh_drive_km(self, p: Patient) -> float:
+        """Road km from the patient's place to the nearest SEH's town hall."""
+        name, _km = self.nearest_seh()
+        return self.to_patient_km(self.scenario.resources.sehs[name].subarea, p)
+
+    def hap_drive_km(self, p: Patient) -> float:
+        name, _km = self.nearest_hap()
+        return self.to_patient_km(self.scenario.resources.haps[name].subarea, p)
 
 
 def chain(overrides: dict[str, Any] | None = None, setting: str = "status_quo") -> Chain:

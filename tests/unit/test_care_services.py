@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import pytest
 
+from sim.chain.care.ambulance import Call
+from sim.chain.record import RESPONSE_PARTS
 from sim.config.loader import load_scenario
 from tests.unit.single_patient import SQ, TOL, chain, minutes, share
 
@@ -49,8 +51,8 @@ def test_home_visit_by_nearest_post_drives_there_and_back():
     sc, hap = c.scenario, c.model.care.hap
     p = c.patient("hap_call", urgency="U2")
     c.run(hap.home_visit(p, hap.post_of[p.subarea]))
-    post, km = c.nearest_hap()
-    car = 2 * minutes(km, sc.care.hap.car_speed_kmh.value) + sc.care.hap.home_visit_on_site.mean
+    post, _km = c.nearest_hap()
+    car = 2 * minutes(c.hap_drive_km(p), sc.care.hap.car_speed_kmh.value) + sc.care.hap.home_visit_on_site.mean
     assert c.log.places(p) == [("arrive", "GM1680"), ("visit_start", post), ("end", "home_visit")]
     assert c.log.end_time(p) == approx(car)
     assert c.busy_minutes("hap_car") == approx(car)  # the car is back at the post when the visit ends
@@ -61,16 +63,52 @@ def test_ambulance_treats_on_scene_when_not_conveyed():
     c = chain()  # convey_to_seh is 0 for A1 and A2
     amb = c.scenario.care.ambulance
     p = c.patient("call_112", urgency="A2")
-    c.run(c.model.care.ambulance.job(p, 0.0))
-    _post, km = c.nearest_ambulance_post()
-    response = amb.chute_time.mean + minutes(km, amb.urgent_speed_kmh.value)
+    c.run(c.model.care.ambulance.job(p, Call.at(0.0)))
+    drive = minutes(c.ambulance_drive_km(p), amb.urgent_speed_kmh.value)
+    response = amb.chute_time.mean + drive
     assert c.log.events(p) == ["arrive", "ambulance_dispatched", "on_scene", "end"]
     assert c.log.time_of(p, "on_scene") == approx(response)
     assert c.log.end_time(p) == approx(response + amb.on_scene.mean)
     assert p.outcome == "treated_on_scene"
     assert c.tally("ambulance.response.a2") == [approx(response)]
+    # A request with no 112 call before it: the parts are turnout and drive only.
+    parts = {part: c.tally(f"ambulance.response_part.a2.{part}") for part in RESPONSE_PARTS}
+    assert parts == {"answer": [0.0], "triage": [0.0], "vehicle_wait": [0.0], "turnout": [amb.chute_time.mean],
+                     "drive": [approx(drive)]}
     assert c.count("ambulance_deployments.a2") == 1
     assert c.model.care.ambulance.fleet.busy == 0
+
+
+def test_response_from_the_call_is_answer_plus_triage_plus_turnout_plus_drive():
+    """A 112 call rang at 1.0 and was answered at 3.0; the ambulance is alarmed at 5.0. On scene at
+    1 + 2 (answer) + 2 (triage) + chute + drive exactly; the response counts from the ring, and the
+    recorded parts are those five (no wait for a vehicle)."""
+    c = chain()
+    amb = c.scenario.care.ambulance
+    p = c.patient("call_112", urgency="A1", at=5.0)
+    c.run(c.model.care.ambulance.job(p, Call(rang=1.0, answered=3.0)))
+    drive = minutes(c.ambulance_drive_km(p), amb.urgent_speed_kmh.value)
+    assert drive > 0
+    assert c.log.time_of(p, "on_scene") == approx(1.0 + 2.0 + 2.0 + amb.chute_time.mean + drive)
+    assert c.tally("ambulance.response.a1") == [approx(2.0 + 2.0 + amb.chute_time.mean + drive)]
+    parts = {part: c.tally(f"ambulance.response_part.a1.{part}") for part in RESPONSE_PARTS}
+    assert parts == {"answer": [2.0], "triage": [2.0], "vehicle_wait": [0.0], "turnout": [amb.chute_time.mean],
+                     "drive": [approx(drive)]}
+    assert sum(v[0] for v in parts.values()) == approx(c.tally("ambulance.response.a1")[0])
+
+
+def test_waiting_for_a_vehicle_is_a_part_of_the_response():
+    """No vehicle on duty until the hourly clock puts the roster back at minute 60: the wait for a
+    vehicle (60 - 10) is counted, and the response still adds up."""
+    c = chain()
+    amb = c.scenario.care.ambulance
+    c.model.care.ambulance.fleet.set_on_duty(0)
+    p = c.patient("call_112", urgency="A2", at=10.0)
+    c.run(c.model.care.ambulance.job(p, Call.at(10.0)))
+    drive = minutes(c.ambulance_drive_km(p), amb.urgent_speed_kmh.value)
+    assert c.tally("ambulance.response_part.a2.vehicle_wait") == [50.0]
+    assert c.log.time_of(p, "on_scene") == approx(60.0 + amb.chute_time.mean + drive)
+    assert c.tally("ambulance.response.a2") == [approx(50.0 + amb.chute_time.mean + drive)]
 
 
 def test_ambulance_conveys_a1_to_nearest_seh_and_patient_goes_home():
@@ -78,18 +116,18 @@ def test_ambulance_conveys_a1_to_nearest_seh_and_patient_goes_home():
     nearest SEH + handover + SEH length of stay (home).
 
     This test catches a one-line change in Ambulance.job: with the handover not counted,
-    ``yield env.timeout(self.drive_normal[p.subarea, dept.subarea])`` instead of
+    ``yield env.timeout(ctx.travel.to_patient_min(dept.subarea, p, self.normal_kmh))`` instead of
     ``... + self.t_handover())``, seh_arrival and end come 15 minutes (the handover) early.
     """
     c = chain({"routing": {"convey_to_seh": {"A1": share(1.0)}}})
     sc = c.scenario
     amb = sc.care.ambulance
     p = c.patient("call_112", urgency="A1")
-    c.run(c.model.care.ambulance.job(p, 0.0))
-    _post, km_post = c.nearest_ambulance_post()
-    seh, km_seh = c.nearest_seh()
-    on_scene_at = amb.chute_time.mean + minutes(km_post, amb.urgent_speed_kmh.value)
-    at_seh = on_scene_at + amb.on_scene.mean + minutes(km_seh, amb.normal_speed_kmh.value) + amb.handover.mean
+    c.run(c.model.care.ambulance.job(p, Call.at(0.0)))
+    seh, _km_seh = c.nearest_seh()
+    on_scene_at = amb.chute_time.mean + minutes(c.ambulance_drive_km(p), amb.urgent_speed_kmh.value)
+    at_seh = (on_scene_at + amb.on_scene.mean + minutes(c.seh_drive_km(p), amb.normal_speed_kmh.value)
+              + amb.handover.mean)
     end = at_seh + sc.care.seh.los_home.mean
     rows = c.log.of(p)
     assert [(e, pl) for _t, e, pl in rows][2:] == [("on_scene", ""), ("seh_arrival", seh), ("end", "seh_home")]

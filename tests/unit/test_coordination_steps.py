@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import pytest
 
+from sim.chain.record import RESPONSE_PARTS
 from tests.unit.single_patient import AMPLE, TOL, chain, merge, minutes, mix, roster, share
 
 TUESDAY_9H = (24 + 9) * 60.0  # 2 January 2024 09:00 (the run starts on Monday 1 January, a holiday)
@@ -56,9 +57,9 @@ def test_hap_call_triaged_to_a_home_visit():
     sc = c.scenario
     p = c.patient("hap_call", urgency="U3")
     c.enter(p)
-    post, km = c.nearest_hap()
+    post, _km = c.nearest_hap()
     triage = sc.desks.hap_triage.handling.mean + sc.desks.hap_triage.gp_input_time.mean
-    visit = 2 * minutes(km, sc.care.hap.car_speed_kmh.value) + sc.care.hap.home_visit_on_site.mean
+    visit = 2 * minutes(c.hap_drive_km(p), sc.care.hap.car_speed_kmh.value) + sc.care.hap.home_visit_on_site.mean
     assert c.log.places(p) == [("arrive", "GM1680"), ("answered", "hap_triage"), ("triaged", "home_visit"),
                                ("visit_start", post), ("end", "home_visit")]
     assert c.log.time_of(p, "visit_start") == approx(triage)
@@ -82,12 +83,12 @@ def test_hap_u1_call_gets_the_ambulance_urgency_of_the_mapping(ambulance_urgency
     p = c.patient("hap_call", urgency="U1")
     c.enter(p)
     triage = sc.desks.hap_triage.handling.mean
-    response = amb.chute_time.mean + minutes(c.nearest_ambulance_post()[1], amb.urgent_speed_kmh.value)
+    response = amb.chute_time.mean + minutes(c.ambulance_drive_km(p), amb.urgent_speed_kmh.value)
     end = triage + response + amb.on_scene.mean
     events = ["arrive", "answered", "triaged", "ambulance_dispatched", "on_scene"]
     if ambulance_urgency == "A1":
         seh = sc.care.seh
-        end += minutes(c.nearest_seh()[1], amb.normal_speed_kmh.value) + amb.handover.mean + seh.los_home.mean
+        end += minutes(c.seh_drive_km(p), amb.normal_speed_kmh.value) + amb.handover.mean + seh.los_home.mean
         events.append("seh_arrival")
     assert c.log.events(p) == events + ["end"]
     assert c.log.end_time(p) == approx(end)
@@ -125,10 +126,10 @@ def test_112_a1_conveyed_and_home_from_the_seh(setting):
     amb, handling = sc.care.ambulance, sc.desks.dispatch_112.handling.mean
     p = c.patient("call_112")
     c.enter(p)
-    seh, km_seh = c.nearest_seh()
+    seh, _km_seh = c.nearest_seh()
     dispatched = min(amb.dispatch_delay.mean, handling)
-    on_scene = dispatched + amb.chute_time.mean + minutes(c.nearest_ambulance_post()[1], amb.urgent_speed_kmh.value)
-    at_seh = on_scene + amb.on_scene.mean + minutes(km_seh, amb.normal_speed_kmh.value) + amb.handover.mean
+    on_scene = dispatched + amb.chute_time.mean + minutes(c.ambulance_drive_km(p), amb.urgent_speed_kmh.value)
+    at_seh = on_scene + amb.on_scene.mean + minutes(c.seh_drive_km(p), amb.normal_speed_kmh.value) + amb.handover.mean
     end = at_seh + sc.care.seh.los_home.mean
     rows = c.log.of(p)
     assert [(e, pl) for _t, e, pl in rows if e != "ambulance_dispatched"] == [
@@ -139,6 +140,11 @@ def test_112_a1_conveyed_and_home_from_the_seh(setting):
                                           approx(end)]
     assert p.urgency == "A1" and p.outcome == "seh_home"
     assert c.tally("ambulance.response.a1") == [approx(on_scene)]  # from the moment the caller rang
+    # Answered at once (answer 0), alarmed after the dispatch delay (triage), a vehicle free at once.
+    parts = {part: c.tally(f"ambulance.response_part.a1.{part}") for part in RESPONSE_PARTS}
+    assert parts == {"answer": [0.0], "triage": [approx(dispatched)], "vehicle_wait": [0.0],
+                     "turnout": [amb.chute_time.mean],
+                     "drive": [approx(minutes(c.ambulance_drive_km(p), amb.urgent_speed_kmh.value))]}
     assert c.busy_minutes("dispatch_112") == approx(handling)  # the centralist stays on the line
     assert c.count("warm_transfers") == 0
 
@@ -368,7 +374,7 @@ def test_zcc_warm_transfer_of_an_a2_call_then_extended_triage(after):
         assert c.log.end_time(p) == approx(triaged + sc.care.hap.consult.mean)
         assert p.urgency == h.extended_triage_urgency.value
     else:
-        response = triaged + amb.chute_time.mean + minutes(c.nearest_ambulance_post()[1], amb.urgent_speed_kmh.value)
+        response = triaged + amb.chute_time.mean + minutes(c.ambulance_drive_km(p), amb.urgent_speed_kmh.value)
         assert c.log.events(p) == [e for e, _pl in head] + ["ambulance_dispatched", "on_scene", "end"]
         assert c.log.end_time(p) == approx(response + amb.on_scene.mean)
         assert c.tally("ambulance.response.a2") == [approx(response)]  # from the moment the caller rang 112
@@ -398,7 +404,7 @@ def test_zcc_substitutes_the_ambulance_only_when_district_nursing_has_room(nurse
         assert c.count("substitutions.district_nursing") == 1 and c.count("substitutions_instead_of.ambulance") == 1
         assert c.count("ambulance_rides_avoided.substitution") == 1 and c.count("ambulance_deployments") == 0
     else:
-        response = amb.chute_time.mean + minutes(c.nearest_ambulance_post()[1], amb.urgent_speed_kmh.value)
+        response = amb.chute_time.mean + minutes(c.ambulance_drive_km(p), amb.urgent_speed_kmh.value)
         assert c.log.events(p) == [e for e, _pl in head] + ["no_alternative", "ambulance_dispatched",
                                                             "on_scene", "end"]
         assert c.log.end_time(p) == approx(triage + response + amb.on_scene.mean)
@@ -423,7 +429,7 @@ def test_zcc_each_alternative_to_the_ambulance_takes_its_own_care_time(alternati
         after = getattr(care, alternative).visit.mean
         tail = [("visit_start", alternative), ("end", alternative)]
     elif alternative == "home_visit":
-        after = 2 * minutes(c.nearest_hap()[1], care.hap.car_speed_kmh.value) + care.hap.home_visit_on_site.mean
+        after = 2 * minutes(c.hap_drive_km(p), care.hap.car_speed_kmh.value) + care.hap.home_visit_on_site.mean
         tail = [("end", "home_visit")]
     else:
         after = getattr(care, alternative).transfer_lag.mean

@@ -34,7 +34,7 @@ def test_regions_cover_the_country():
 
 def test_p_median_prefers_population():
     areas = subareas_of("noord")
-    km = road_km_matrix(areas, 1.3, 4.0)
+    km = road_km_matrix(areas, 1.3)
     [one] = p_median(areas, km, 1)
     assert areas[one].name in ("Groningen", "Tytsjerksteradiel", "Smallingerland", "Leeuwarden", "Assen",
                                "Midden-Groningen", "Tynaarlo", "Noordenveld")

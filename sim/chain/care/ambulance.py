@@ -1,6 +1,25 @@
-"""Ambulance care: nearest-vehicle dispatch, treatment on scene or conveyance to the SEH, planned rides."""
+"""Ambulance care: nearest-vehicle dispatch, treatment on scene or conveyance to the SEH, planned rides.
+
+Response time is counted from the call, as published (RIVM/AZN: from the moment the
+112 call reaches the meldkamer to the arrival on scene), in parts that add up to it:
+
+* ``answer``: the call rings until the dispatch desk answers (redials included);
+* ``triage`` (meldtijd): answered until the ambulance is alarmed (the centralist's
+  dispatch delay; for a 112 call handed to the zcc, everything until the zcc asks
+  for the ambulance);
+* ``vehicle_wait``: alarmed until a vehicle is assigned (no vehicle free or on duty);
+* ``turnout`` (uitruktijd): the chute time until the vehicle leaves;
+* ``drive``: from where the vehicle is (its post's town hall, or the hospital it
+  left) to the patient's place (:class:`sim.chain.context.Travel`).
+
+An ambulance asked for by a HAP triagist (or the zcc on a HAP call) has no 112 call:
+its clock starts when the triagist asks, so ``answer`` and ``triage`` are 0 for it
+(the HAP's own answer and triage time is a HAP desk KPI, not part of the response).
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from sim.chain import record as rec
 from sim.chain.care.seh import Seh
@@ -9,6 +28,19 @@ from sim.chain.patient import Patient
 from sim.config.schema import AmbulanceCare, Share
 from sim.config.schema import AmbulanceFleet as FleetSpec
 from sim.resources import AmbulanceFleet
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """When the call that asks for an ambulance rang and was answered (clock minutes)."""
+
+    rang: float
+    answered: float
+
+    @classmethod
+    def at(cls, now: float) -> Call:
+        """A request with no 112 call before it (a HAP triagist asks): the clock starts now."""
+        return cls(now, now)
 
 
 class Ambulance:
@@ -21,7 +53,8 @@ class Ambulance:
         self.seh = seh
         # Drive times as Python floats ([from][to]): a numpy scalar would make the clock a numpy float.
         self.drive_urgent: list[list[float]] = ctx.travel.minutes(care.urgent_speed_kmh.value).tolist()
-        self.drive_normal: list[list[float]] = ctx.travel.minutes(care.normal_speed_kmh.value).tolist()
+        self.urgent_kmh = care.urgent_speed_kmh.value
+        self.normal_kmh = care.normal_speed_kmh.value
         home = [ctx.area_index[p.subarea] for p in spec.posts.values() for _ in range(p.vehicles.value)]
         self.fleet = AmbulanceFleet(ctx.env, home, self.drive_urgent, ctx.probes(rec.AMBULANCES))
         self.on_duty = spec.on_duty.values
@@ -33,21 +66,30 @@ class Ambulance:
         self.u_convey = st.uniform("routing.convey")
         self.convey_share = {u: s.value for u, s in convey_to_seh.items()}
 
-    def job(self, p: Patient, called_at: float) -> Flow:
-        """Nearest idle ambulance drives out; treat on scene or convey to the nearest SEH."""
+    def job(self, p: Patient, call: Call) -> Flow:
+        """Nearest idle ambulance drives out; treat on scene or convey to the nearest SEH.
+
+        The ambulance is alarmed now; the response and its parts are recorded on arrival.
+        """
         ctx, fleet, record = self.ctx, self.fleet, self.ctx.record
         env = ctx.env
+        alarmed = env.now
         vehicle = yield fleet.request(ctx.priority(p.urgency), p.subarea)
+        assigned = env.now
         record.ambulance_deployed(p.urgency)
         record.log(p, "ambulance_dispatched", str(vehicle))
-        yield env.timeout(self.t_chute() + self.drive_urgent[fleet.location[vehicle]][p.subarea])
-        record.ambulance_response(p.urgency, env.now - called_at)
+        turnout = self.t_chute()
+        drive = ctx.travel.to_patient_min(fleet.location[vehicle], p, self.urgent_kmh)
+        yield env.timeout(turnout + drive)
+        record.ambulance_response(p.urgency, env.now - call.rang, answer=call.answered - call.rang,
+                                  triage=alarmed - call.answered, vehicle_wait=assigned - alarmed,
+                                  turnout=turnout, drive=drive)
         record.log(p, "on_scene")
         yield env.timeout(self.t_on_scene())
         share = self.convey_share.get(p.urgency)
         if share is not None and self.u_convey() < share:
             dept = self.seh.department_of[p.subarea]
-            yield env.timeout(self.drive_normal[p.subarea][dept.subarea] + self.t_handover())
+            yield env.timeout(ctx.travel.to_patient_min(dept.subarea, p, self.normal_kmh) + self.t_handover())
             fleet.release(vehicle, dept.subarea)
             yield from self.seh.visit(p, "ambulance", dept)
         else:

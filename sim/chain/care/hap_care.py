@@ -47,7 +47,7 @@ class HapCare:
             self.posts.append(post)
         nearest = nearest_site(ctx.travel.km, [p.subarea for p in self.posts]).tolist()
         self.post_of = [self.posts[j] for j in nearest]
-        self.car_min: list[list[float]] = ctx.travel.minutes(care.car_speed_kmh.value).tolist()
+        self.car_kmh = care.car_speed_kmh.value
         self.t_consult = st.sampler("care.hap.consult", care.consult)
         self.t_visit = st.sampler("care.hap.home_visit", care.home_visit_on_site)
         self.u_after_gp = st.uniform("routing.after_gp")
@@ -91,8 +91,8 @@ class HapCare:
         self.ctx.record.end(p, "home_visit")
 
     def home_visit_minutes(self, post: Post, p: Patient) -> float:
-        """The visiting car's time for one visit: there and back from the post, plus the visit."""
-        return 2 * self.car_min[post.subarea][p.subarea] + self.t_visit()
+        """The visiting car's time: there and back from the post to the patient's place, plus the visit."""
+        return 2 * self.ctx.travel.to_patient_min(post.subarea, p, self.car_kmh) + self.t_visit()
 
     def after_gp(self, p: Patient, outcome: str) -> Flow:
         """After seeing the GP: done, or referred to the SEH."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 
 from sim.chain import record as rec
+from sim.chain.care.ambulance import Call
 from sim.chain.context import Context, Flow
 from sim.chain.coordination.base import CareServices, Coordination
 from sim.chain.patient import Patient
@@ -208,15 +209,15 @@ class StatusQuo(Coordination):
             yield from hap.home_visit(p, hap.post_of[p.subarea])
         elif decision == "ambulance":
             p.urgency = self.hap_ambulance_urgency[p.urgency]
-            yield from self.send_ambulance(p, ctx.env.now)
+            yield from self.send_ambulance(p, Call.at(ctx.env.now))  # the clock starts at the request
         elif decision == "ggz_crisis":
             yield from self.care.teams.crisis_team_visit(p)
         else:
             raise ValueError(f"routing.hap_triage: unknown outcome '{decision}'")
 
-    def send_ambulance(self, p: Patient, called_at: float) -> Flow:
+    def send_ambulance(self, p: Patient, call: Call) -> Flow:
         """A triagist asks for an ambulance."""
-        yield from self.care.ambulance.job(p, called_at)
+        yield from self.care.ambulance.job(p, call)
 
     # ----------------------------------------------------------------- 112
     def emergency_call(self, p: Patient) -> Flow:
@@ -228,18 +229,19 @@ class StatusQuo(Coordination):
         if not answered:
             record.end(p, "abandoned")
             return
+        call = Call(rang, env.now)
         handling = self.dispatch_line.handling()
         decision = self.route_dispatch()
         record.log(p, "dispatch_triage", decision)
         if decision != "A1" and self.diverts_112_call(decision):
-            yield from self.divert_112_call(p, decision, rang)
+            yield from self.divert_112_call(p, decision, call)
             return
         if decision in ("A1", "A2"):
             # Life-threatening or urgent: the ambulance leaves while the centralist is still on the line.
             p.urgency = decision
             delay = min(self.care.ambulance.dispatch_delay(), handling)
             yield env.timeout(delay)
-            ctx.start(self.care.ambulance.job(p, rang))
+            ctx.start(self.care.ambulance.job(p, call))
             yield env.timeout(handling - delay)
             self.dispatch.release()
             return
@@ -260,7 +262,7 @@ class StatusQuo(Coordination):
         """Whether the centralist hands this (not life-threatening) call to another desk: never, today."""
         return False
 
-    def divert_112_call(self, p: Patient, first_triage: str, called_at: float) -> Flow:
+    def divert_112_call(self, p: Patient, first_triage: str, call: Call) -> Flow:
         """Hand the call over; must release the dispatch desk. Only settings that divert calls have one."""
         raise NotImplementedError("this setting diverts no 112 calls")
 

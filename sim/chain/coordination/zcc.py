@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from sim.chain import record as rec
+from sim.chain.care.ambulance import Call
 from sim.chain.context import Context, Flow
 from sim.chain.coordination.base import CareServices
 from sim.chain.coordination.status_quo import StatusQuo
@@ -215,15 +216,15 @@ class Zcc(StatusQuo):
             return False
         return self.u_warm_transfer() < flows.warm_transfer_share[first_triage].value
 
-    def divert_112_call(self, p: Patient, first_triage: str, called_at: float) -> Flow:
+    def divert_112_call(self, p: Patient, first_triage: str, call: Call) -> Flow:
         """The centralist finishes the first triage and hands the caller over warm."""
         ctx = self.ctx
         ctx.record.log(p, "warm_transfer", first_triage)
         yield ctx.env.timeout(self.t_first_triage() + self.t_transfer_handover())
         self.dispatch.release()
-        yield from self.extended_triage(p, first_triage, called_at)
+        yield from self.extended_triage(p, first_triage, call)
 
-    def extended_triage(self, p: Patient, first_triage: str, called_at: float) -> Flow:
+    def extended_triage(self, p: Patient, first_triage: str, call: Call) -> Flow:
         """Extended triage at the zcc of a 112 call that is not life-threatening."""
         ctx = self.ctx
         record = ctx.record
@@ -239,7 +240,7 @@ class Zcc(StatusQuo):
         if first_triage == "A2" and self.u_after_extended() < handling.ambulance_after_extended_triage.value:
             record.log(p, "extended_triage", "ambulance")
             p.urgency = "A2"
-            yield from self.send_ambulance(p, called_at)
+            yield from self.send_ambulance(p, call)
             return
         if first_triage == "A2":
             record.ride_avoided("extended_triage")
@@ -259,7 +260,7 @@ class Zcc(StatusQuo):
             raise ValueError(f"zcc.handling.extended_triage_outcome: unknown outcome '{outcome}'")
 
     # ------------------------------------------------- passende zorginzet
-    def send_ambulance(self, p: Patient, called_at: float) -> Flow:
+    def send_ambulance(self, p: Patient, call: Call) -> Flow:
         """An ambulance, unless the zcc finds an alternative with free capacity now.
 
         Life-threatening (A1) cases always get the ambulance straight away.
@@ -269,7 +270,7 @@ class Zcc(StatusQuo):
             done = yield from self.try_alternative(p, "ambulance")
             if done:
                 return
-        yield from self.care.ambulance.job(p, called_at)
+        yield from self.care.ambulance.job(p, call)
 
     def refer_to_seh(self, p: Patient) -> Flow:
         """A GP refers to the SEH; with the provider line a share first asks the zcc for an alternative."""
