@@ -79,7 +79,9 @@ def test_apply_value_scale_and_share_scale_and_overlay(tmp_path):
     for u, mix in new["routing"]["hap_triage"].items():
         old = raw["routing"]["hap_triage"][u]["shares"]
         assert sum(mix["shares"].values()) == pytest.approx(1.0, abs=1e-12)
-        if "home_visit" in old:
+        if u == "U1":  # sourced (Plat et al., Fam Pract 2018): never fitted
+            assert mix["shares"] == old
+        elif "home_visit" in old:
             assert mix["shares"]["home_visit"] == pytest.approx(old["home_visit"] * 1.5, rel=1e-5)
     assert raw == _raw(), "apply must not change its input"
     Scenario.model_validate(new)
@@ -87,6 +89,7 @@ def test_apply_value_scale_and_share_scale_and_overlay(tmp_path):
     ov = overlay(raw, new, params, "test calibration")
     assert ov["streams"]["hap_call"]["rate_per_1000_per_year"]["value"] == 230.0
     assert "calibrated" in ov["care"]["seh"]["los_home"]["estimate"] and "source" not in ov["care"]["seh"]["los_home"]
+    assert "U1" not in ov["routing"]["hap_triage"]
     path = tmp_path / "overlay.yaml"
     path.write_text(yaml.safe_dump(ov), encoding="utf-8")
     scen = tmp_path / "s.yaml"
