@@ -31,7 +31,7 @@ from scipy.optimize import least_squares
 from sim import paths
 from sim.config.loader import ScenarioError, load_raw
 from sim.config.schema import Scenario
-from sim.fit.targets import CalibrationFile, Parameter, simulated
+from sim.fit.targets import CalibrationFile, Parameter, relative_error, simulated
 from sim.run.runner import replications_of
 
 SIGNIFICANT = 6  # digits of fitted values written to the overlay
@@ -142,8 +142,8 @@ def resolve_parameters(cal: CalibrationFile, raw: dict[str, Any], origin: str) -
                     raise ScenarioError(f"{origin}: key parameters.{name}.keys: '{key}' is a sourced figure "
                                         f"(source: {_one_line(source)}); only estimates may be fitted")
             if not estimates:
-                raise ScenarioError(f"{origin}: key parameters.{name}.keys: '{key}' matches no {what} that is an "
-                                    f"estimate (all are sourced); only estimates may be fitted")
+                raise ScenarioError(f"{origin}: key parameters.{name}.keys: '{key}' matches only sourced "
+                                    f"figures; only estimates may be fitted")
             paths += estimates
         if spec.kind == "value":
             starts = {_get(raw, p) for p in paths}
@@ -229,6 +229,7 @@ class Problem:
         self.starts = np.array([f.start for f in params])
         self.evaluations: list[Evaluation] = []
         self.tolerances = np.array([cal.tolerance(n) for n in cal.targets])
+        self.missing: set[str] = set()
         self._jac: np.ndarray | None = None
         self._jac_at: Evaluation | None = None
 
@@ -253,7 +254,21 @@ class Problem:
         return [self.aggregate({r: results[(r, rep)] for r in scen}) for rep in range(self.replications)]
 
     def relative_errors(self, kpis: list[dict[str, float]]) -> np.ndarray:
-        return np.array([np.mean([simulated(t, k) for k in kpis]) / t.value - 1.0 for t in self.cal.targets.values()])
+        """Per target, the relative error of the mean over replications (0 inside a published range).
+
+        A target whose KPI the model does not have is left out of the fit (residual 0), with one
+        warning line the first time.
+        """
+        out = []
+        for name, t in self.cal.targets.items():
+            try:
+                out.append(relative_error(t, float(np.mean([simulated(t, k) for k in kpis]))))
+            except KeyError as missing:
+                if name not in self.missing:
+                    self.missing.add(name)
+                    self.report(f"  warning: target {name}: {missing.args[0]}; left out of the fit")
+                out.append(0.0)
+        return np.array(out)
 
     def evaluate(self, x: np.ndarray) -> Evaluation:
         x = np.asarray(x, dtype=float)

@@ -1,10 +1,14 @@
 """Calibration inputs: the calibration file, parameter handling and the target formula (no fitting).
 
 Test plan (hand computations; the file's own rules):
-- the shipped calibration file is valid, every target has a source and year,
-  every parameter matches keys in the scenario;
+- the shipped calibration file is valid, every target and validation figure has a source and
+  year (a validation figure also its evidence and why it is independent), the 14 volume targets
+  and the three performance targets (KPI names, published ranges) are there, every parameter
+  matches keys in the scenario;
 - bad calibration input (unknown key, national target without population,
-  inverted bounds, a key matching nothing) gives one line naming file and key;
+  inverted bounds or range, both value and range, a validation figure without its reason, with an
+  unknown kind of evidence, named like a target or repeating a target, a key matching nothing)
+  gives one line naming file and key;
 - applying parameters: kind value sets the figure, scale multiplies, share_scale
   changes one outcome's share and keeps every mix summing to 1; the overlay
   carries an estimate for every changed figure and loads as part of a scenario;
@@ -37,12 +41,33 @@ def test_shipped_calibration_file_is_complete():
         assert t.source and 1990 < t.year <= 2025, name
     params = resolve_parameters(cal, load_raw(ROOT / "scenarios" / "noord" / "uncalibrated.yaml")[0], str(SHIPPED))
     assert [p.name for p in params] == list(cal.parameters)
+    assert sum(t.group == "volume" for t in cal.targets.values()) == 14
+    performance = {t.kpi: t for t in cal.targets.values() if t.group == "performance"}
+    assert set(performance) == {"hap_answer_time_mean.urgent", "hap_answer_time_mean.saturday_evening",
+                                "a1_response_time_p95"}
+    assert performance["hap_answer_time_mean.urgent"].range == pytest.approx((12 / 60, 14 / 60), abs=1e-4)
+    assert performance["hap_answer_time_mean.saturday_evening"].range == (7.0, 9.0)
+    assert performance["a1_response_time_p95"].value == 17.0 and performance["a1_response_time_p95"].tolerance == 0.1
+    assert len(cal.validation) >= 3
+    for name, v in cal.validation.items():
+        assert v.source and 1990 < v.year <= 2025 and v.why_independent and v.evidence, name
 
 
 @pytest.mark.parametrize("edit, expected", [
     (lambda d: d["targets"]["hap_contacts"].update(kpii="x"), "key targets.hap_contacts.kpii: unknown key"),
     (lambda d: d["targets"]["hap_contacts"].pop("population"), "key targets.hap_contacts: a national target needs"),
     (lambda d: d["parameters"]["conveyance"].update(bounds=[1.4, 0.7]), "key parameters.conveyance.bounds"),
+    (lambda d: d["targets"]["hap_contacts"].update(range=[1, 2]), "key targets.hap_contacts: give exactly one of"),
+    (lambda d: d["targets"]["hap_answer_time_urgent"].update(range=[0.3, 0.2]),
+     "key targets.hap_answer_time_urgent.range"),
+    (lambda d: d["validation"]["a1_on_scene_15min"].pop("why_independent"),
+     "key validation.a1_on_scene_15min.why_independent"),
+    (lambda d: d["validation"]["a1_on_scene_15min"].update(evidence="hearsay"),
+     "key validation.a1_on_scene_15min.evidence"),
+    (lambda d: d["validation"].update(hap_contacts=d["validation"]["a1_on_scene_15min"]),
+     "a name of a calibration target"),
+    (lambda d: d["validation"].update(copy={**d["targets"]["elv_users"], "evidence": "measurement",
+                                            "why_independent": "x"}), "the same figure as target 'elv_users'"),
 ])
 def test_bad_calibration_file_gives_one_line(tmp_path, edit, expected):
     data = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
