@@ -13,7 +13,9 @@ Test plan (hand computations; the file's own rules):
   changes one outcome's share and keeps every mix summing to 1; the overlay
   carries an estimate for every changed figure and loads as part of a scenario;
 - the target formula (national counts at the figure year's population, per
-  1,000, ratios) against hand computations.
+  1,000, ratios) against hand computations; the fit's relative errors: 0 inside a
+  published range, from the nearer end outside it, and a target whose KPI the model
+  lacks is left out of the fit (residual 0) with one warning, not an error.
 The fit itself (recovery of known inputs, reproducibility) is in
 tests/system/test_calibration.py.
 """
@@ -26,7 +28,7 @@ import yaml
 
 from sim.config.loader import ScenarioError, load_raw, load_scenario
 from sim.config.schema import Scenario
-from sim.fit.calibration import apply, overlay, resolve_parameters
+from sim.fit.calibration import Problem, apply, overlay, resolve_parameters
 from sim.fit.targets import CalibrationFile, Target, load_calibration, simulated
 from tests.helpers import EUREGIO, ROOT
 from tests.helpers import euregio_raw as _raw
@@ -133,3 +135,21 @@ def test_target_formula():
     assert simulated(per, kpis) == pytest.approx(10 * 365 / 100_000 * 1000)
     assert simulated(nat, kpis) == pytest.approx(10 * 365 * 20)
     assert simulated(share, kpis) == pytest.approx(0.25)
+
+
+def test_fit_residuals_with_a_range_and_a_missing_kpi():
+    cal = CalibrationFile.model_validate({
+        "defaults": {"tolerance": 0.05, "base": "uncalibrated.yaml", "region": "noord", "days": 7, "seed": 1,
+                     "converged_share_of_tolerance": 0.5, "jacobian_step": 0.05},
+        "targets": {"point": {"kpi": "x", "value": 10.0, "unit": "u", "year": 2022, "scale": "mean", "source": "s"},
+                    "ranged": {"kpi": "y", "range": [7.0, 9.0], "unit": "u", "year": 2022, "scale": "mean",
+                               "source": "s"},
+                    "missing": {"kpi": "not_built_yet", "value": 1.0, "unit": "u", "year": 2022, "scale": "mean",
+                                "source": "s"}},
+        "parameters": {}})
+    said: list[str] = []
+    problem = Problem(cal, {}, [], 1, 1, lambda r: r, 1, said.append)
+    for y, expected in ((8.0, 0.0), (9.9, 9.9 / 9 - 1), (6.3, 6.3 / 7 - 1)):
+        errors = problem.relative_errors([{"x": 11.0, "y": y}, {"x": 11.0, "y": y}])
+        assert errors == pytest.approx([0.1, expected, 0.0])
+    assert said == ["  warning: target missing: the run has no KPI 'not_built_yet'; left out of the fit"]
