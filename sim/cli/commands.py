@@ -280,6 +280,9 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
                                 args.max_evaluations, report=lambda s: print(s, file=sys.stderr), polish=polish,
                                 polish_evaluations=args.polish_evaluations)
     out = Path(args.out) if args.out else paths.calibrated_dir() / f"{name}.yaml"
+    skipped = [f"- {p.name}: `{key}` (source: {source})" for p in problem.params for key, source in p.skipped]
+    for line in skipped:
+        print(f"  not fitted, sourced: {line[2:]}", file=sys.stderr)
     why = (f"fitted to {file} by `acutesim calibrate {'--national' if args.national else '--region ' + name}` "
            f"(seed {seed}, {days:g} days{f', polished on {polish_days:g} days' if polish_days else ''})")
     state = (f"converged: every target within {d.converged_share_of_tolerance:.0%} of its tolerance"
@@ -303,8 +306,10 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     rows = fit_table(cal, national)
     print(format_fit_table(rows))
     fit_path = out.with_suffix(".fit.md")
+    kept = ("\n\nSourced figures matched by a wildcard key and therefore not fitted (a published figure never "
+            "moves):\n\n" + "\n".join(skipped)) if skipped else ""
     fit_path.write_text(f"# Fit of {out.name} ({args.check_replications} replications x {check_days:g} days, "
-                        f"seed {seed})\n\n" + format_fit_table(rows, markdown=True) + "\n", encoding="utf-8")
+                        f"seed {seed})\n\n" + format_fit_table(rows, markdown=True) + kept + "\n", encoding="utf-8")
     print(f"\nfit table: {fit_path}")
     return 0 if all(r.within for r in rows) else 1
 

@@ -28,6 +28,11 @@ BLOCKS_PER_WEEK = HOURS_PER_WEEK // BLOCK_HOURS
 NTS_URGENCIES = ("U1", "U2", "U3", "U4", "U5")          # Nederlandse Triage Standaard
 AMBULANCE_URGENCIES = ("A1", "A2", "B")                   # Landelijk Protocol Ambulancezorg
 FIRST_TRIAGE_CLASSES = ("A1", "A2", "no_ambulance")       # outcome of the 112 centralist's first triage
+# What HAP triage decides (routing.hap_triage and routing.hap_mental_health): advice, a consult at the
+# post, a home visit, an ambulance, both a home visit and an ambulance (the visiting car goes and an
+# ambulance is sent; the patient continues with the ambulance), or the crisis GGZ team.
+HAP_TRIAGE_OUTCOMES = ("telephone_advice", "consult", "home_visit", "home_visit_and_ambulance", "ambulance",
+                       "ggz_crisis")
 
 # ---------------------------------------------------------- demand streams
 STREAMS = ("self_triage", "hap_call", "hap_walk_in", "call_112", "ambulance_planned",

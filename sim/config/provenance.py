@@ -12,6 +12,7 @@ parameter tables (:mod:`sim.report.parameters`) use it too.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -107,3 +108,26 @@ def input_figures(data: dict[str, Any]) -> list[InputFigure]:
             value = summarise(next(iter(items.values()))) if len(items) == 1 else summarise(items)
             out.append(InputFigure(dotted(key), value, *provenance_of(prov)))
     return out
+
+
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_NOT_A_DOCUMENT = (
+    (re.compile(r"\bissues?\b|#\d+", re.IGNORECASE), "cites an issue, not a document"),
+    (re.compile(r"\bKPIs?\b"), "cites a KPI, not a document"),
+    (re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b"), "names a model key or KPI, not a document"),
+)
+
+
+def source_problem(text: str) -> str | None:
+    """Why ``text`` is not a valid ``source:`` (a document with its year), or None when it is.
+
+    A source names a document and its year (four digits); an issue, a KPI or a model key is not a
+    document: a figure without one is an ``estimate:`` with its reasoning.
+    """
+    for pattern, why in _NOT_A_DOCUMENT:
+        found = pattern.search(text)
+        if found:
+            return f"{why} ('{found.group(0)}')"
+    if not _YEAR.search(text):
+        return "has no year (four digits)"
+    return None

@@ -22,6 +22,7 @@ from sim.config.constants import (  # noqa: F401
     BED_POOLS,
     FIRST_TRIAGE_CLASSES,
     FOLLOWUP_BED_KINDS,
+    HAP_TRIAGE_OUTCOMES,
     HOURS_PER_DAY,
     HOURS_PER_WEEK,
     NTS_URGENCIES,
@@ -554,6 +555,18 @@ class Routing(Strict):
     @classmethod
     def _all_nts(cls, v: dict) -> dict:
         return _exact_keys(v, NTS_URGENCIES, "urgencies")
+
+    @field_validator("hap_triage")
+    @classmethod
+    def _hap_outcomes(cls, v: dict[str, Mix]) -> dict[str, Mix]:
+        for mix in v.values():
+            _labels_within(mix, HAP_TRIAGE_OUTCOMES)
+        return v
+
+    @field_validator("hap_mental_health")
+    @classmethod
+    def _hap_mental_outcomes(cls, v: Mix) -> Mix:
+        return _labels_within(v, HAP_TRIAGE_OUTCOMES)
 
 
 # ----------------------------------------------------------------------- costs

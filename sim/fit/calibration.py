@@ -31,7 +31,7 @@ from scipy.optimize import least_squares
 from sim import paths
 from sim.config.loader import ScenarioError, load_raw
 from sim.config.schema import Scenario
-from sim.fit.targets import CalibrationFile, Parameter, simulated
+from sim.fit.targets import CalibrationFile, Parameter, relative_error, simulated
 from sim.run.runner import replications_of
 
 SIGNIFICANT = 6  # digits of fitted values written to the overlay
@@ -69,20 +69,56 @@ def _round(x: float) -> float:
 
 @dataclass
 class Fitted:
-    """Where one parameter acts: matched paths, the node that carries provenance, start values."""
+    """Where one parameter acts: matched paths, the node that carries provenance, start values.
+
+    ``skipped`` are the figures a wildcard key matched but that carry a ``source:`` (a published
+    figure never moves): each as ``(dotted key, source)``, listed in the fit report.
+    """
 
     name: str
     spec: Parameter
     paths: list[Path_]
     start: float
     owners: list[Path_] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+WILDCARD = "*?["  # fnmatch's special characters: a key with one of them is a wildcard key
+
+
+def source_of(raw: dict[str, Any], path: Path_) -> str | None:
+    """The ``source:`` of the figure that holds ``path`` (the nearest enclosing provenance), else None.
+
+    A figure carries exactly one of ``source:``/``estimate:`` (or a ``provenance:`` mapping with one);
+    the nearest mapping on the path that has one decides.
+    """
+    for n in range(len(path), -1, -1):
+        node = _get(raw, path[:n])
+        if not isinstance(node, dict):
+            continue
+        prov = node if any(k in node for k in ("source", "estimate")) else node.get("provenance")
+        if isinstance(prov, dict) and any(k in prov for k in ("source", "estimate")):
+            return str(prov["source"]) if prov.get("source") else None
+    return None
+
+
+def _one_line(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def resolve_parameters(cal: CalibrationFile, raw: dict[str, Any], origin: str) -> list[Fitted]:
-    """Match each declared parameter to the scenario; a key that matches nothing is an error."""
+    """Match each declared parameter to the scenario's uncertain inputs.
+
+    Only estimates may be fitted: a key written out in full that names a sourced figure is an error
+    (one line naming the calibration file, the parameter and the key); a wildcard key skips the
+    sourced figures it matches (they are listed in :attr:`Fitted.skipped`, and so in the fit report).
+    A key that matches nothing, or only sourced figures, is an error.
+    """
     out = []
     for name, spec in cal.parameters.items():
         paths: list[Path_] = []
+        skipped: list[tuple[str, str]] = []
         for key in spec.keys:
             target = key + ".value" if spec.kind == "value" else key
             matched = _paths(raw, target)
@@ -91,10 +127,24 @@ def resolve_parameters(cal: CalibrationFile, raw: dict[str, Any], origin: str) -
                            and spec.outcome in _get(raw, p)["shares"]]
             else:
                 matched = [p for p in matched if isinstance(_get(raw, p), (int, float))]
+            what = f"a mix with outcome '{spec.outcome}'" if spec.kind == "share_scale" else "a number"
             if not matched:
-                what = f"a mix with outcome '{spec.outcome}'" if spec.kind == "share_scale" else "a number"
                 raise ScenarioError(f"{origin}: key parameters.{name}.keys: '{key}' matches no {what} in the scenario")
-            paths += matched
+            wildcard = any(c in key for c in WILDCARD)
+            estimates = []
+            for p in matched:
+                source = source_of(raw, p)
+                if source is None:
+                    estimates.append(p)
+                elif wildcard:
+                    skipped.append((".".join(p), source))
+                else:
+                    raise ScenarioError(f"{origin}: key parameters.{name}.keys: '{key}' is a sourced figure "
+                                        f"(source: {_one_line(source)}); only estimates may be fitted")
+            if not estimates:
+                raise ScenarioError(f"{origin}: key parameters.{name}.keys: '{key}' matches only sourced "
+                                    f"figures; only estimates may be fitted")
+            paths += estimates
         if spec.kind == "value":
             starts = {_get(raw, p) for p in paths}
             if len(starts) != 1:
@@ -108,7 +158,7 @@ def resolve_parameters(cal: CalibrationFile, raw: dict[str, Any], origin: str) -
             raise ScenarioError(f"{origin}: key parameters.{name}.bounds: the scenario's start value {start:g} "
                                 f"lies outside [{lo:g}, {hi:g}]")
         owners = [p if spec.kind == "share_scale" else p[:-1] for p in paths]
-        out.append(Fitted(name, spec, paths, start, owners))
+        out.append(Fitted(name, spec, paths, start, owners, skipped))
     return out
 
 
@@ -179,6 +229,7 @@ class Problem:
         self.starts = np.array([f.start for f in params])
         self.evaluations: list[Evaluation] = []
         self.tolerances = np.array([cal.tolerance(n) for n in cal.targets])
+        self.missing: set[str] = set()
         self._jac: np.ndarray | None = None
         self._jac_at: Evaluation | None = None
 
@@ -203,7 +254,21 @@ class Problem:
         return [self.aggregate({r: results[(r, rep)] for r in scen}) for rep in range(self.replications)]
 
     def relative_errors(self, kpis: list[dict[str, float]]) -> np.ndarray:
-        return np.array([np.mean([simulated(t, k) for k in kpis]) / t.value - 1.0 for t in self.cal.targets.values()])
+        """Per target, the relative error of the mean over replications (0 inside a published range).
+
+        A target whose KPI the model does not have is left out of the fit (residual 0), with one
+        warning line the first time.
+        """
+        out = []
+        for name, t in self.cal.targets.items():
+            try:
+                out.append(relative_error(t, float(np.mean([simulated(t, k) for k in kpis]))))
+            except KeyError as missing:
+                if name not in self.missing:
+                    self.missing.add(name)
+                    self.report(f"  warning: target {name}: {missing.args[0]}; left out of the fit")
+                out.append(0.0)
+        return np.array(out)
 
     def evaluate(self, x: np.ndarray) -> Evaluation:
         x = np.asarray(x, dtype=float)

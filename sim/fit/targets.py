@@ -8,6 +8,7 @@ formula for every target: simulated / published - 1, within the tolerance.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -24,12 +25,13 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Target(_Strict):
-    """One published figure and the KPI it is compared with."""
+class _Figure(_Strict):
+    """A published figure (a value, or a published range) and the KPI it is compared with."""
 
     kpi: str
     per: str | None = None
-    value: float = Field(gt=0)
+    value: float | None = Field(default=None, gt=0)
+    range: tuple[float, float] | None = None
     unit: str
     year: int
     scale: Literal["national", "per_1000", "share", "mean"]
@@ -37,11 +39,66 @@ class Target(_Strict):
     source: str
     tolerance: float | None = Field(default=None, gt=0, lt=1)
 
+    @field_validator("range")
+    @classmethod
+    def _range(cls, v: tuple[float, float] | None) -> tuple[float, float] | None:
+        if v is not None and not 0 < v[0] <= v[1]:
+            raise ValueError(f"expected two positive numbers [low, high] with low <= high; got [{v[0]:g}, {v[1]:g}]")
+        return v
+
     @model_validator(mode="after")
-    def _population_for_national(self) -> Target:
+    def _check(self) -> _Figure:
+        if (self.value is None) == (self.range is None):
+            raise ValueError("give exactly one of 'value' (a published figure) and 'range' (a published range)")
         if self.scale == "national" and self.population is None:
             raise ValueError("a national target needs 'population' (CBS, 1 January of the figure's year)")
         return self
+
+    @property
+    def low(self) -> float:
+        return self.range[0] if self.range is not None else float(self.value or 0.0)
+
+    @property
+    def high(self) -> float:
+        return self.range[1] if self.range is not None else float(self.value or 0.0)
+
+    @property
+    def centre(self) -> float:
+        """The published value, or the middle of the published range."""
+        return (self.low + self.high) / 2.0
+
+
+class Target(_Figure):
+    """A published figure the calibration fits the uncertain inputs to.
+
+    ``group`` says what it measures: ``volume`` (counts, shares, lengths of stay) or
+    ``performance`` (answer times, response times), which need the capacity to be today's.
+    """
+
+    group: Literal["volume", "performance"] = "volume"
+
+
+class ValidationFigure(_Figure):
+    """A published figure the calibration never sees, kept apart to test the calibrated model.
+
+    ``evidence`` says whether it is a measurement or a norm (a norm says what should be, not what
+    is); ``why_independent`` why it does not follow from the calibration targets.
+    """
+
+    evidence: Literal["measurement", "norm"]
+    why_independent: str = Field(min_length=1)
+
+
+Figure = _Figure
+
+
+def relative_error(figure: Figure, x: float) -> float:
+    """Relative distance of ``x`` from the published figure: 0 inside a published range, else from its nearer end."""
+    if x < figure.low:
+        return x / figure.low - 1.0
+    if x > figure.high:
+        return x / figure.high - 1.0
+    return 0.0
 
 
 class Parameter(_Strict):
@@ -79,12 +136,27 @@ class Defaults(_Strict):
 
 
 class CalibrationFile(_Strict):
+    """Targets (what the calibration fits to), validation figures (what it never sees), parameters."""
+
     defaults: Defaults
     targets: dict[str, Target] = Field(min_length=1)
+    validation: dict[str, ValidationFigure] = Field(default_factory=dict)
     parameters: dict[str, Parameter]
 
+    @model_validator(mode="after")
+    def _apart(self) -> CalibrationFile:
+        for name, v in self.validation.items():
+            if name in self.targets:
+                raise ValueError(f"validation.{name}: a name of a calibration target; keep the two apart")
+            for tname, t in self.targets.items():
+                if (v.kpi, v.per, v.year, v.source) == (t.kpi, t.per, t.year, t.source):
+                    raise ValueError(f"validation.{name}: the same figure as target '{tname}'; "
+                                     f"a figure the calibration sees is not independent")
+        return self
+
     def tolerance(self, name: str) -> float:
-        return self.targets[name].tolerance or self.defaults.tolerance
+        figure = self.targets[name] if name in self.targets else self.validation[name]
+        return figure.tolerance or self.defaults.tolerance
 
 
 def load_calibration(path: str | Path) -> CalibrationFile:
@@ -92,7 +164,7 @@ def load_calibration(path: str | Path) -> CalibrationFile:
     return load_model_file(path, CalibrationFile)
 
 
-def simulated(target: Target, kpis: dict[str, float]) -> float:
+def simulated(target: Figure, kpis: dict[str, float]) -> float:
     """The run's value of ``target`` in the target's own unit (national totals at the figure's population)."""
     for name in (target.kpi, target.per):
         if name is not None and name not in kpis:
@@ -109,9 +181,12 @@ def simulated(target: Target, kpis: dict[str, float]) -> float:
     return per_1000_per_year * target.population / 1000.0
 
 
+NOT_AVAILABLE = "KPI not available"
+
+
 @dataclass(frozen=True)
 class FitRow:
-    """Published against simulated for one target."""
+    """Published against simulated for one figure (``low``/``high``: a published range)."""
 
     target: str
     unit: str
@@ -122,30 +197,76 @@ class FitRow:
     tolerance: float
     source: str
     year: int
+    low: float | None = None
+    high: float | None = None
+    available: bool = True
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        return (self.low if self.low is not None else self.published,
+                self.high if self.high is not None else self.published)
 
     @property
     def relative_error(self) -> float:
-        return self.simulated / self.published - 1.0
+        lo, hi = self.bounds
+        if self.simulated < lo:
+            return self.simulated / lo - 1.0
+        if self.simulated > hi:
+            return self.simulated / hi - 1.0
+        return 0.0 if lo < hi else self.simulated / self.published - 1.0
 
     @property
     def within(self) -> bool:
-        return abs(self.relative_error) <= self.tolerance
+        """Inside the published value or range widened by the tolerance (never for a missing KPI)."""
+        return self.available and abs(self.relative_error) <= self.tolerance
+
+    @property
+    def published_text(self) -> str:
+        lo, hi = self.bounds
+        return f"{fmt(lo)} – {fmt(hi)}" if lo < hi else fmt(self.published)
 
 
-def fit_table(cal: CalibrationFile, replications: list[dict[str, float]]) -> list[FitRow]:
-    """Every target against the mean and 95% interval over the replications' KPIs."""
+def fit_rows(figures: dict[str, Target] | dict[str, ValidationFigure], tolerance: Callable[[str], float],
+             replications: list[dict[str, float]]) -> list[FitRow]:
+    """Each figure against the mean and 95% interval over the replications' KPIs.
+
+    A figure whose KPI the run does not have gets a row marked not available (the KPI may be
+    built on another branch), never an error.
+    """
     rows = []
-    for name, t in cal.targets.items():
-        s = t_interval([simulated(t, k) for k in replications])
-        rows.append(FitRow(name, t.unit, t.value, s.mean, s.ci_low, s.ci_high, cal.tolerance(name), t.source, t.year))
+    for name, t in figures.items():
+        low, high = (t.low, t.high) if t.range is not None else (None, None)
+        try:
+            s = t_interval([simulated(t, k) for k in replications])
+        except KeyError:
+            rows.append(FitRow(name, t.unit, t.centre, math.nan, math.nan, math.nan, tolerance(name), t.source,
+                               t.year, low, high, available=False))
+            continue
+        rows.append(FitRow(name, t.unit, t.centre, s.mean, s.ci_low, s.ci_high, tolerance(name), t.source, t.year,
+                           low, high))
     return rows
 
 
+def fit_table(cal: CalibrationFile, replications: list[dict[str, float]]) -> list[FitRow]:
+    """Every calibration target against the mean and 95% interval over the replications' KPIs."""
+    return fit_rows(cal.targets, cal.tolerance, replications)
+
+
+def validation_table(cal: CalibrationFile, replications: list[dict[str, float]]) -> list[FitRow]:
+    """Every independent validation figure against the replications' KPIs."""
+    return fit_rows(cal.validation, cal.tolerance, replications)
+
+
 def format_fit_table(rows: list[FitRow], markdown: bool = False) -> str:
-    """The fit table as aligned text, or as a Markdown table."""
+    """The fit table as aligned text, or as a Markdown table; a missing KPI is said, not computed."""
     head = ["target", "unit", "published", "simulated", "95% interval", "rel. error", "tolerance", "within"]
-    body = [[r.target, r.unit, fmt(r.published), fmt(r.simulated), f"{fmt(r.ci_low)} – {fmt(r.ci_high)}",
-             f"{r.relative_error:+.1%}", f"±{r.tolerance:.0%}", "yes" if r.within else "NO"] for r in rows]
+    body = []
+    for r in rows:
+        if not r.available:
+            body.append([r.target, r.unit, r.published_text, NOT_AVAILABLE, "-", "-", f"±{r.tolerance:.0%}", "-"])
+            continue
+        body.append([r.target, r.unit, r.published_text, fmt(r.simulated), f"{fmt(r.ci_low)} – {fmt(r.ci_high)}",
+                     f"{r.relative_error:+.1%}", f"±{r.tolerance:.0%}", "yes" if r.within else "NO"])
     if markdown:
         lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
         return "\n".join(lines + ["| " + " | ".join(b) + " |" for b in body])

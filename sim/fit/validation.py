@@ -14,31 +14,49 @@ from pathlib import Path
 
 from sim import paths
 from sim.fit.analytic import Check, all_checks
-from sim.fit.targets import FitRow, fit_table, format_fit_table, load_calibration
+from sim.fit.targets import (
+    NOT_AVAILABLE,
+    CalibrationFile,
+    FitRow,
+    fit_table,
+    format_fit_table,
+    load_calibration,
+    validation_table,
+)
+from sim.measure.format import fmt
 from sim.run.national import region_scenarios, run_national
 from sim.run.runner import summarise, write_summary
 
 
-def plot_fit(rows: list[FitRow], path: Path) -> list[Path]:
-    """Simulated / published per target with the 95% interval and the tolerance band (PNG and SVG)."""
+def plot_fit(rows: list[FitRow], path: Path, title: str = "Calibrated national status quo against published figures"
+             ) -> list[Path]:
+    """Simulated / published per figure with the 95% interval and the tolerance band (PNG and SVG).
+
+    A published range is drawn as a band from its low end to its high end, each widened by the
+    tolerance; a figure whose KPI the run does not have is listed without a point.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(8, 0.45 * len(rows) + 1.5))
+    fig, ax = plt.subplots(figsize=(8, 0.45 * max(len(rows), 1) + 1.5))
     y = list(range(len(rows)))[::-1]
     for yi, r in zip(y, rows, strict=True):
-        ax.fill_betweenx([yi - 0.35, yi + 0.35], 1 - r.tolerance, 1 + r.tolerance, color="#d9ead3", lw=0)
+        lo_pub, hi_pub = r.bounds
+        ax.fill_betweenx([yi - 0.35, yi + 0.35], lo_pub * (1 - r.tolerance) / r.published,
+                         hi_pub * (1 + r.tolerance) / r.published, color="#d9ead3", lw=0)
+        if not r.available:
+            continue
         lo, hi = r.ci_low / r.published, r.ci_high / r.published
         ax.errorbar(r.simulated / r.published, yi,
-                    xerr=[[r.simulated / r.published - lo], [hi - r.simulated / r.published]],
+                    xerr=[[max(r.simulated / r.published - lo, 0.0)], [max(hi - r.simulated / r.published, 0.0)]],
                     fmt="o", color="#1f4e79" if r.within else "#c00000", capsize=3)
     ax.axvline(1.0, color="black", lw=0.8)
     ax.set_yticks(y)
-    ax.set_yticklabels([f"{r.target} ({r.year})" for r in rows])
-    ax.set_xlabel("simulated / published (band: tolerance; bars: 95% interval over replications)")
-    ax.set_title("Calibrated national status quo against published figures")
+    ax.set_yticklabels([f"{r.target} ({r.year})" + ("" if r.available else f" - {NOT_AVAILABLE}") for r in rows])
+    ax.set_xlabel("simulated / published (band: published value or range with tolerance; bars: 95% interval)")
+    ax.set_title(title)
     fig.tight_layout()
     written = []
     for suffix in (".png", ".svg"):
@@ -49,12 +67,75 @@ def plot_fit(rows: list[FitRow], path: Path) -> list[Path]:
     return written
 
 
+def _validation_table(rows: list[FitRow], cal: CalibrationFile) -> str:
+    """The independent figures: the fit columns, then measurement or norm, pass/fail and why independent."""
+    head = ["figure", "unit", "published", "simulated", "95% interval", "rel. error", "tolerance", "evidence",
+            "result", "why independent"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in rows:
+        v = cal.validation[r.target]
+        if r.available:
+            cells = [fmt(r.simulated), f"{fmt(r.ci_low)} – {fmt(r.ci_high)}", f"{r.relative_error:+.1%}"]
+            result = "pass" if r.within else "FAIL"
+        else:
+            cells, result = [NOT_AVAILABLE, "-", "-"], NOT_AVAILABLE
+        lines.append("| " + " | ".join([r.target, r.unit, r.published_text, *cells, f"±{r.tolerance:.0%}",
+                                        v.evidence, result, v.why_independent]) + " |")
+    return "\n".join(lines)
+
+
 def _checks_table(checks: list[Check]) -> str:
     lines = ["| check | quantity | theory | model | tolerance | agrees |", "|---|---|---|---|---|---|"]
     for c in checks:
         lines.append(f"| {c.name} | {c.quantity} | {c.expected:.4g} | {c.observed:.4g} | {c.tolerance_text} | "
                      f"{'yes' if c.passed else 'NO'} |")
     return "\n".join(lines)
+
+
+def published_sections(cal: CalibrationFile, replications: list[dict[str, float]], out: Path) -> str:
+    """Sections 2 and 3 of the report, kept apart: the targets the calibration used, and the
+    independent figures it never saw (with pass/fail); writes their figures to ``out``."""
+    rows = fit_table(cal, replications)
+    plot_fit(rows, out / "fit")
+    n_ok = sum(r.within for r in rows)
+    n_missing = sum(not r.available for r in rows)
+    missing = f"; {n_missing} without their KPI in this model ({NOT_AVAILABLE})" if n_missing else ""
+    independent = validation_table(cal, replications)
+    plot_fit(independent, out / "validation", title="Calibrated national status quo against independent figures")
+    n_pass = sum(r.within for r in independent)
+    n_unavailable = sum(not r.available for r in independent)
+    unavailable = f"; {n_unavailable} without their KPI in this model ({NOT_AVAILABLE})" if n_unavailable else ""
+    return f"""## 2. Targets the calibration used
+
+These published figures are what `acutesim calibrate` fitted the uncertain inputs to (section
+`targets:` of the calibration file), so meeting them shows the fit, not the model's validity.
+{n_ok} of {len(rows)} targets within tolerance{missing}.
+National counts are compared at the population of the figure's year (CBS, 1 January): simulated
+per 1,000 inhabitants x that population. A published range is met inside the range widened by the
+tolerance.
+
+{format_fit_table(rows, markdown=True)}
+
+![simulated against the calibration targets](fit.png)
+
+Sources:
+
+""" + "\n".join(f"- **{r.target}** ({r.year}): {r.source}" for r in rows) + f"""
+
+## 3. Independent figures (never seen by the calibration)
+
+Published figures in section `validation:` of the calibration file, which `acutesim calibrate`
+never reads. Each says whether it is a measurement or a norm and why it does not follow from the
+targets above. {n_pass} of {len(independent)} pass{unavailable}.
+
+{_validation_table(independent, cal)}
+
+![simulated against the independent figures](validation.png)
+
+Sources:
+
+""" + "\n".join(f"- **{r.target}** ({r.year}): {r.source}" for r in independent) + """
+"""
 
 
 def write_report(out: Path, targets: str | Path, replications: int, days: float, workers: int,
@@ -74,9 +155,6 @@ def write_report(out: Path, targets: str | Path, replications: int, days: float,
     write_summary(summarise(national), out / "national_summary.csv")
     for region, reps in per_region.items():
         write_summary(summarise(reps), out / f"summary_{region}.csv")
-    rows = fit_table(cal, national)
-    plot_fit(rows, out / "fit")
-    n_ok = sum(r.within for r in rows)
     text = f"""# acutesim validation report
 
 acutesim {__version__}, Python {platform.python_version()}; made by `acutesim validation-report`
@@ -92,25 +170,13 @@ The full model, reduced by scenario settings until theory applies (`sim/fit/anal
 
 {sum(c.passed for c in checks)} of {len(checks)} checks agree with theory.
 
-## 2. Calibrated national status quo against published figures
-
-{n_ok} of {len(rows)} targets within tolerance. National counts are compared at the population of
-the figure's year (CBS, 1 January): simulated per 1,000 inhabitants x that population.
-
-{format_fit_table(rows, markdown=True)}
-
-![simulated against published](fit.png)
-
-Sources:
-
-""" + "\n".join(f"- **{r.target}** ({r.year}): {r.source}" for r in rows) + """
-
-## 3. Files
+{published_sections(cal, national, out)}
+## 4. Files
 
 - `national_summary.csv`: every national KPI (mean, 95% interval) — volumes summed over regions,
   means and shares weighted by their volume (`sim/run/national.py`);
 - `summary_<region>.csv`: the same per region;
-- `fit.png`, `fit.svg`: the figure above.
+- `fit.png`, `fit.svg`, `validation.png`, `validation.svg`: the figures above.
 
 Inputs and their sources: `docs/parameters.md` and each scenario's `scenario.resolved.yaml`.
 """

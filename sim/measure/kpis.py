@@ -19,6 +19,7 @@ from sim.config.constants import (
     DAY_NAMES,
     DAYS_PER_WEEK,
     FOLLOWUP_BED_KINDS,
+    HAP_TRIAGE_OUTCOMES,
     HOSPITAL,
     HOURS_PER_DAY,
     HOURS_PER_WEEK,
@@ -32,7 +33,7 @@ from sim.config.constants import (
 
 SUBSTITUTED = ("ambulance", "seh")                   # what a zcc alternative replaces
 RIDES_AVOIDED_BY = ("extended_triage", "substitution")
-HAP_CONTACT_TYPES = ("telephone_advice", "consult", "home_visit", "ambulance", "ggz_crisis", "walk_in")
+HAP_CONTACT_TYPES = (*HAP_TRIAGE_OUTCOMES, "walk_in")
 
 
 def _share(num: float, den: float) -> float:

@@ -5,7 +5,9 @@ Test plan (deterministic case: inputs the model itself produced targets from):
   from other start values (the fit is within half the tolerance, so the inputs
   are recovered to within a few per cent);
 - reproducibility: the same seed gives the same fitted values and the same
-  number of evaluations.
+  number of evaluations;
+- the command refuses, before any simulation, a calibration file whose parameter names a sourced
+  figure by its full key: exit 2, one line naming the file, the parameter and the key.
 The calibration file, parameter handling and target formula are checked in
 tests/unit/test_calibration_inputs.py.
 """
@@ -15,12 +17,15 @@ from __future__ import annotations
 import copy
 
 import pytest
+import yaml
 
+from sim.cli.main import main
 from sim.config.schema import Scenario
 from sim.fit.calibration import calibrate
 from sim.fit.targets import CalibrationFile
 from sim.run.national import aggregate
 from sim.run.runner import run_replication
+from tests.helpers import ROOT
 from tests.helpers import euregio_raw as _raw
 
 
@@ -66,3 +71,16 @@ def test_calibration_recovers_known_inputs(recovery):
 def test_calibration_is_reproducible(recovery):
     _, _, (first, second) = recovery
     assert first.values == second.values and first.evaluations == second.evaluations
+
+
+def test_calibrate_refuses_a_sourced_key(tmp_path, capsys):
+    data = yaml.safe_load((ROOT / "calibration" / "targets.yaml").read_text(encoding="utf-8"))
+    data["parameters"]["hap_home_visit"]["keys"] = ["routing.hap_triage.U2", "routing.hap_triage.U1"]
+    path = tmp_path / "targets.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    out = tmp_path / "overlay.yaml"
+    code = main(["calibrate", "--file", str(path), "--region", "noord", "--out", str(out), "--max-evaluations", "1"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and not out.exists()
+    assert err[-1].startswith(f"error: {path}: key parameters.hap_home_visit.keys: 'routing.hap_triage.U1' "
+                              f"is a sourced figure"), err

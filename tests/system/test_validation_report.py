@@ -2,7 +2,8 @@
 
 Test plan (published figures and queueing theory, through the command): the full
 command on a short national run writes report.md with every published target of
-calibration/targets.yaml, every analytic check (Erlang C, Erlang B, Little's
+calibration/targets.yaml in the section of the targets the calibration used,
+every independent figure in its own section, every analytic check (Erlang C, Erlang B, Little's
 law, conservation) and the figure it links to. The fit table and plot are
 checked in tests/unit/test_fit_table.py.
 """
@@ -21,8 +22,13 @@ def test_validation_report_command(tmp_path):
     out = tmp_path / "validation"
     assert main(["validation-report", "--out", str(out), "-n", "2", "--days", "5", "--workers", "2"]) == 0
     text = (out / "report.md").read_text(encoding="utf-8")
-    for name in load_calibration(ROOT / "calibration" / "targets.yaml").targets:
-        assert f"| {name} |" in text
+    cal = load_calibration(ROOT / "calibration" / "targets.yaml")
+    used, independent = text.split("## 3. Independent figures")
+    for name in cal.targets:
+        assert f"| {name} |" in used and f"| {name} |" not in independent
+    for name in cal.validation:
+        assert f"| {name} |" in independent and f"| {name} |" not in used
     for check in ("Erlang C", "Erlang B", "Little's law", "Conservation"):
         assert check in text
-    assert (out / "fit.png").exists() and (out / "national_summary.csv").exists()
+    assert (out / "fit.png").exists() and (out / "validation.png").exists()
+    assert (out / "national_summary.csv").exists()

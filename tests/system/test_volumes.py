@@ -1,16 +1,18 @@
-"""The shipped (calibrated) noord status quo reproduces every published target within its tolerance.
+"""The shipped (calibrated) noord status quo reproduces every published volume target within its tolerance.
 
 Test plan (published figures): one replication of the shipped scenario as users
 run it (365 days after warm-up, seed 20240101, the national calibration overlay
-included); each target of calibration/targets.yaml — national counts per 1,000
-inhabitants at the figure year's population, shares and means — is met within
-its tolerance. This is the fast, one-region version of `acutesim
-validation-report`, which checks the national run. The targets are published
-figures, independent of the model's inputs; the calibration fitted 14 inputs to
-them nationally, so a region meeting them is not automatic (capacities and
-distances differ). The same year also stays stable: occupancies below
-saturation, SEH waits and placement times bounded (moved here from
-test_bed_prefill, whose own full-year run it duplicated).
+included); each volume target of calibration/targets.yaml — national counts per
+1,000 inhabitants at the figure year's population, shares and means — is met
+within its tolerance. The performance targets (answer and response times) need
+today's capacity, which other work builds; they are not checked here yet.
+This is the fast, one-region version of `acutesim validation-report`, which
+checks the national run. The targets are published figures, independent of
+the model's inputs; the calibration fitted 14 inputs to them nationally, so a
+region meeting them is not automatic (capacities and distances differ). The
+same year also stays stable: occupancies below saturation, SEH waits and
+placement times bounded (moved here from test_bed_prefill, whose own full-year
+run it duplicated).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from __future__ import annotations
 import pytest
 
 from sim.config.loader import load_scenario
-from sim.fit.targets import load_calibration, simulated
+from sim.fit.targets import load_calibration, relative_error, simulated
 from sim.run.runner import run_replication
 from tests.helpers import NOORD, ROOT
 
@@ -30,12 +32,12 @@ def noord_kpis():
     return run_replication(load_scenario(NOORD), 0)
 
 
-@pytest.mark.parametrize("name", list(CAL.targets))
+@pytest.mark.parametrize("name", [n for n, t in CAL.targets.items() if t.group == "volume"])
 def test_calibrated_noord_meets_target(name, noord_kpis):
     t = CAL.targets[name]
     value = simulated(t, noord_kpis)
-    assert abs(value / t.value - 1) <= CAL.tolerance(name), \
-        f"{name}: simulated {value:,.4g} vs published {t.value:,.4g} {t.unit} ({t.source})"
+    assert abs(relative_error(t, value)) <= CAL.tolerance(name), \
+        f"{name}: simulated {value:,.4g} vs published {t.centre:,.4g} {t.unit} ({t.source})"
 
 
 def test_service_levels_plausible(noord_kpis):

@@ -1,15 +1,21 @@
 """Calibration inputs: the calibration file, parameter handling and the target formula (no fitting).
 
 Test plan (hand computations; the file's own rules):
-- the shipped calibration file is valid, every target has a source and year,
-  every parameter matches keys in the scenario;
+- the shipped calibration file is valid, every target and validation figure has a source and
+  year (a validation figure also its evidence and why it is independent), the 14 volume targets
+  and the three performance targets (KPI names, published ranges) are there, every parameter
+  matches keys in the scenario;
 - bad calibration input (unknown key, national target without population,
-  inverted bounds, a key matching nothing) gives one line naming file and key;
+  inverted bounds or range, both value and range, a validation figure without its reason, with an
+  unknown kind of evidence, named like a target or repeating a target, a key matching nothing)
+  gives one line naming file and key;
 - applying parameters: kind value sets the figure, scale multiplies, share_scale
   changes one outcome's share and keeps every mix summing to 1; the overlay
   carries an estimate for every changed figure and loads as part of a scenario;
 - the target formula (national counts at the figure year's population, per
-  1,000, ratios) against hand computations.
+  1,000, ratios) against hand computations; the fit's relative errors: 0 inside a
+  published range, from the nearer end outside it, and a target whose KPI the model
+  lacks is left out of the fit (residual 0) with one warning, not an error.
 The fit itself (recovery of known inputs, reproducibility) is in
 tests/system/test_calibration.py.
 """
@@ -22,7 +28,7 @@ import yaml
 
 from sim.config.loader import ScenarioError, load_raw, load_scenario
 from sim.config.schema import Scenario
-from sim.fit.calibration import apply, overlay, resolve_parameters
+from sim.fit.calibration import Problem, apply, overlay, resolve_parameters
 from sim.fit.targets import CalibrationFile, Target, load_calibration, simulated
 from tests.helpers import EUREGIO, ROOT
 from tests.helpers import euregio_raw as _raw
@@ -37,12 +43,33 @@ def test_shipped_calibration_file_is_complete():
         assert t.source and 1990 < t.year <= 2025, name
     params = resolve_parameters(cal, load_raw(ROOT / "scenarios" / "noord" / "uncalibrated.yaml")[0], str(SHIPPED))
     assert [p.name for p in params] == list(cal.parameters)
+    assert sum(t.group == "volume" for t in cal.targets.values()) == 14
+    performance = {t.kpi: t for t in cal.targets.values() if t.group == "performance"}
+    assert set(performance) == {"hap_answer_time_mean.urgent", "hap_answer_time_mean.saturday_evening",
+                                "a1_response_time_p95"}
+    assert performance["hap_answer_time_mean.urgent"].range == pytest.approx((12 / 60, 14 / 60), abs=1e-4)
+    assert performance["hap_answer_time_mean.saturday_evening"].range == (7.0, 9.0)
+    assert performance["a1_response_time_p95"].value == 17.0 and performance["a1_response_time_p95"].tolerance == 0.1
+    assert len(cal.validation) >= 3
+    for name, v in cal.validation.items():
+        assert v.source and 1990 < v.year <= 2025 and v.why_independent and v.evidence, name
 
 
 @pytest.mark.parametrize("edit, expected", [
     (lambda d: d["targets"]["hap_contacts"].update(kpii="x"), "key targets.hap_contacts.kpii: unknown key"),
     (lambda d: d["targets"]["hap_contacts"].pop("population"), "key targets.hap_contacts: a national target needs"),
     (lambda d: d["parameters"]["conveyance"].update(bounds=[1.4, 0.7]), "key parameters.conveyance.bounds"),
+    (lambda d: d["targets"]["hap_contacts"].update(range=[1, 2]), "key targets.hap_contacts: give exactly one of"),
+    (lambda d: d["targets"]["hap_answer_time_urgent"].update(range=[0.3, 0.2]),
+     "key targets.hap_answer_time_urgent.range"),
+    (lambda d: d["validation"]["a1_on_scene_15min"].pop("why_independent"),
+     "key validation.a1_on_scene_15min.why_independent"),
+    (lambda d: d["validation"]["a1_on_scene_15min"].update(evidence="hearsay"),
+     "key validation.a1_on_scene_15min.evidence"),
+    (lambda d: d["validation"].update(hap_contacts=d["validation"]["a1_on_scene_15min"]),
+     "a name of a calibration target"),
+    (lambda d: d["validation"].update(copy={**d["targets"]["elv_users"], "evidence": "measurement",
+                                            "why_independent": "x"}), "the same figure as target 'elv_users'"),
 ])
 def test_bad_calibration_file_gives_one_line(tmp_path, edit, expected):
     data = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
@@ -79,7 +106,9 @@ def test_apply_value_scale_and_share_scale_and_overlay(tmp_path):
     for u, mix in new["routing"]["hap_triage"].items():
         old = raw["routing"]["hap_triage"][u]["shares"]
         assert sum(mix["shares"].values()) == pytest.approx(1.0, abs=1e-12)
-        if "home_visit" in old:
+        if u == "U1":  # sourced (Plat et al., Fam Pract 2018): never fitted
+            assert mix["shares"] == old
+        elif "home_visit" in old:
             assert mix["shares"]["home_visit"] == pytest.approx(old["home_visit"] * 1.5, rel=1e-5)
     assert raw == _raw(), "apply must not change its input"
     Scenario.model_validate(new)
@@ -87,6 +116,7 @@ def test_apply_value_scale_and_share_scale_and_overlay(tmp_path):
     ov = overlay(raw, new, params, "test calibration")
     assert ov["streams"]["hap_call"]["rate_per_1000_per_year"]["value"] == 230.0
     assert "calibrated" in ov["care"]["seh"]["los_home"]["estimate"] and "source" not in ov["care"]["seh"]["los_home"]
+    assert "U1" not in ov["routing"]["hap_triage"]
     path = tmp_path / "overlay.yaml"
     path.write_text(yaml.safe_dump(ov), encoding="utf-8")
     scen = tmp_path / "s.yaml"
@@ -105,3 +135,21 @@ def test_target_formula():
     assert simulated(per, kpis) == pytest.approx(10 * 365 / 100_000 * 1000)
     assert simulated(nat, kpis) == pytest.approx(10 * 365 * 20)
     assert simulated(share, kpis) == pytest.approx(0.25)
+
+
+def test_fit_residuals_with_a_range_and_a_missing_kpi():
+    cal = CalibrationFile.model_validate({
+        "defaults": {"tolerance": 0.05, "base": "uncalibrated.yaml", "region": "noord", "days": 7, "seed": 1,
+                     "converged_share_of_tolerance": 0.5, "jacobian_step": 0.05},
+        "targets": {"point": {"kpi": "x", "value": 10.0, "unit": "u", "year": 2022, "scale": "mean", "source": "s"},
+                    "ranged": {"kpi": "y", "range": [7.0, 9.0], "unit": "u", "year": 2022, "scale": "mean",
+                               "source": "s"},
+                    "missing": {"kpi": "not_built_yet", "value": 1.0, "unit": "u", "year": 2022, "scale": "mean",
+                                "source": "s"}},
+        "parameters": {}})
+    said: list[str] = []
+    problem = Problem(cal, {}, [], 1, 1, lambda r: r, 1, said.append)
+    for y, expected in ((8.0, 0.0), (9.9, 9.9 / 9 - 1), (6.3, 6.3 / 7 - 1)):
+        errors = problem.relative_errors([{"x": 11.0, "y": y}, {"x": 11.0, "y": y}])
+        assert errors == pytest.approx([0.1, expected, 0.0])
+    assert said == ["  warning: target missing: the run has no KPI 'not_built_yet'; left out of the fit"]

@@ -10,6 +10,8 @@ event sequence, the outcome and the counters.
 Test plan (deterministic cases: end times added up by hand from the scenario):
 - HAP line (status quo): call -> triage (with the GP's input) -> home visit by the nearest post's car;
   call -> U1 -> ambulance with the urgency of routing.hap_ambulance_urgency (A1 conveyed, A2 not);
+  call -> U1 -> both a home visit and an ambulance (Plat et al., Fam Pract 2018): the patient's path is
+  the ambulance's, the car is busy for twice the drive plus the visit, one contact of the new kind;
   GP consult -> referral to the SEH;
 - 112: A1 with conveyance and home from the SEH (every event's time; the centralist stays on the
   line for the whole handling; in the zcc too, where A1 is never transferred); no ambulance ->
@@ -97,6 +99,30 @@ def test_hap_u1_call_gets_the_ambulance_urgency_of_the_mapping(ambulance_urgency
     assert c.count(f"ambulance_deployments.{key}") == 1 and c.count("ambulance_deployments") == 1
     # The ambulance is asked for when triage ends: its response time starts there.
     assert c.tally(f"ambulance.response.{key}") == [approx(response)]
+
+
+@pytest.mark.parametrize("setting", ["status_quo", "zcc"])
+def test_hap_u1_call_gets_both_a_home_visit_and_an_ambulance(setting):
+    """U1 -> home_visit_and_ambulance: the patient goes on with the A1 ambulance (treated on scene here),
+    while the nearest post's car is occupied for twice the drive plus the visit and ends no patient."""
+    c = chain({"routing": {"hap_triage": {"U1": mix(home_visit_and_ambulance=1.0)}}}, setting)
+    sc = c.scenario
+    amb = sc.care.ambulance
+    p = c.patient("hap_call", urgency="U1")
+    c.enter(p)
+    triage = sc.desks.hap_triage.handling.mean
+    if setting == "zcc":  # triaged at the zcc's patient line when it takes HAP calls at this hour
+        triage = c.log.time_of(p, "triaged")
+    response = amb.chute_time.mean + minutes(c.ambulance_drive_km(p), amb.urgent_speed_kmh.value)
+    assert c.log.places(p)[2] == ("triaged", "home_visit_and_ambulance")
+    assert c.log.events(p)[3:] == ["ambulance_dispatched", "on_scene", "end"]
+    assert c.log.end_time(p) == approx(triage + response + amb.on_scene.mean)
+    assert p.urgency == "A1" and p.outcome == "treated_on_scene"
+    car = 2 * minutes(c.hap_drive_km(p), sc.care.hap.car_speed_kmh.value) + sc.care.hap.home_visit_on_site.mean
+    assert c.busy_minutes("hap_car") == approx(car)
+    assert c.count("hap_contacts.home_visit_and_ambulance") == 1 and c.count("hap_contacts") == 1
+    assert c.count("hap_contacts.ambulance") == 0 and c.count("hap_contacts.home_visit") == 0
+    assert c.count("ambulance_deployments.a1") == 1
 
 
 def test_gp_consult_referred_to_the_seh():

@@ -83,6 +83,18 @@ class HapCare:
         post.cars.release()
         yield from self.after_gp(p, "home_visit")
 
+    def visit_alongside_ambulance(self, p: Patient, post: Post, priority: int) -> Flow:
+        """The visiting car goes to a patient an ambulance is also sent to; the patient's outcome is the ambulance's.
+
+        The car is requested at ``priority`` (the patient's HAP urgency, taken before the ambulance
+        urgency replaces it) and occupied for the drive there and back plus the visit; no follow-up
+        and no outcome are recorded here.
+        """
+        ctx = self.ctx
+        yield post.cars.request(priority)
+        yield ctx.env.timeout(self.home_visit_minutes(post, p))
+        post.cars.release()
+
     def home_visit_taken(self, p: Patient) -> Flow:
         """A home visit by the nearest post's car, already taken for this patient (no GP follow-up)."""
         post = self.post_of[p.subarea]

@@ -192,7 +192,7 @@ class StatusQuo(Coordination):
         desk.release()
 
     def after_hap_triage(self, p: Patient) -> Flow:
-        """Send the triaged patient to advice, the post, a home visit, an ambulance or crisis GGZ.
+        """Send the triaged patient to advice, the post, a home visit, an ambulance (or both) or crisis GGZ.
 
         The same wherever the call was triaged: the HAPs keep their consults and visits.
         """
@@ -208,6 +208,12 @@ class StatusQuo(Coordination):
         elif decision == "home_visit":
             yield from hap.home_visit(p, hap.post_of[p.subarea])
         elif decision == "ambulance":
+            p.urgency = self.hap_ambulance_urgency[p.urgency]
+            yield from self.send_ambulance(p, Call.at(ctx.env.now))  # the clock starts at the request
+        elif decision == "home_visit_and_ambulance":
+            # Both go (Plat et al., Fam Pract 2018): the visiting car is occupied for the visit, the
+            # patient continues with the ambulance.
+            ctx.start(hap.visit_alongside_ambulance(p, hap.post_of[p.subarea], ctx.priority(p.urgency)))
             p.urgency = self.hap_ambulance_urgency[p.urgency]
             yield from self.send_ambulance(p, Call.at(ctx.env.now))  # the clock starts at the request
         elif decision == "ggz_crisis":
