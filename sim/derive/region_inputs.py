@@ -38,7 +38,8 @@ from sim.config.constants import (
     MIN_PER_HOUR,
     WEEKS_PER_YEAR,
 )
-from sim.config.schema import Resources, Scenario
+from sim.config.loader import load_scenario
+from sim.config.schema import Resources
 from sim.geo.regions import SubArea, known_regions, road_km_matrix, subareas_of
 from sim.geo.sites import nearest_site, site_shares
 from sim.theory.queueing import servers_for_service_level
@@ -399,27 +400,22 @@ def zcc_staffing(budget_hours: float, loads: dict[str, tuple], minimum: int, fir
     return rosters, lo
 
 
-def status_quo_resources(region: str, base: dict[str, Any], resources: dict[str, Any]) -> Resources:
-    """The region's status-quo resources as the loader resolves them (desk rosters computed from staffing)."""
-    data = {k: v for k, v in base.items() if k not in ("zcc", "extends")}
-    data.update(name=f"{region}_derived", region=region, setting="status_quo", resources=resources)
-    return Scenario.model_validate(data).resources
-
-
 def derive_zcc(region: str, base: dict[str, Any], fig: dict[str, Any], zf: dict[str, Any],
-               resources: dict[str, Any]) -> tuple[dict[str, Any], list[int], tuple]:
-    """The region's zcc inputs: moved rosters, default location and the staffing options."""
+               sq: Resources) -> tuple[dict[str, Any], list[int], tuple]:
+    """The region's zcc inputs: moved rosters, default location and the staffing options.
+
+    ``sq`` is the status quo's resources as the loader resolves them (calibrated, desk rosters computed).
+    """
     areas = subareas_of(region)
     zcc = base["zcc"]
     f = {k: v["value"] for k, v in fig.items()}
     fte_hours = base["staffing"]["fte_hours_per_week"]["value"]
     non_urgent = base["staffing"]["dispatch_non_urgent_share"]["value"]
-    sq = status_quo_resources(region, base, resources)
     hap_hours = sum(sum(h.triage.values) for h in sq.haps.values())
     dispatch_old = sq.meldkamer.desk.values
     dispatch_new = [max(int(f["dispatch_min_staff"]), round(v * (1 - non_urgent))) for v in dispatch_old]
     moved_dispatch = sum(dispatch_old) - sum(dispatch_new)
-    elv_hours = sum(resources["elv_point_roster"]["values"])
+    elv_hours = sum(sq.elv_point_roster.values)
     budget = hap_hours + moved_dispatch + elv_hours
     budget_note = (f"status-quo triage moved into the zcc: HAP triage {hap_hours} h + dispatcher time on non-urgent "
                    f"calls {moved_dispatch} h ({non_urgent:.0%} of {sum(dispatch_old)} h, staffing."
@@ -443,9 +439,9 @@ def derive_zcc(region: str, base: dict[str, Any], fig: dict[str, Any], zf: dict[
                            "hourly_cost": spec["hourly_cost"]} for g, spec in groups.items()},
         }
     idx = {a.code: i for i, a in enumerate(areas)}
-    candidates = sorted({idx[h["subarea"]] for h in resources["haps"].values()}
-                        | {idx[s["subarea"]] for s in resources["sehs"].values()}
-                        | {idx[resources["meldkamer"]["subarea"]]})
+    candidates = sorted({idx[h.subarea] for h in sq.haps.values()}
+                        | {idx[s.subarea] for s in sq.sehs.values()}
+                        | {idx[sq.meldkamer.subarea]})
     travel = base["care"]["travel"]
     km = road_km_matrix(areas, travel["detour_factor"]["value"])
     [site] = p_median(areas, km, 1, candidates)
@@ -453,7 +449,7 @@ def derive_zcc(region: str, base: dict[str, Any], fig: dict[str, Any], zf: dict[
     out = {
         "resources": {
             "haps": {name: {"triage_roster": {"values": [0] * HOURS_PER_WEEK, "estimate": f"HAP triage {moved}"}}
-                     for name in resources["haps"]},
+                     for name in sq.haps},
             "meldkamer": {"roster": {"values": dispatch_new,
                                      "estimate": f"status-quo roster less the {non_urgent:.0%} of centralist time on "
                                                  f"non-urgent calls, {moved}; at least {f['dispatch_min_staff']:g}"}},
@@ -519,17 +515,6 @@ def write_all(scenarios: Path) -> list[Path]:
         resources = derive_region(region, base, fig)
         path.write_text(dump_yaml({"region": region, "resources": resources}, header), encoding="utf-8")
         written.append(path)
-        zcc_inputs, candidates, (areas, km) = derive_zcc(region, base, fig, zf, resources)
-        zpath = folder / "zcc_region.yaml"
-        zpath.write_text(dump_yaml(zcc_inputs, header.replace("capacities", "scenario-III inputs")), encoding="utf-8")
-        written.append(zpath)
-        written += _ensure(folder / "zcc.yaml",
-                           f"# Scenario III of ROAZ region '{region}': one zcc, budget-neutral staffing, "
-                           f"one location.\n"
-                           f"extends: [status_quo.yaml, ../_national/zcc.yaml, zcc_region.yaml]\n"
-                           f"name: {region}_zcc\n")
-        if region == "noord":
-            written += _noord_variants(folder, areas, km, candidates, zf)
         written += _ensure(folder / "uncalibrated.yaml",
                            f"# Region '{region}' before calibration: national defaults plus the region's capacities.\n"
                            f"# `acutesim calibrate` fits uncertain inputs starting from this file.\n"
@@ -542,6 +527,19 @@ def write_all(scenarios: Path) -> list[Path]:
                            f"calibrate).\n"
                            f"extends: [uncalibrated.yaml, ../../calibration/calibrated/national.yaml]\n"
                            f"name: {region}_status_quo\n")
+        # The zcc's budget is the status quo as it runs (calibrated): re-derive after `acutesim calibrate`.
+        sq = load_scenario(folder / "status_quo.yaml").resources
+        zcc_inputs, candidates, (areas, km) = derive_zcc(region, base, fig, zf, sq)
+        zpath = folder / "zcc_region.yaml"
+        zpath.write_text(dump_yaml(zcc_inputs, header.replace("capacities", "scenario-III inputs")), encoding="utf-8")
+        written.append(zpath)
+        written += _ensure(folder / "zcc.yaml",
+                           f"# Scenario III of ROAZ region '{region}': one zcc, budget-neutral staffing, "
+                           f"one location.\n"
+                           f"extends: [status_quo.yaml, ../_national/zcc.yaml, zcc_region.yaml]\n"
+                           f"name: {region}_zcc\n")
+        if region == "noord":
+            written += _noord_variants(folder, areas, km, candidates, zf)
     return written
 
 

@@ -135,6 +135,9 @@ def hap_line_kpis(m) -> dict[str, float]:
         out[f"{within_norm_kpi(prefix, norm)}.{line}"] = _share(
             c.get(rec.desk_key(key, "answered_within_norm"), 0.0), offered)
         out[f"{prefix}_abandoned_share.{line}"] = _share(c.get(rec.desk_key(key, "abandoned"), 0.0), offered)
+        for t in ANSWER_WITHIN_MIN:
+            out[f"{prefix}_answer_within.{answer_within_label(t)}.{line}"] = _share(float((waits <= t).sum()),
+                                                                                     offered)
     mystery = met.tally_array(rec.desk_key(rec.HAP_DESK, rec.MYSTERY_WAIT))
     out[f"{prefix}_answer_time_mean.mystery_calls"] = _mean(mystery)
     out[f"{prefix}_answer_time_p90.mystery_calls"] = _pct(mystery, 90)
