@@ -124,7 +124,8 @@ def _parse(path: Path, text: str) -> dict[str, Any]:
     try:
         data = yaml.load(text, Loader=_YAML_LOADER)
     except _DuplicateKey as exc:
-        raise ScenarioError(f"{path}: key {exc.key}: given twice in one mapping (lines {exc.first} and "
+        key = _dotted_key(text, exc.second) or str(exc.key)
+        raise ScenarioError(f"{path}: key {key}: given twice in one mapping (lines {exc.first} and "
                             f"{exc.second}); keep one") from None
     except RecursionError:
         raise ScenarioError(f"{path}: broken YAML: nested too deeply") from None
@@ -138,6 +139,33 @@ def _parse(path: Path, text: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ScenarioError(f"{path}: top level must be a mapping of keys, got {type(data).__name__}")
     return data
+
+
+def _dotted_key(text: str, line: int) -> str | None:
+    """The dotted path of the mapping key written on ``line`` (1-based), from the YAML node tree."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+
+    def walk(node: Any, prefix: tuple[str, ...]) -> tuple[str, ...] | None:
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                here = prefix + (str(k.value),)
+                if k.start_mark.line + 1 == line:
+                    return here
+                found = walk(v, here)
+                if found:
+                    return found
+        elif isinstance(node, yaml.SequenceNode):
+            for i, v in enumerate(node.value):
+                found = walk(v, prefix + (str(i),))
+                if found:
+                    return found
+        return None
+
+    found = walk(root, ())
+    return ".".join(found) if found else None
 
 
 # The origin of a merged mapping, as a tree of the same shape: an ``int`` (the index of the

@@ -55,7 +55,9 @@ SCENARIO_CASES: dict[str, tuple[Path, str, str]] = {
     "bool_share": (NOORD, f"routing:\n  seh_followup: {fig('false')}\n", "routing.seh_followup.value"),
     "bool_roster": (NOORD, "resources:\n  elv_point_roster: {values: [" + ", ".join(["true"] * 168)
                     + "], estimate: t}\n", "resources.elv_point_roster"),
-    "duplicate_key": (NOORD, "run:\n  days: 3\n  days: 4\n", "days"),
+    "duplicate_key": (NOORD, "run:\n  days: 3\n  days: 4\n", "run.days"),
+    "duplicate_nested_key": (NOORD, "desks:\n  hap_triage:\n    handling: {dist: fixed, mean: 1, estimate: a}\n"
+                                    "    handling: {dist: fixed, mean: 2, estimate: b}\n", "desks.hap_triage.handling"),
     "duplicate_top_key": (NOORD, "run: {days: 3}\nrun: {days: 4}\n", "run"),
     "surge_inverted": (NOORD, "streams:\n  hap_call:\n    surges: [{start: 2024-03-01, end: 2024-02-01, "
                        f"multiplier: {fig('2')}}}]\n", "streams.hap_call.surges"),
