@@ -360,7 +360,7 @@ class HapTriageBehaviour(DeskBehaviour):
     gp_input_time: Dist
     after_call_work: Dist
     urgent_line: dict[str, Share]
-    urgent_line_reserve: Count
+    urgent_line_break_in: Value
     staffing: HeadcountStaffing
     mystery_calls: MysteryCalls
 

@@ -92,7 +92,7 @@ def mmc_hap_scenario(servers: int, calls_per_hour: float, handling_min: float, d
     desk["after_call_work"] = dist("fixed", 0.0)
     desk["mystery_calls"]["per_post_per_hour"] = 0.0
     desk["urgent_line"] = {u: {"value": 0.0, "estimate": EST} for u in desk["urgent_line"]}
-    desk["urgent_line_reserve"] = {"value": 0, "estimate": EST}
+    desk["urgent_line_break_in"] = {"value": 1e9, "estimate": EST}  # never: one M/M/c queue
     for u in data["routing"]["hap_triage"]:
         data["routing"]["hap_triage"][u] = {"shares": {"telephone_advice": 1.0}, "estimate": EST}
     first = next(iter(data["resources"]["haps"].values()))

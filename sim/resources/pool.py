@@ -11,10 +11,11 @@ granted or ``False`` when the requester's patience ran out first. Lower
 priority numbers are served first, FIFO within a priority. When the roster
 lowers capacity, busy servers finish their work first (no pre-emption).
 
-A pool may keep ``reserve`` units for requests of priority ``reserve_priority``
-or more urgent (trunk reservation: a HAP desk keeps a triagist free for its
-urgent line); the others may use all but the reserve, and at least one unit
-when anyone is on duty.
+A pool may let requests of priority ``break_in_priority`` or more urgent break
+in: when nobody is free they are answered after ``break_in`` minutes anyway, by
+someone who interrupts other work (a HAP triagist puts a regular caller on hold
+for the urgent line, or the GP on duty answers it). Such a request is counted
+busy on top of the capacity until it is released.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ class CapacityPool:
 
     __slots__ = (
         "env", "name", "capacity", "busy", "waiting", "gate_open", "_queue", "_seq",
-        "_busy_level", "_cap_level", "_queue_level", "_probes", "_track_waits", "reserve", "reserve_priority",
+        "_busy_level", "_cap_level", "_queue_level", "_probes", "_track_waits", "break_in", "break_in_priority",
     )
 
     def __init__(self, env: simpy.Environment, name: str, capacity: int, probes: PoolProbes) -> None:
@@ -50,8 +51,8 @@ class CapacityPool:
         self._queue_level = probes.queue
         self._cap_level.add(env.now, capacity)
         self._track_waits = probes.tracks_waits
-        self.reserve = 0
-        self.reserve_priority = 0
+        self.break_in: float | None = None
+        self.break_in_priority = 0
 
     # ---------------------------------------------------------------- requests
     def request(self, priority: int = 0, patience: float | None = None) -> simpy.Event | bool:
@@ -60,7 +61,7 @@ class CapacityPool:
         Returns ``True`` when capacity is free now; otherwise an event whose value
         says whether it was granted (``True``) or patience ran out (``False``).
         """
-        if self.try_now() if not self.reserve else self._take_within_limit(priority):
+        if self.try_now():
             if self._track_waits:
                 self._probes.waited(0.0)
             return True
@@ -72,6 +73,8 @@ class CapacityPool:
         self._queue_level.add(self.env.now, 1)
         if patience is not None:
             self.env.timeout(patience).callbacks.append(partial(self._give_up, entry))
+        if self.break_in is not None and priority <= self.break_in_priority and self.capacity > 0:
+            self.env.timeout(self.break_in).callbacks.append(partial(self._break_in, entry))
         return ev
 
     def try_now(self) -> bool:
@@ -82,29 +85,18 @@ class CapacityPool:
             return True
         return False
 
-    def keep_reserve(self, units: int, for_priority: int) -> None:
-        """Keep ``units`` free for requests of priority ``for_priority`` or lower (more urgent)."""
-        self.reserve = units
-        self.reserve_priority = for_priority
+    def allow_break_in(self, after_min: float, for_priority: int) -> None:
+        """Requests of priority ``for_priority`` or lower (more urgent) are answered after ``after_min`` at most."""
+        self.break_in = after_min
+        self.break_in_priority = for_priority
 
-    def _limit(self, priority: int) -> int:
-        """Units a request of ``priority`` may use: all, or all but the reserve (at least one when on duty)."""
-        if not self.reserve or priority <= self.reserve_priority:
-            return self.capacity
-        return max(self.capacity - self.reserve, min(self.capacity, 1))
-
-    def _take_within_limit(self, priority: int) -> bool:
-        """With a reserve: take a unit now if this priority may, and nobody as urgent or more waits."""
-        if not self.gate_open or self.busy >= self._limit(priority):
-            return False
-        queue = self._queue
-        while queue and not queue[0][4]:
-            heapq.heappop(queue)
-        if queue and queue[0][0] <= priority:
-            return False
-        self.busy += 1
-        self._busy_level.add(self.env.now, 1)
-        return True
+    def _break_in(self, entry: list, _event: simpy.Event) -> None:
+        """Still waiting after the break-in time: answered on top of the capacity."""
+        if entry[4] and self.gate_open and self.capacity > 0:
+            entry[4] = False
+            self.waiting -= 1
+            self._queue_level.add(self.env.now, -1)
+            self._grant(entry[2], entry[3])
 
     def release(self) -> None:
         """Give one unit back and serve the queue."""
@@ -140,28 +132,10 @@ class CapacityPool:
         ev.succeed(True)
 
     def _serve(self) -> None:
-        if self.reserve:
-            self._serve_with_reserve()
-            return
         while self.waiting and self.busy < self.capacity and self.gate_open:
             entry = heapq.heappop(self._queue)
             if not entry[4]:
                 continue
-            entry[4] = False
-            self.waiting -= 1
-            self._queue_level.add(self.env.now, -1)
-            self._grant(entry[2], entry[3])
-
-    def _serve_with_reserve(self) -> None:
-        queue = self._queue
-        while self.waiting and self.gate_open:
-            entry = queue[0]
-            if not entry[4]:
-                heapq.heappop(queue)
-                continue
-            if self.busy >= self._limit(entry[0]):
-                return
-            heapq.heappop(queue)
             entry[4] = False
             self.waiting -= 1
             self._queue_level.add(self.env.now, -1)

@@ -2,7 +2,7 @@
 
 Test plan (directions, conservation and a closed-form count):
 - the urgent option, with a triagist kept free for it, answers faster than the regular line;
-  without the reserve and without urgent callers the two lines are one queue again;
+  without break-in and without urgent callers the two lines are one queue again;
 - mystery calls arrive at their configured rate (Poisson count over the window, within 4 sd);
 - test callers never hang up, so their mean wait is at least the answered callers' mean wait on the
   regular line, and with ample staff it is zero.
@@ -28,6 +28,8 @@ def base() -> dict:
 
 
 def test_urgent_line_answers_faster_than_the_regular_line(base):
+    sc = load_scenario(NOORD, SHORT)
+    assert base["hap_answer_time_p90.urgent"] <= sc.desks.hap_triage.urgent_line_break_in.value + 1e-9
     assert base["hap_answer_time_mean.urgent"] < base["hap_answer_time_mean.non_urgent"]
     assert base["hap_answer_within_2min_share.urgent"] > base["hap_answer_within_2min_share.non_urgent"]
 
@@ -51,9 +53,9 @@ def test_ample_staff_answers_mystery_calls_at_once():
     assert k["hap_answer_time_mean.non_urgent"] == 0.0
 
 
-def test_without_reserve_and_urgent_callers_the_lines_are_one_queue():
+def test_without_break_in_and_urgent_callers_the_lines_are_one_queue():
     no_split = {"desks": {"hap_triage": {
-        "urgent_line_reserve": {"value": 0, "estimate": "test"},
+        "urgent_line_break_in": {"value": 1e9, "estimate": "test"},
         "urgent_line": {u: {"value": 0.0, "estimate": "test"} for u in ("U1", "U2", "U3", "U4", "U5")},
         "mystery_calls": {"per_post_per_hour": 0.0}}}}
     k = run_replication(load_scenario(NOORD, {**SHORT, **no_split}), 0)

@@ -4,9 +4,8 @@ Test plan (conservation and the capacity invariant, on generated cases): for any
 sequence of requests (priorities, patience, holding times) and capacity changes:
 every request is granted or gives up exactly once, busy never exceeds the
 capacity at the time of a grant, and nothing is left waiting once capacity is
-ample; with a reserve (trunk reservation), a request that is not entitled to
-the reserve is never granted beyond capacity minus the reserve (at least one),
-and an entitled request is granted at once while a unit is free.
+ample; with break-in, a request entitled to it never waits longer than the
+break-in time, and only such requests are ever granted beyond the capacity.
 """
 
 from __future__ import annotations
@@ -29,20 +28,24 @@ request = st.tuples(
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(request, min_size=1, max_size=60), st.integers(0, 4), st.lists(st.integers(0, 4), max_size=5),
-       st.integers(0, 2))
-def test_every_request_resolved_once(requests, capacity, changes, reserve):
+       st.integers(0, 2))  # break-in after 1 or 2 minutes for priority 0 (0: no break-in)
+def test_every_request_resolved_once(requests, capacity, changes, break_in):
     env = simpy.Environment()
     pool = CapacityPool(env, "desk", capacity, PoolProbes.detached())
-    pool.keep_reserve(reserve, 0)
+    if break_in:
+        pool.allow_break_in(float(break_in), 0)
+    late = []
     outcome: list[bool] = []
     over_capacity = []
 
     def caller(hold, prio, patience):
+        asked = env.now
         granted = yield pool.request(prio, patience)
         outcome.append(granted)
+        if break_in and not changes and capacity and prio == 0 and granted and env.now - asked > break_in + 1e-9:
+            late.append((asked, env.now))
         if granted:
-            limit = pool.capacity if prio == 0 or not reserve else max(pool.capacity - reserve, min(pool.capacity, 1))
-            if pool.busy > limit and pool.capacity >= 0:
+            if pool.busy > pool.capacity and pool.capacity >= 0 and not (break_in and prio == 0):
                 over_capacity.append((env.now, pool.busy, pool.capacity))
             yield env.timeout(hold)
             pool.release()
@@ -65,22 +68,21 @@ def test_every_request_resolved_once(requests, capacity, changes, reserve):
     assert len(outcome) == len(requests)
     assert pool.waiting == 0 and pool.busy == 0
     assert not over_capacity
+    assert not late
 
 
-def test_reserve_keeps_a_unit_for_urgent_requests():
+def test_break_in_answers_an_urgent_request_when_nobody_comes_free():
     env = simpy.Environment()
-    pool = CapacityPool(env, "desk", 3, PoolProbes.detached())
-    pool.keep_reserve(1, for_priority=0)
-    assert pool.request(1) is True and pool.request(1) is True
-    waiting = pool.request(1)
-    assert waiting is not True and pool.busy == 2  # the third unit is kept
-    assert pool.request(0) is True and pool.busy == 3  # an urgent request takes it at once
-    pool.release()  # the urgent call ends: the kept unit is free again, the regular caller still waits
-    env.run()
-    assert not waiting.triggered and pool.busy == 2
-    pool.release()  # a regular call ends: the waiting regular caller gets that unit
-    env.run()
-    assert waiting.value is True and pool.busy == 2
-    lone = CapacityPool(env, "night", 1, PoolProbes.detached())
-    lone.keep_reserve(1, for_priority=0)
-    assert lone.request(1) is True  # a lone server answers every line
+    pool = CapacityPool(env, "desk", 1, PoolProbes.detached())
+    pool.allow_break_in(0.5, for_priority=0)
+    assert pool.request(1) is True  # the only triagist is on a regular call
+    regular, urgent = pool.request(1), pool.request(0)
+    env.run(until=0.49)
+    assert not urgent.triggered
+    env.run(until=0.51)
+    assert urgent.value is True and pool.busy == 2  # answered on top of the capacity
+    assert not regular.triggered  # the regular caller still waits
+    pool.release()
+    pool.release()
+    env.run(until=1)
+    assert regular.value is True and pool.busy == 1

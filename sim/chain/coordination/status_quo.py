@@ -34,7 +34,7 @@ class StatusQuo(Coordination):
         self.hap_desks: list[CapacityPool] = []
         for post, site in zip(care.hap.posts, res.haps.values(), strict=False):
             desk = ctx.pool(rec.HAP_DESK, 0)
-            desk.keep_reserve(sc.desks.hap_triage.urgent_line_reserve.value, ctx.priorities.urgent_line)
+            desk.allow_break_in(sc.desks.hap_triage.urgent_line_break_in.value, ctx.priorities.urgent_line)
             ctx.rosters.add((care.hap.ROSTER_GROUP, post.index, 0), desk, site.triage.values)
             self.hap_desks.append(desk)
         self.dispatch = ctx.pool(rec.DISPATCH_DESK, 0)
