@@ -64,6 +64,11 @@ def hour_wait_key(desk: str, line: str, hour_of_week: int) -> str:
     return f"{desk}.{line}.answer_wait_by_hour.{hour_of_week:03d}"
 
 
+def zcc_group_pool(group: str) -> str:
+    """The pool name under which one zcc staff group reports busy and capacity (all locations together)."""
+    return f"{ZCC_DESK}_group.{group}"
+
+
 def busy_key(pool: str) -> str:
     return f"{pool}.busy"
 

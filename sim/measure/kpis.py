@@ -87,7 +87,7 @@ def desk_norms(scenario) -> dict[str, tuple[str, float]]:
     return out
 
 
-def desk_kpis(m, key: str) -> dict[str, float]:
+def desk_kpis(m, key: str, occupancy: bool = True) -> dict[str, float]:
     """Answer-time KPIs of one kind of desk (all sites of that kind together).
 
     ``<prefix>_answer_within.mMM`` is the share of call attempts (answered or
@@ -109,7 +109,8 @@ def desk_kpis(m, key: str) -> dict[str, float]:
     }
     for t in ANSWER_WITHIN_MIN:
         out[f"{prefix}_answer_within.{answer_within_label(t)}"] = _share(float((waits <= t).sum()), offered)
-    out[f"{prefix}_occupancy_mean"] = _occupancy(m, key)
+    if occupancy:  # a desk that is a pool of its own (the zcc's lines share the zcc's staff groups)
+        out[f"{prefix}_occupancy_mean"] = _occupancy(m, key)
     return out
 
 
@@ -290,9 +291,12 @@ def compute(m) -> dict[str, float]:
 def zcc_kpis(m, days: float) -> dict[str, float]:
     """What the zcc does: answer times, warm transfers, substitutions, avoided rides, commute."""
     c = m.metrics.counts
-    k = desk_kpis(m, rec.PATIENT_LINE)
-    k.update(desk_kpis(m, rec.PROVIDER_LINE))
+    k = desk_kpis(m, rec.PATIENT_LINE, occupancy=False)
+    k.update(desk_kpis(m, rec.PROVIDER_LINE, occupancy=False))
     k["zcc_occupancy_mean"] = _occupancy(m, rec.ZCC_DESK)
+    assert m.scenario.zcc is not None
+    for group in m.scenario.zcc.option.groups:
+        k[f"zcc_occupancy_mean.{group}"] = _occupancy(m, rec.zcc_group_pool(group))
     for name in (rec.ZCC_PATIENT_CALLS, rec.WARM_TRANSFERS, rec.SUBSTITUTIONS, rec.NO_ALTERNATIVE_CAPACITY,
                  rec.RIDES_AVOIDED, rec.OUT_OF_REGION):
         k[f"{name}_per_day"] = c.get(name, 0.0) / days

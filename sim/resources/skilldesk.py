@@ -56,7 +56,7 @@ class SkillDesk:
     """Staff groups with skills, one queue per skill; see the module docstring."""
 
     def __init__(self, env: simpy.Environment, name: str, groups: Mapping[str, frozenset[str]], probes: PoolProbes,
-                 overflow_after: float | None = None) -> None:
+                 overflow_after: float | None = None, group_probes: Mapping[str, PoolProbes] | None = None) -> None:
         self.env = env
         self.name = name
         self.pools = [StaffPool(g, frozenset(skills)) for g, skills in groups.items()]
@@ -71,6 +71,9 @@ class SkillDesk:
         self._busy = probes.busy
         self._capacity = probes.capacity
         self._queue_level = probes.queue
+        # Busy and capacity per staff group too (occupancy by group), when the caller asks for them.
+        self._group_levels = [(group_probes[p.name].busy, group_probes[p.name].capacity) if group_probes else None
+                              for p in self.pools]
 
     # ----------------------------------------------------------------- calls
     def holds(self, skill: str) -> bool:
@@ -106,12 +109,18 @@ class SkillDesk:
         """A member of ``group`` finished a call: they take the next one they can."""
         self.pools[group].busy -= 1
         self._busy.add(self.env.now, -1)
+        levels = self._group_levels[group]
+        if levels is not None:
+            levels[0].add(self.env.now, -1)
         self._serve_group(group)
 
     # -------------------------------------------------------------- rosters
     def set_capacity(self, group: int, capacity: int) -> None:
         pool = self.pools[group]
         self._capacity.add(self.env.now, capacity - pool.capacity)
+        levels = self._group_levels[group]
+        if levels is not None:
+            levels[1].add(self.env.now, capacity - pool.capacity)
         pool.capacity = capacity
         self._serve_group(group)
 
@@ -123,6 +132,9 @@ class SkillDesk:
     def _take(self, group: int) -> None:
         self.pools[group].busy += 1
         self._busy.add(self.env.now, 1)
+        levels = self._group_levels[group]
+        if levels is not None:
+            levels[0].add(self.env.now, 1)
 
     def _enqueue(self, call: _Call) -> None:
         heapq.heappush(self._queues[call.skill], call)

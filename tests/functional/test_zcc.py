@@ -13,6 +13,7 @@ the configured hours; the pooling effect of queueing theory):
   forwarded calls;
 - budget neutrality and options: the budget-neutral zcc has the status quo's triage
   FTE; lean < budget-neutral < generous;
+- occupancy by staff group: the groups' busy and on-duty time add up to the desk's;
 - locations: with the same staff, pooled locations answer at least as fast as
   separate ones; more locations shorten the mean commute.
 """
@@ -163,3 +164,18 @@ def test_provider_line_hours_are_respected():
     k = run_replication(_zcc(closed), 0)
     assert math.isnan(k["zcc_provider_answer_time_mean"])
     assert not math.isnan(k["elv_point_answer_time_mean"]) and k["elv_admissions_per_day"] > 0  # the ELV point answered
+
+
+def test_group_occupancies_add_up_to_the_desk():
+    """Conservation: the staff groups' busy and on-duty time add up to the zcc desk's, at every location mode."""
+    from sim.chain import record as rec
+
+    for path in (ZCC, ROOT / "scenarios" / "noord" / "zcc_2loc_separate.yaml"):
+        m = Model(load_scenario(path, {"run": {"days": 3, "warmup_days": 1}})).run()
+        met, now = m.metrics, m.env.now
+        assert m.scenario.zcc is not None
+        groups = list(m.scenario.zcc.option.groups)
+        for what in (rec.busy_key, rec.capacity_key):
+            total = met.level(what(rec.ZCC_DESK)).mean(now)
+            parts = sum(met.level(what(rec.zcc_group_pool(g))).mean(now) for g in groups)
+            assert total > 0 and parts == pytest.approx(total, rel=1e-9)
