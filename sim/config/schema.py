@@ -598,6 +598,7 @@ class UnitCost(Provenance):
 class PriceIndex(Provenance):
     """Factors that bring a figure of another year to the price year (e.g. CBS consumer prices)."""
 
+    price_year: int = Field(ge=MIN_PRICE_YEAR, le=MAX_PRICE_YEAR)
     to_price_year: dict[int, float] = Field(default_factory=dict)
 
     @field_validator("to_price_year")
@@ -656,7 +657,6 @@ class ZccFacilityCosts(Strict):
 class Costs(Strict):
     """Unit costs of every care activity and desk of the chain, at one price year."""
 
-    price_year: int = Field(ge=MIN_PRICE_YEAR, le=MAX_PRICE_YEAR)
     index: PriceIndex
     hap: HapCosts
     ambulance: AmbulanceCosts
@@ -689,6 +689,10 @@ class Costs(Strict):
                 raise ValueError(f"{name}.year: {cost.year} is not the price year {self.price_year} and "
                                  f"index.to_price_year has no factor for it")
         return self
+
+    @property
+    def price_year(self) -> int:
+        return self.index.price_year
 
     def unit_costs(self) -> list[tuple[str, UnitCost]]:
         """Every unit cost with its dotted name (``hap.consult``, ``bed_day.elv`` ...)."""
