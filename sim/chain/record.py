@@ -102,7 +102,10 @@ SEH_PLACES = "seh"
 AMBULANCES = "ambulance"
 
 HAP_CONTACTS = "hap_contacts"
+HAP_CARE = "hap_care"  # consults and home visits a HAP GP gives (whoever triaged), for the cost model
 AMBULANCE_DEPLOYMENTS = "ambulance_deployments"
+AMBULANCE_CONVEYED = "ambulance_conveyed"  # urgent rides that take the patient to the SEH
+AMBULANCE_LOADED_KM = "ambulance_loaded_km"  # km with the patient on board (the ride tariff's km)
 SEH_ARRIVALS = "seh_arrivals"
 HOSPITAL_ADMISSIONS = "hospital_admissions"
 PLACEMENT_TIME = "placement_time"
@@ -250,10 +253,21 @@ class Recorder:
         self.counts[HAP_CONTACTS] += 1
         self.counts[sub(HAP_CONTACTS, kind)] += 1
 
+    def hap_care(self, kind: str) -> None:
+        """A HAP GP sees a patient: a ``consult`` at the post or a ``home_visit`` (counted when it starts)."""
+        self.counts[sub(HAP_CARE, kind)] += 1
+
     # ----------------------------------------------------------- ambulance
     def ambulance_deployed(self, urgency: str) -> None:
         self.counts[AMBULANCE_DEPLOYMENTS] += 1
         self.counts[sub(AMBULANCE_DEPLOYMENTS, urgency.lower())] += 1
+
+    def ambulance_conveyed(self, urgency: str, loaded_km: float) -> None:
+        """An urgent ride takes the patient to the SEH, ``loaded_km`` road km from their place."""
+        c = self.counts
+        c[AMBULANCE_CONVEYED] += 1
+        c[sub(AMBULANCE_CONVEYED, urgency.lower())] += 1
+        c[AMBULANCE_LOADED_KM] += loaded_km
 
     def ambulance_response(self, urgency: str, minutes: float, *, answer: float, triage: float,
                            vehicle_wait: float, turnout: float, drive: float) -> None:

@@ -53,6 +53,13 @@ FOLLOWUP_BED_KINDS = BED_POOLS[1:]
 TEAM_KINDS = ("district_nursing", "ggz_crisis")          # mobile teams that visit at home
 SEH_ROUTES = ("self_referral", "ambulance", "gp_hap")    # how a patient reaches the SEH
 
+# ------------------------------------------------------------------ costs
+# Desk roles whose pay build-up the cost file gives (scenarios/_national/costs.yaml, costs.desk_staff).
+DESK_ROLES = ("hap_triagist", "centralist", "elv_coordinator", "ggz_nurse")
+# Parts of the chain's cost per day (sim/measure/costs.py): chain_cost_per_day.<component>.
+COST_COMPONENTS = ("hap", "ambulance", "seh", "hospital", "elv", "grz", "crisis_bed", "district_nursing",
+                   "ggz_crisis", "verkeerde_bed", "desk_staff", "zcc_facilities")
+
 # ------------------------------------------------------------------- zcc
 ZCC_SKILLS = ("gp_triagist", "ambulance_nurse", "mental_health", "district_nursing", "coordinator")
 ZCC_CALL_TYPES = ("hap_call", "mental_health_call", "warm_transfer", "bed_request", "district_nursing_request",

@@ -20,6 +20,7 @@ from sim.config.constants import (  # noqa: F401
     ALTERNATIVES,
     AMBULANCE_URGENCIES,
     BED_POOLS,
+    DESK_ROLES,
     FIRST_TRIAGE_CLASSES,
     FOLLOWUP_BED_KINDS,
     HAP_TRIAGE_OUTCOMES,
@@ -582,6 +583,136 @@ class Staffing(Strict):
     dispatch_non_urgent_share: Share
 
 
+MIN_PRICE_YEAR = 1990
+MAX_PRICE_YEAR = 2100
+MAX_UNIT_COST = 1e9  # euros: no unit cost of the chain comes near a billion
+
+
+class UnitCost(Provenance):
+    """A unit cost in euros at the prices of ``year`` (indexed to the file's price year when computed)."""
+
+    value: float = Field(ge=0, le=MAX_UNIT_COST)
+    year: int = Field(ge=MIN_PRICE_YEAR, le=MAX_PRICE_YEAR)
+
+
+class PriceIndex(Provenance):
+    """Factors that bring a figure of another year to the price year (e.g. CBS consumer prices)."""
+
+    price_year: int = Field(ge=MIN_PRICE_YEAR, le=MAX_PRICE_YEAR)
+    to_price_year: dict[int, float] = Field(default_factory=dict)
+
+    @field_validator("to_price_year")
+    @classmethod
+    def _positive(cls, v: dict[int, float]) -> dict[int, float]:
+        for year, factor in v.items():
+            if not (MIN_PRICE_YEAR <= year <= MAX_PRICE_YEAR):
+                raise ValueError(f"{year}: a year between {MIN_PRICE_YEAR} and {MAX_PRICE_YEAR}")
+            if not 0 < factor <= MAX_MULTIPLIER:
+                raise ValueError(f"{year}: an index factor above 0 and at most {MAX_MULTIPLIER:g} (got {factor:g})")
+        return v
+
+
+class HapCosts(Strict):
+    """What the GP out-of-hours post costs per contact (NZa tariffs)."""
+
+    telephone_advice: UnitCost
+    consult: UnitCost
+    home_visit: UnitCost
+
+
+class AmbulanceCosts(Strict):
+    """Ride tariffs: a base charge per ride plus the kilometres with the patient on board."""
+
+    urgent_base: UnitCost
+    planned_base: UnitCost
+    per_km: UnitCost
+    no_conveyance: UnitCost
+    planned_ride_km: Value  # loaded km of a planned (B) ride: the model has no destination for it
+
+
+class StaffPay(Provenance):
+    """Employer cost per hour of one desk role: gross pay x months x charges x allowance / productive hours."""
+
+    gross_month: float = Field(gt=0, le=MAX_UNIT_COST)
+    year: int = Field(ge=MIN_PRICE_YEAR, le=MAX_PRICE_YEAR)
+    months: float = Field(gt=0, le=MAX_MULTIPLIER)  # 12.96: twelve months, holiday pay and year-end bonus
+    employer_charges: float = Field(ge=1, le=MAX_MULTIPLIER)
+    irregular_hours: float = Field(ge=1, le=MAX_MULTIPLIER)
+    productive_hours_per_year: float = Field(gt=0, le=8784)
+
+    @property
+    def hourly(self) -> float:
+        return (self.gross_month * self.months * self.employer_charges * self.irregular_hours
+                / self.productive_hours_per_year)
+
+
+class ZccFacilityCosts(Strict):
+    """The zcc's non-staff costs a year: per work location and per region."""
+
+    per_location_per_year: UnitCost
+    ict_per_region_per_year: UnitCost
+    regiearts_per_region_per_year: UnitCost
+
+
+class Costs(Strict):
+    """Unit costs of every care activity and desk of the chain, at one price year."""
+
+    index: PriceIndex
+    hap: HapCosts
+    ambulance: AmbulanceCosts
+    seh_visit: UnitCost
+    bed_day: dict[str, UnitCost]
+    team_visit: dict[str, UnitCost]
+    verkeerde_bed_day: UnitCost
+    desk_staff: dict[str, StaffPay]
+    zcc: ZccFacilityCosts
+
+    @field_validator("bed_day")
+    @classmethod
+    def _every_bed_pool(cls, v: dict[str, UnitCost]) -> dict[str, UnitCost]:
+        return _exact_keys(v, BED_POOLS, "bed pools")
+
+    @field_validator("team_visit")
+    @classmethod
+    def _every_team(cls, v: dict[str, UnitCost]) -> dict[str, UnitCost]:
+        return _exact_keys(v, TEAM_KINDS, "teams")
+
+    @field_validator("desk_staff")
+    @classmethod
+    def _every_role(cls, v: dict[str, StaffPay]) -> dict[str, StaffPay]:
+        return _exact_keys(v, DESK_ROLES, "desk roles")
+
+    @model_validator(mode="after")
+    def _years_indexed(self) -> Costs:
+        for name, cost in self.unit_costs():
+            if cost.year != self.price_year and cost.year not in self.index.to_price_year:
+                raise ValueError(f"{name}.year: {cost.year} is not the price year {self.price_year} and "
+                                 f"index.to_price_year has no factor for it")
+        return self
+
+    @property
+    def price_year(self) -> int:
+        return self.index.price_year
+
+    def unit_costs(self) -> list[tuple[str, UnitCost]]:
+        """Every unit cost with its dotted name (``hap.consult``, ``bed_day.elv`` ...)."""
+        out: list[tuple[str, UnitCost]] = []
+        for section in ("hap", "ambulance", "zcc"):
+            for key, val in getattr(self, section):
+                if isinstance(val, UnitCost):
+                    out.append((f"{section}.{key}", val))
+        out.append(("seh_visit", self.seh_visit))
+        out.append(("verkeerde_bed_day", self.verkeerde_bed_day))
+        out += [(f"bed_day.{k}", v) for k, v in self.bed_day.items()]
+        out += [(f"team_visit.{k}", v) for k, v in self.team_visit.items()]
+        return out
+
+    def eur(self, cost: UnitCost) -> float:
+        """A unit cost in euros of the price year."""
+        factor = 1.0 if cost.year == self.price_year else self.index.to_price_year[cost.year]
+        return cost.value * factor
+
+
 # ---------------------------------------------------------------------- region
 
 
@@ -821,6 +952,7 @@ class Scenario(Strict):
     routing: Routing
     priorities: Priorities
     staffing: Staffing
+    costs: Costs
     resources: Resources
     zcc: Zcc | None = None
 

@@ -27,8 +27,12 @@ def signed(x: float) -> str:
 
 def units(kpi: str) -> str:
     """Unit label of a KPI, for tables and plots."""
-    if kpi.startswith("staff_cost"):
+    if kpi.startswith(("staff_cost", "chain_cost")):
         return "EUR per day"
+    if kpi.startswith("cost_per_call"):
+        return "EUR per call"
+    if kpi.startswith("ambulance_loaded_km"):
+        return "km per day"
     if kpi.startswith("staff_commute_min"):
         return "minutes"
     if kpi == "population":

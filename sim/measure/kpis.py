@@ -30,6 +30,7 @@ from sim.config.constants import (
     STREAMS,
     TEAM_KINDS,
 )
+from sim.measure.costs import cost_kpis
 
 SUBSTITUTED = ("ambulance", "seh")                   # what a zcc alternative replaces
 RIDES_AVOIDED_BY = ("extended_triage", "substitution")
@@ -281,6 +282,7 @@ def compute(m) -> dict[str, float]:
     for team in TEAM_KINDS:
         per_day(f"{team}_visits_per_day", rec.visits_key(team))
     k.update(staffing_kpis(m))
+    k.update(cost_kpis(m, days, k))
     if m.zcc is not None:
         k.update(zcc_kpis(m, days))
         k.update(zcc_block_kpis(m))

@@ -21,7 +21,7 @@ HEADLINE = (
     "elv_admissions_per_day", "grz_admissions_per_day", "crisis_bed_admissions_per_day",
     "verkeerde_bed_days_per_day", "placement_time_mean",
     "district_nursing_visits_per_day", "ggz_crisis_visits_per_day",
-    "triage_fte", "staff_cost_per_day",
+    "triage_fte", "staff_cost_per_day", "chain_cost_per_day",
     "zcc_answer_within_2min_share", "zcc_answer_time_p90", "zcc_abandoned_share", "warm_transfers_per_day",
     "substitutions_per_day", "ambulance_rides_avoided_per_day", "staff_commute_min_mean", "staff_commute_min_p95",
 )
@@ -142,6 +142,9 @@ def in_short(diffs: list[Difference]) -> str:
         f, c = d["triage_fte"], d["staff_cost_per_day"]
         lines.append(f"- triage and coordination staff {fmt(f.base_mean)} -> {fmt(f.alt_mean)} FTE, cost "
                      f"EUR {fmt(c.base_mean)} -> {fmt(c.alt_mean)} per day ({c.rel_change:+.1%})")
+    if "chain_cost_per_day" in d:
+        lines.append("- " + change("chain_cost_per_day",
+                                   "chain cost in EUR (care at unit costs, desk staff, zcc facilities)"))
     return "\n".join(lines)
 
 

@@ -23,6 +23,9 @@ from sim.run.runner import replications_of
 
 # Mean/share KPIs by name prefix -> the volume KPI that weighs them nationally (first match wins).
 WEIGHTS: tuple[tuple[str, str], ...] = (
+    # staff cost per answered call: weighted by answered calls, the national figure is total cost / total calls
+    *((f"cost_per_call.{desk}", f"answered_calls_per_day.{desk}")
+      for desk in ("hap_triage", "dispatch_112", "elv_point", "zcc")),
     ("seh_los_mean.home", "seh_departures_per_day.home"),
     ("seh_los_mean.admitted", "seh_departures_per_day.admitted"),
     ("seh_admitted_share", "seh_departures_per_day"),

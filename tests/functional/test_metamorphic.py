@@ -2,11 +2,12 @@
 
 Test plan (metamorphic relation): take noord's zcc scenario, switch off every
 flow to the zcc (HAP forwarding, warm transfer, provider line, self-triage
-visibility), remove spreading, give the zcc no staff and the chain the status
-quo's rosters and staffing; with common random numbers every status-quo KPI must
-be identical, bit for bit. Any zcc effect that leaks outside its mechanisms (a
-shared sampler, a shared random stream, a changed service time) breaks it: the
-ambulance handover overwritten by the zcc's warm-transfer handover did.
+visibility), remove spreading, give the zcc no staff and no facility costs (housing,
+ICT, regiearts at EUR 0) and the chain the status quo's rosters and staffing; with
+common random numbers every status-quo KPI must be identical, bit for bit. Any zcc
+effect that leaks outside its mechanisms (a shared sampler, a shared random stream, a
+changed service time) breaks it: the ambulance handover overwritten by the zcc's
+warm-transfer handover did.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ RUN = {"run": {"days": 4, "warmup_days": 1}}
 
 
 def zcc_switched_off(zcc: Scenario, status_quo: Scenario) -> Scenario:
-    """The zcc scenario with no flow to the zcc, no zcc staff, and the status quo's rosters."""
+    """The zcc scenario with no flow to the zcc, no zcc staff or facility costs, and the status quo's rosters."""
     z = zcc.zcc
     assert z is not None
     flows = z.flows.model_copy(update={"forward_hap_calls": False, "warm_transfer_112": False,
@@ -34,7 +35,12 @@ def zcc_switched_off(zcc: Scenario, status_quo: Scenario) -> Scenario:
               for name, g in option.groups.items()}
     off = z.model_copy(update={"flows": flows, "spreading": None,
                                "staffing_options": {z.staffing: option.model_copy(update={"groups": groups})}})
-    return zcc.model_copy(update={"resources": status_quo.resources, "staffing": status_quo.staffing, "zcc": off})
+    facilities = zcc.costs.zcc
+    free = facilities.model_copy(update={k: getattr(facilities, k).model_copy(update={"value": 0.0})
+                                         for k in type(facilities).model_fields})
+    costs = zcc.costs.model_copy(update={"zcc": free})
+    return zcc.model_copy(update={"resources": status_quo.resources, "staffing": status_quo.staffing, "zcc": off,
+                                  "costs": costs})
 
 
 def _equal(a: float, b: float) -> bool:

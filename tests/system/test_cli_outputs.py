@@ -28,6 +28,7 @@ REQUIRED = [
     "a1_on_scene_15min_share", "seh_arrivals_per_day", "seh_arrivals_per_day.self_referral",
     "seh_arrivals_per_day.ambulance", "seh_arrivals_per_day.gp_hap", "seh_occupancy_mean",
     "elv_admissions_per_day", "verkeerde_bed_days_per_day", "triage_fte", "staff_cost_per_day",
+    "chain_cost_per_day", "chain_cost_per_day.ambulance", "chain_cost_per_day.desk_staff",
 ]
 
 
@@ -113,3 +114,16 @@ def test_workers_give_identical_results(tmp_path):
                      "--workers", w]) == 0
     for name, f in (("run", "summary.csv"), ("cmp", "comparison.csv")):
         assert (tmp_path / f"{name}1" / f).read_text() == (tmp_path / f"{name}2" / f).read_text()
+
+
+def test_run_and_compare_print_the_chain_cost(tmp_path, capsys):
+    """`run` prints the chain cost in EUR per day in its table; `compare` states its change in the plain summary."""
+    zcc = NOORD.parent / "zcc.yaml"
+    assert main(["run", str(NOORD), "-n", "1", "--days", "1", "--seed", "3", "--out", str(tmp_path / "r")]) == 0
+    lines = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("chain_cost_per_day ")]
+    assert len(lines) == 1 and "EUR per day" in lines[0]
+    assert main(["compare", str(NOORD), str(zcc), "-n", "2", "--days", "1", "--seed", "3",
+                 "--out", str(tmp_path / "c")]) == 0
+    out = capsys.readouterr().out
+    short = out.split("\n\n")[0]
+    assert "chain cost in EUR" in short and "95% interval" in short

@@ -25,6 +25,7 @@ from sim.chain import record as rec
 from sim.chain.care.seh import Seh
 from sim.chain.context import Context, Flow
 from sim.chain.patient import Patient
+from sim.config.constants import MIN_PER_HOUR
 from sim.config.schema import AmbulanceCare, Share
 from sim.config.schema import AmbulanceFleet as FleetSpec
 from sim.resources import AmbulanceFleet
@@ -89,7 +90,9 @@ class Ambulance:
         share = self.convey_share.get(p.urgency)
         if share is not None and self.u_convey() < share:
             dept = self.seh.department_of[p.subarea]
-            yield env.timeout(ctx.travel.to_patient_min(dept.subarea, p, self.normal_kmh) + self.t_handover())
+            loaded_km = ctx.travel.to_patient_km(dept.subarea, p)
+            record.ambulance_conveyed(p.urgency, loaded_km)
+            yield env.timeout(loaded_km / self.normal_kmh * MIN_PER_HOUR + self.t_handover())
             fleet.release(vehicle, dept.subarea)
             yield from self.seh.visit(p, "ambulance", dept)
         else:
