@@ -87,6 +87,16 @@ class ValidationFigure(_Figure):
 
     evidence: Literal["measurement", "norm"]
     why_independent: str = Field(min_length=1)
+    region: str | None = None  # compared with that ROAZ region's run, not the national aggregate
+
+    @field_validator("region")
+    @classmethod
+    def _known_region(cls, v: str | None) -> str | None:
+        from sim.geo.regions import known_regions
+
+        if v is not None and v not in known_regions():
+            raise ValueError(f"unknown region '{v}'; expected one of {', '.join(known_regions())}")
+        return v
 
 
 Figure = _Figure
@@ -227,17 +237,23 @@ class FitRow:
 
 
 def fit_rows(figures: dict[str, Target] | dict[str, ValidationFigure], tolerance: Callable[[str], float],
-             replications: list[dict[str, float]]) -> list[FitRow]:
+             replications: list[dict[str, float]],
+             per_region: dict[str, list[dict[str, float]]] | None = None) -> list[FitRow]:
     """Each figure against the mean and 95% interval over the replications' KPIs.
 
+    A figure with a ``region`` is compared with that region's replications (``per_region``).
     A figure whose KPI the run does not have gets a row marked not available (the KPI may be
     built on another branch), never an error.
     """
     rows = []
     for name, t in figures.items():
         low, high = (t.low, t.high) if t.range is not None else (None, None)
+        region = getattr(t, "region", None)
+        reps = replications if region is None else (per_region or {}).get(region, [])
         try:
-            s = t_interval([simulated(t, k) for k in replications])
+            if not reps:
+                raise KeyError(region)
+            s = t_interval([simulated(t, k) for k in reps])
         except KeyError:
             rows.append(FitRow(name, t.unit, t.centre, math.nan, math.nan, math.nan, tolerance(name), t.source,
                                t.year, low, high, available=False))
@@ -252,9 +268,10 @@ def fit_table(cal: CalibrationFile, replications: list[dict[str, float]]) -> lis
     return fit_rows(cal.targets, cal.tolerance, replications)
 
 
-def validation_table(cal: CalibrationFile, replications: list[dict[str, float]]) -> list[FitRow]:
-    """Every independent validation figure against the replications' KPIs."""
-    return fit_rows(cal.validation, cal.tolerance, replications)
+def validation_table(cal: CalibrationFile, replications: list[dict[str, float]],
+                     per_region: dict[str, list[dict[str, float]]] | None = None) -> list[FitRow]:
+    """Every independent validation figure against the replications' KPIs (a regional one against its region's)."""
+    return fit_rows(cal.validation, cal.tolerance, replications, per_region)
 
 
 def format_fit_table(rows: list[FitRow], markdown: bool = False) -> str:

@@ -69,8 +69,8 @@ def plot_fit(rows: list[FitRow], path: Path, title: str = "Calibrated national s
 
 def _validation_table(rows: list[FitRow], cal: CalibrationFile) -> str:
     """The independent figures: the fit columns, then measurement or norm, pass/fail and why independent."""
-    head = ["figure", "unit", "published", "simulated", "95% interval", "rel. error", "tolerance", "evidence",
-            "result", "why independent"]
+    head = ["figure", "region", "unit", "published", "simulated", "95% interval", "rel. error", "tolerance",
+            "evidence", "result", "why independent"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
         v = cal.validation[r.target]
@@ -79,7 +79,8 @@ def _validation_table(rows: list[FitRow], cal: CalibrationFile) -> str:
             result = "pass" if r.within else "FAIL"
         else:
             cells, result = [NOT_AVAILABLE, "-", "-"], NOT_AVAILABLE
-        lines.append("| " + " | ".join([r.target, r.unit, r.published_text, *cells, f"±{r.tolerance:.0%}",
+        where = v.region or "national"
+        lines.append("| " + " | ".join([r.target, where, r.unit, r.published_text, *cells, f"±{r.tolerance:.0%}",
                                         v.evidence, result, v.why_independent]) + " |")
     return "\n".join(lines)
 
@@ -92,7 +93,8 @@ def _checks_table(checks: list[Check]) -> str:
     return "\n".join(lines)
 
 
-def published_sections(cal: CalibrationFile, replications: list[dict[str, float]], out: Path) -> str:
+def published_sections(cal: CalibrationFile, replications: list[dict[str, float]], out: Path,
+                       per_region: dict[str, list[dict[str, float]]] | None = None) -> str:
     """Sections 2 and 3 of the report, kept apart: the targets the calibration used, and the
     independent figures it never saw (with pass/fail); writes their figures to ``out``."""
     rows = fit_table(cal, replications)
@@ -100,7 +102,7 @@ def published_sections(cal: CalibrationFile, replications: list[dict[str, float]
     n_ok = sum(r.within for r in rows)
     n_missing = sum(not r.available for r in rows)
     missing = f"; {n_missing} without their KPI in this model ({NOT_AVAILABLE})" if n_missing else ""
-    independent = validation_table(cal, replications)
+    independent = validation_table(cal, replications, per_region)
     plot_fit(independent, out / "validation", title="Calibrated national status quo against independent figures")
     n_pass = sum(r.within for r in independent)
     n_unavailable = sum(not r.available for r in independent)
@@ -170,7 +172,7 @@ The full model, reduced by scenario settings until theory applies (`sim/fit/anal
 
 {sum(c.passed for c in checks)} of {len(checks)} checks agree with theory.
 
-{published_sections(cal, national, out)}
+{published_sections(cal, national, out, per_region)}
 ## 4. Files
 
 - `national_summary.csv`: every national KPI (mean, 95% interval) — volumes summed over regions,

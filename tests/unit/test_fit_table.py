@@ -91,3 +91,17 @@ def test_report_keeps_targets_and_independent_figures_apart(tmp_path):
     assert "1 of 3 pass; 1 without their KPI" in independent
     for stem in ("fit", "validation"):
         assert (tmp_path / f"{stem}.png").exists() and (tmp_path / f"{stem}.svg").exists()
+
+
+def test_a_regional_figure_is_compared_with_its_region():
+    base = _file().model_dump()
+    fig = {**base["validation"]["indep_pass"], "region": "noord"}
+    cal = CalibrationFile.model_validate({**base, "validation": {"regional": fig}})
+    national = [{"y": 2.0}, {"y": 2.01}]
+    far = [{"y": 6.0}, {"y": 6.2}]
+    near = [{"y": 2.0}, {"y": 1.99}]
+    assert validation_table(cal, far, {"noord": near})[0].within  # the region's run, not the national one
+    assert not validation_table(cal, national, {"noord": far})[0].within
+    assert not validation_table(cal, national)[0].available  # no regional runs: said, not guessed
+    with pytest.raises(ValueError, match="unknown region"):
+        CalibrationFile.model_validate({**base, "validation": {"regional": {**fig, "region": "atlantis"}}})
