@@ -253,7 +253,7 @@ def cmd_derive_regions(args: argparse.Namespace) -> int:
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
-    from sim.fit.calibration import base_raws, calibrate, write_overlay
+    from sim.fit.calibration import FITTED_VALUES, base_raws, calibrate, fitted_values, write_overlay
     from sim.fit.targets import fit_table, format_fit_table, load_calibration
     from sim.geo.regions import known_regions
     from sim.run.national import aggregate
@@ -276,9 +276,10 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
           file=sys.stderr)
     polish_days = d.polish_days if args.polish_days is None else args.polish_days
     polish = base_raws(regions, d.base, scenarios, polish_days, seed) if polish_days > 0 else None
+    start = fitted_values(user_path(args.start)) if args.start else None
     result, problem = calibrate(cal, raws, str(file), args.replications, _workers(args), aggregate,
                                 args.max_evaluations, report=lambda s: print(s, file=sys.stderr), polish=polish,
-                                polish_evaluations=args.polish_evaluations)
+                                polish_evaluations=args.polish_evaluations, start=start)
     out = Path(args.out) if args.out else paths.calibrated_dir() / f"{name}.yaml"
     skipped = [f"- {p.name}: `{key}` (source: {source})" for p in problem.params for key, source in p.skipped]
     for line in skipped:
@@ -293,7 +294,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
               f"seed {seed}, {days:g} days x {args.replications} replication(s) per evaluation"
               f"{f', polished on {polish_days:g} days' if polish_days else ''},\n"
               f"# {result.evaluations} evaluations, {state}.\n"
-              f"# Fitted values: " + ", ".join(f"{k} {v:g}" for k, v in result.values.items()) + "\n")
+              + FITTED_VALUES + ", ".join(f"{k} {v:g}" for k, v in result.values.items()) + "\n")
     write_overlay(out, raws, result, problem.params, header, why)
     print(f"wrote {out}", file=sys.stderr)
     from sim.config.schema import Scenario

@@ -153,6 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument("--max-evaluations", type=int, default=60, help="simulation budget (default 60)")
     cal.add_argument("--check-replications", type=int, default=2, help="replications of the final fit check")
     cal.add_argument("--out", help="overlay file (default: calibration/calibrated/<region or national>.yaml)")
+    cal.add_argument("--start", help="warm start: begin at the fitted values of an overlay an earlier run wrote")
     _add_scenarios(cal)
     _add_workers(cal)
     nat = sub.add_parser("national", help="run every region together and compare national totals with the targets")

@@ -338,10 +338,27 @@ def _search(problem: Problem, x0: np.ndarray) -> bool:
     return False
 
 
+FITTED_VALUES = "# Fitted values: "  # the overlay's header line that lists the fitted values (name value, ...)
+
+
+def fitted_values(overlay: Path) -> dict[str, float]:
+    """The fitted values an overlay written by ``acutesim calibrate`` lists in its header (a warm start)."""
+    for line in overlay.read_text(encoding="utf-8").splitlines():
+        if line.startswith(FITTED_VALUES):
+            pairs = [item.strip().rsplit(" ", 1) for item in line[len(FITTED_VALUES):].split(",") if item.strip()]
+            try:
+                return {name: float(value) for name, value in pairs}
+            except ValueError:
+                break
+    raise ScenarioError(f"{overlay}: no '{FITTED_VALUES.strip('# ').strip()}' header line written by acutesim "
+                        f"calibrate")
+
+
 def calibrate(cal: CalibrationFile, raws: dict[str, dict[str, Any]], origin: str, replications: int,
               workers: int, aggregate, max_evaluations: int,
               report: Callable[[str], None] = lambda s: None,
-              polish: dict[str, dict[str, Any]] | None = None, polish_evaluations: int = 6) -> tuple[Result, Problem]:
+              polish: dict[str, dict[str, Any]] | None = None, polish_evaluations: int = 6,
+              start: dict[str, float] | None = None) -> tuple[Result, Problem]:
     """Fit the parameters; the regions in ``raws`` are evaluated together (national) or alone.
 
     With ``polish`` (the same regions with a longer run, e.g. a whole year, so that seasons and
@@ -352,7 +369,10 @@ def calibrate(cal: CalibrationFile, raws: dict[str, dict[str, Any]], origin: str
     first = next(iter(raws.values()))
     params = resolve_parameters(cal, first, origin)
     problem = Problem(cal, raws, params, replications, workers, aggregate, max_evaluations, report)
-    converged = _search(problem, np.ones(len(params)))
+    # A warm start (``start``: fitted values of an earlier run) begins where that run ended.
+    x0 = np.array([(start or {}).get(p.name, s0) / s0 if s0 else 1.0
+                   for p, s0 in zip(params, problem.starts, strict=True)])
+    converged = _search(problem, x0)
     final, evaluations = problem, len(problem.evaluations)
     if polish is not None:
         report("  polishing on the long runs, starting from the short-run fit:")

@@ -84,3 +84,12 @@ def test_calibrate_refuses_a_sourced_key(tmp_path, capsys):
     assert code == 2 and not out.exists()
     assert err[-1].startswith(f"error: {path}: key parameters.hap_home_visit.keys: 'routing.hap_triage.U1' "
                               f"is a sourced figure"), err
+
+
+def test_warm_start_begins_at_the_earlier_fit(recovery):
+    """A run started from an earlier fit evaluates that point first and needs fewer evaluations."""
+    raw, truth, (first, _) = recovery
+    cal = _recovery_file(run_replication(Scenario.model_validate(truth), 0))
+    warm, problem = calibrate(cal, {"euregio": raw}, "test", 1, 1, aggregate, 20, start=first.values)
+    assert problem.theta(problem.evaluations[0].x) == pytest.approx(list(first.values.values()), rel=1e-9)
+    assert warm.converged and warm.evaluations < first.evaluations

@@ -153,3 +153,16 @@ def test_fit_residuals_with_a_range_and_a_missing_kpi():
         errors = problem.relative_errors([{"x": 11.0, "y": y}, {"x": 11.0, "y": y}])
         assert errors == pytest.approx([0.1, expected, 0.0])
     assert said == ["  warning: target missing: the run has no KPI 'not_built_yet'; left out of the fit"]
+
+
+def test_warm_start_reads_the_fitted_values_an_overlay_lists(tmp_path):
+    from sim.fit.calibration import fitted_values
+
+    shipped = fitted_values(ROOT / "calibration" / "calibrated" / "national.yaml")
+    assert set(shipped) == set(load_calibration(SHIPPED).parameters)  # every parameter, by name
+    overlay = tmp_path / "o.yaml"
+    overlay.write_text("# Calibrated inputs\n# Fitted values: hap_call_rate 237.4, conveyance 0.94\nstreams: {}\n")
+    assert fitted_values(overlay) == {"hap_call_rate": 237.4, "conveyance": 0.94}
+    overlay.write_text("streams: {}\n")
+    with pytest.raises(ScenarioError, match="Fitted values"):
+        fitted_values(overlay)
