@@ -20,6 +20,7 @@ DAYS_PER_YEAR = 365.25
 DAYS_PER_COMMON_YEAR = 365  # a published yearly count per day (bed sizing, calibration targets, docs)
 WEEKS_PER_YEAR = DAYS_PER_YEAR / DAYS_PER_WEEK
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKEND_DAYS = ("sat", "sun")
 SUNDAY = 6
 BLOCK_HOURS = 4  # resolution of the per-block answer counts (42 blocks a week) the staffing search reads
 BLOCKS_PER_WEEK = HOURS_PER_WEEK // BLOCK_HOURS

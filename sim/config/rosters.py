@@ -25,9 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sim.config.constants import DAY_NAMES, HOURS_PER_DAY, HOURS_PER_WEEK
-
-WEEKEND_DAYS = ("sat", "sun")
+from sim.config.constants import DAY_NAMES, HOURS_PER_DAY, HOURS_PER_WEEK, WEEKEND_DAYS
 
 
 def shift_of_hour(starts_weekday: Sequence[int], starts_weekend: Sequence[int]) -> list[int]:

@@ -36,6 +36,7 @@ from sim.config.constants import (
     HOURS_PER_WEEK,
     MIN_PER_DAY,
     MIN_PER_HOUR,
+    WEEKEND_DAYS,
     WEEKS_PER_YEAR,
 )
 from sim.config.loader import load_scenario
@@ -43,8 +44,6 @@ from sim.config.schema import Resources
 from sim.geo.regions import SubArea, known_regions, road_km_matrix, subareas_of
 from sim.geo.sites import nearest_site, site_shares
 from sim.theory.queueing import servers_for_service_level
-
-WEEKEND = ("sat", "sun")
 
 
 # ------------------------------------------------------------------ profiles
@@ -240,8 +239,9 @@ def derive_region(region: str, base: dict[str, Any], fig: dict[str, Any]) -> dic
     on_duty = []
     for h in range(HOURS_PER_WEEK):
         d, hod = divmod(h, HOURS_PER_DAY)
+        evening_or_weekend = hod >= evening_start or DAY_NAMES[d] in WEEKEND_DAYS
         level = f["ambulance_night_share_of_day"] if (hod >= night_start or hod < night_end) else (
-            f["ambulance_evening_weekend_share_of_day"] if (hod >= evening_start or DAY_NAMES[d] in WEEKEND) else 1.0)
+            f["ambulance_evening_weekend_share_of_day"] if evening_or_weekend else 1.0)
         on_duty.append(min(fleet, max(1, round(day * level))))
 
     bed_requests = sum(f[f"{kind}_admissions_per_year"] for kind in FOLLOWUP_BED_KINDS) * share

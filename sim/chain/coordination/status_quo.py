@@ -13,7 +13,7 @@ import math
 
 from sim.chain import record as rec
 from sim.chain.care.ambulance import Call
-from sim.chain.context import Context, Flow
+from sim.chain.context import Chooser, Context, Flow
 from sim.chain.coordination.base import CareServices, Coordination
 from sim.chain.patient import Patient
 from sim.chain.telephone import PhoneLine
@@ -162,7 +162,9 @@ class StatusQuo(Coordination):
             return
         day = DAY_NAMES.index(mc.day)
         window = range(day * HOURS_PER_DAY + mc.start_hour, day * HOURS_PER_DAY + mc.end_hour)
-        weights = self.care.hap.population_shares()
+        # The post: drawn from the same stream as the gaps (one stream for the whole probe).
+        post_of = {post.name: post for post in posts}
+        pick = Chooser(self.mystery_gap, dict(zip(post_of, self.care.hap.population_shares(), strict=True)))
         while True:
             how = cal.hour_of_week_at(env.now)
             if how not in window:
@@ -170,15 +172,7 @@ class StatusQuo(Coordination):
                 continue
             yield env.timeout(-math.log(1.0 - self.mystery_gap()) / rate)
             if cal.hour_of_week_at(env.now) in window:
-                ctx.start(self.mystery_call(posts[self._pick(weights)].index))
-
-    def _pick(self, weights: list[float]) -> int:
-        u, acc = self.mystery_gap(), 0.0
-        for i, w in enumerate(weights):
-            acc += w
-            if u < acc:
-                return i
-        return len(weights) - 1
+                ctx.start(self.mystery_call(post_of[pick()].index))
 
     def mystery_call(self, post: int) -> Flow:
         """One test call to a post's regular line: wait however long it takes, then hang up."""
