@@ -1,4 +1,4 @@
-"""Analytic queueing formulas: Erlang B, Erlang C and square-root staffing.
+"""Analytic queueing formulas: Erlang B, Erlang C, Erlang A (callers who hang up) and staffing.
 
 Used to derive rosters and bed counts from published volumes, and in the tests
 as the independent reference the simulation must reproduce.
@@ -7,6 +7,8 @@ as the independent reference the simulation must reproduce.
 from __future__ import annotations
 
 import math
+
+import numpy as np
 
 
 def erlang_b(servers: int, load: float) -> float:
@@ -49,3 +51,82 @@ def servers_for_service_level(load: float, mean_service: float, threshold: float
         c += 1
     return c
 
+
+
+# ------------------------------------------------------------------ Erlang A
+# M/M/c+M: Poisson arrivals, c servers with exponential service, callers who hang up
+# after an exponential patience. Unlike Erlang C it stays meaningful when the desk is
+# overloaded (the queue is kept finite by callers giving up), which is the regime of
+# today's HAP desks on busy evenings.
+_TAIL = 1e-12  # stationary probability below which the queue is cut off
+
+
+def _reach_service_within(servers: int, mean_service: float, mean_patience: float, t: float,
+                          max_ahead: int) -> np.ndarray:
+    """P(a caller who finds ``k`` callers waiting ahead is answered within ``t``), k = 0..max_ahead-1.
+
+    With every server busy and ``k`` callers ahead, the caller moves up at rate
+    c·mu + k·theta (a service ends or someone ahead hangs up) and hangs up at rate
+    theta; after k + 1 moves a server takes the call. The probabilities solve the
+    forward equations g_k' = r_k g_{k-1} - (r_k + theta) g_k (g_{-1} = 1), integrated
+    with classical Runge-Kutta in steps small enough for the fastest rate.
+    """
+    mu = 1.0 / mean_service
+    theta = 0.0 if math.isinf(mean_patience) else 1.0 / mean_patience
+    k = np.arange(max_ahead, dtype=float)
+    move = servers * mu + k * theta
+    out_rate = move + theta
+    steps = max(8, math.ceil(t * float(out_rate[-1]) / 0.5))
+    h = t / steps
+
+    def deriv(g: np.ndarray) -> np.ndarray:
+        ahead = np.empty_like(g)
+        ahead[0] = 1.0
+        ahead[1:] = g[:-1]
+        return move * ahead - out_rate * g
+
+    g = np.zeros(max_ahead)
+    for _ in range(steps):
+        k1 = deriv(g)
+        k2 = deriv(g + 0.5 * h * k1)
+        k3 = deriv(g + 0.5 * h * k2)
+        k4 = deriv(g + h * k3)
+        g = g + h / 6.0 * (k1 + 2 * k2 + 2 * k3 + k4)
+    return np.clip(g, 0.0, 1.0)
+
+
+def erlang_a_answered_within(servers: int, calls_per_min: np.ndarray | float, mean_service: float,
+                             mean_patience: float, t: float) -> np.ndarray:
+    """Share of callers answered within ``t`` in an M/M/c+M queue, for each arrival rate given.
+
+    ``calls_per_min`` may be an array (one value per hour of the week, say); the
+    answer has its shape. Stationary (PASTA): what an arriving caller finds is the
+    birth-death distribution with death rate mu·min(n, c) + theta·max(n - c, 0).
+    With infinite patience and a stable queue this is Erlang C's P(wait <= t).
+    """
+    lam = np.atleast_1d(np.asarray(calls_per_min, dtype=float))
+    if servers <= 0:
+        return np.where(lam > 0, 0.0, 1.0)
+    if math.isinf(mean_patience):
+        load = lam * mean_service
+        return np.array([mmc_wait_within(servers, float(a), mean_service, t) if a > 0 else 1.0 for a in load])
+    mu, theta = 1.0 / mean_service, 1.0 / mean_patience
+    peak = float(lam.max()) if lam.size else 0.0
+    # Queue long enough that callers beyond it are vanishingly rare at the busiest rate.
+    expected_ahead = max(0.0, (peak - servers * mu) / theta)
+    max_ahead = int(expected_ahead + 12 * math.sqrt(expected_ahead + 1) + 40)
+    ratio = peak / (servers * mu + theta)  # a stable queue's tail decays at least this fast
+    if ratio < 1.0:
+        max_ahead = max(max_ahead, int(math.log(_TAIL) / math.log(max(ratio, 1e-300))) + 1)
+    n = np.arange(1, servers + max_ahead + 1, dtype=float)
+    death = mu * np.minimum(n, servers) + theta * np.maximum(n - servers, 0)
+    with np.errstate(divide="ignore"):
+        log_lam = np.log(np.where(lam > 0, lam, 1.0))
+    log_pi = np.concatenate([np.zeros((lam.size, 1)),
+                             np.cumsum(log_lam[:, None] - np.log(death)[None, :], axis=1)], axis=1)
+    log_pi -= log_pi.max(axis=1, keepdims=True)
+    pi = np.exp(log_pi)
+    pi /= pi.sum(axis=1, keepdims=True)
+    reach = _reach_service_within(servers, mean_service, mean_patience, t, max_ahead + 1)
+    within = pi[:, :servers].sum(axis=1) + pi[:, servers:] @ reach
+    return np.where(lam > 0, np.clip(within, 0.0, 1.0), 1.0)
