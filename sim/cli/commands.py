@@ -459,7 +459,7 @@ def cmd_staffing(args: argparse.Namespace) -> int:
                     max_iterations=args.max_iterations, scenario_path=path,
                     progress=lambda msg: print(f"  {msg} ({time.perf_counter() - started:.0f} s)", file=sys.stderr))
     fte, cost = fte_and_cost(scenario, result.rosters)
-    current = {g: spec.roster.values for g, spec in scenario.zcc.option.groups.items()}
+    current = {g: spec.rostered.values for g, spec in scenario.zcc.groups.items()}
     fte0, cost0 = fte_and_cost(scenario, current)
     confirm = with_run(scenario, days=args.confirm_days)
     confirmed = measure(with_option(confirm, "searched", option_from(scenario, result.rosters, "searched", "")),

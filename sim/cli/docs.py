@@ -157,8 +157,8 @@ def resources_section(root: Path) -> str:
     both("crisis GGZ teams", f"{_hours(r0.ggz_crisis_roster.values):,} h/week",
          f"{_hours(r1.ggz_crisis_roster.values):,} h/week", "mobile team")
     z = zc.zcc
-    for gname, g in z.option.groups.items():
-        both(f"zcc staff group `{gname}` ({', '.join(g.skills)})", "-", f"{_hours(g.roster.values):,} h/week",
+    for gname, g in z.groups.items():
+        both(f"zcc staff group `{gname}` ({', '.join(g.skills)})", "-", f"{_hours(g.rostered.values):,} h/week",
              f"skill-based desk, EUR {g.hourly_cost.value:g}/h")
     both("zcc work locations", "-", f"{len(z.locations.sites)} ({z.locations.mode})",
          ", ".join(f"`{s}`" for s in z.locations.sites))

@@ -439,8 +439,8 @@ def capacity_warnings(scenario: Scenario) -> list[str]:
     for name, hap in rs.haps.items():
         rosters += [(f"resources.haps.{name}.{k}", getattr(hap, k).values) for k in desks]
     if scenario.zcc is not None:
-        rosters += [(f"zcc.staffing_options.{scenario.zcc.staffing}.groups.{g}.roster", spec.roster.values)
-                    for g, spec in scenario.zcc.option.groups.items()]
+        rosters += [(f"zcc.staffing_options.{scenario.zcc.staffing}.groups.{g}.roster", spec.rostered.values)
+                    for g, spec in scenario.zcc.groups.items()]
     empty = [k for k, values in rosters if not any(values)]
     empty += [f"resources.beds.{k}" for k, c in rs.beds.items() if c.value == 0]
     empty += [f"resources.sehs.{k}.places" for k, c in rs.sehs.items() if c.places.value == 0]

@@ -785,19 +785,45 @@ class Resources(Strict):
 
 
 class StaffGroup(Strict):
-    """Staff who hold the same skills, with their region-wide roster."""
+    """Staff who hold the same skills; their region-wide roster is given or derived (sim/config/zcc_rosters.py)."""
 
     skills: list[Literal["gp_triagist", "ambulance_nurse", "mental_health", "district_nursing", "coordinator"]] = \
         Field(min_length=1)
-    roster: Roster
+    roster: Roster | None = None
     hourly_cost: Value
+
+    @property
+    def rostered(self) -> Roster:
+        if self.roster is None:
+            raise ValueError("roster: not derived (validate the whole Scenario)")
+        return self.roster
 
 
 class StaffingOption(Strict):
-    """A named way to staff the zcc."""
+    """A named way to staff the zcc: a rule that derives the rosters from the work, or explicit rosters.
+
+    ``rule: equal_service``: every desk answers at least the status quo's share within the norm;
+    ``rule: budget``: the zcc's staff cost is ``budget_factor`` x the status quo's triage and
+    coordination staff cost less the other desks after the change (1 = budget neutral).
+    Without a rule the option lists its ``groups`` with rosters.
+    """
 
     description: str = ""
-    groups: dict[str, StaffGroup] = Field(min_length=1)
+    rule: Literal["equal_service", "budget"] | None = None
+    budget_factor: Value | None = None
+    groups: dict[str, StaffGroup] | None = None
+
+    @model_validator(mode="after")
+    def _rule_or_groups(self) -> StaffingOption:
+        if self.rule is None and not self.groups:
+            raise ValueError("needs a rule (equal_service or budget) or groups with rosters")
+        if self.rule == "budget" and self.budget_factor is None:
+            raise ValueError("budget_factor: required with rule 'budget' (1 = budget neutral)")
+        if self.rule is None and self.groups:
+            missing = [g for g, spec in self.groups.items() if spec.roster is None]
+            if missing:
+                raise ValueError(f"groups.{missing[0]}.roster: required when the option has no rule")
+        return self
 
 
 class ZccSite(Strict):
@@ -909,6 +935,7 @@ class Zcc(Strict):
     spreading: Spreading | None = None
     locations: ZccLocations
     staffing: str
+    staff_groups: dict[str, StaffGroup] | None = None
     staffing_options: dict[str, StaffingOption] = Field(min_length=1)
     service_level: ServiceLevel | None = None
 
@@ -924,16 +951,29 @@ class Zcc(Strict):
         if self.staffing not in self.staffing_options:
             raise ValueError(f"zcc.staffing: unknown staffing option '{self.staffing}'; expected one of "
                              f"{', '.join(sorted(self.staffing_options))}")
-        held = {s for g in self.staffing_options[self.staffing].groups.values() for s in g.skills}
+        option = self.staffing_options[self.staffing]
+        groups, where = ((option.groups, f"zcc.staffing_options.{self.staffing}.groups") if option.groups
+                         else (self.staff_groups, "zcc.staff_groups"))
+        if not groups:
+            raise ValueError(f"zcc.staff_groups: required by the staffing option '{self.staffing}' (rule "
+                             f"{option.rule}): which staff groups the rule derives rosters for")
+        held = {s for g in groups.values() for s in g.skills}
         missing = sorted(set(self.skills.values()) - held)
         if missing:
-            raise ValueError(f"zcc.staffing_options.{self.staffing}.groups: no staff group holds the skill "
-                             f"'{missing[0]}' that calls need")
+            raise ValueError(f"{where}: no staff group holds the skill '{missing[0]}' that calls need")
         return self
 
     @property
     def option(self) -> StaffingOption:
         return self.staffing_options[self.staffing]
+
+    @property
+    def groups(self) -> dict[str, StaffGroup]:
+        """The chosen option's staff groups with their rosters (derived when the scenario was validated)."""
+        groups = self.option.groups
+        if groups is None:
+            raise ValueError("zcc: staffing rosters not derived (validate the whole Scenario)")
+        return groups
 
 
 class Scenario(Strict):
@@ -1011,6 +1051,41 @@ class Scenario(Strict):
             mk = mk.model_copy(update={"roster": Roster(values=values, estimate=note)})
         new_res = res.model_copy(update={"haps": haps, "meldkamer": mk})
         return self.model_copy(update={"resources": new_res})
+
+    @model_validator(mode="after")
+    def _zcc_rosters(self) -> Scenario:
+        """Scenario III: derive every desk's roster from its work after the change (sim/config/zcc_rosters.py)."""
+        from sim.config import zcc_rosters
+
+        z = self.zcc
+        if self.setting != "zcc" or z is None:
+            return self
+        res = self.resources
+        if res.meldkamer.roster is None or any(h.triage_roster is None for h in res.haps.values()):
+            return self  # _desk_rosters names what is missing
+        option = z.option
+        specs = option.groups if option.rule is None and option.groups else (z.staff_groups or {})
+        skills = {g: list(spec.skills) for g, spec in specs.items()}
+        cost = {g: spec.hourly_cost.value for g, spec in specs.items()}
+        rule = option.rule or "equal_service"
+        factor = option.budget_factor.value if option.budget_factor is not None else 1.0
+        d = zcc_rosters.derive(self, rule, factor, skills, cost)
+        moved = "derived from the desk's work after the change (scenario III; sim/config/zcc_rosters.py)"
+        haps = {n: site.model_copy(update={"triage_roster": Roster(
+                    values=d.hap[n], estimate=f"status-quo roster in the hours HAP calls are not forwarded; {moved}")})
+                for n, site in res.haps.items()}
+        mk = res.meldkamer.model_copy(update={"roster": Roster(
+            values=d.dispatch, estimate=f"fewest call takers answering at least the status quo's share within the "
+                                        f"norm after the warm transfers; {moved}")})
+        elv = Roster(values=d.elv_point, estimate=f"status-quo roster in the hours the provider line is closed; {moved}")
+        new_res = res.model_copy(update={"haps": haps, "meldkamer": mk, "elv_point_roster": elv})
+        if option.rule is not None:
+            groups = {g: spec.model_copy(update={"roster": Roster(values=d.groups[g], estimate=d.note)})
+                      for g, spec in specs.items()}
+            option = option.model_copy(update={"groups": groups})
+        options = {**z.staffing_options, z.staffing: option}
+        new_zcc = z.model_copy(update={"staffing_options": options})
+        return self.model_copy(update={"resources": new_res, "zcc": new_zcc})
 
     @model_validator(mode="after")
     def _profiles_exist(self) -> Scenario:

@@ -43,7 +43,6 @@ from sim.config.loader import load_scenario
 from sim.config.schema import Resources
 from sim.geo.regions import SubArea, known_regions, road_km_matrix, subareas_of
 from sim.geo.sites import nearest_site, site_shares
-from sim.theory.queueing import servers_for_service_level
 
 
 # ------------------------------------------------------------------ profiles
@@ -357,87 +356,15 @@ def zcc_workload(region: str, base: dict[str, Any], fig: dict[str, Any], zcc: di
     }
 
 
-def _group_load(workload: dict[str, Any], serves: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Offered load (Erlang) and mean handling per hour for the skills a group mainly serves."""
-    erlang = np.zeros(HOURS_PER_WEEK)
-    calls = np.zeros(HOURS_PER_WEEK)
-    for skill in serves:
-        parts = workload["_parts"].get(skill) or [workload[skill]]
-        for per_hour, handling in parts:
-            erlang += per_hour * handling / MIN_PER_HOUR
-            calls += per_hour
-    handling = np.where(calls > 0, erlang * MIN_PER_HOUR / np.maximum(calls, 1e-12), 1.0)
-    return erlang, handling
+def derive_zcc(region: str, base: dict[str, Any], sq: Resources) -> tuple[dict[str, Any], list[int], tuple]:
+    """The region's zcc inputs: its default work location.
 
-
-def _rosters_at(target: float, loads: dict[str, tuple], minimum: int, norm_min: float) -> dict[str, list[int]]:
-    return {g: [servers_for_service_level(a, t, norm_min, target, minimum) for a, t in zip(*loads[g], strict=True)]
-            for g in loads}
-
-
-def zcc_staffing(budget_hours: float, loads: dict[str, tuple], minimum: int, first_group: str,
-                 norm_min: float) -> tuple[dict, float]:
-    """Rosters using at most ``budget_hours`` a week at the best common 2-minute service level.
-
-    Bisection on the Erlang C target shared by all groups and hours; hours left
-    over go to ``first_group`` in its busiest hours, so the option uses exactly the budget.
-    """
-    lo, hi = 0.0, 0.999
-    if sum(map(sum, _rosters_at(lo, loads, minimum, norm_min).values())) > budget_hours:
-        rosters = _rosters_at(lo, loads, minimum, norm_min)
-        return rosters, lo
-    for _ in range(30):
-        mid = (lo + hi) / 2
-        if sum(map(sum, _rosters_at(mid, loads, minimum, norm_min).values())) <= budget_hours:
-            lo = mid
-        else:
-            hi = mid
-    rosters = _rosters_at(lo, loads, minimum, norm_min)
-    left = int(round(budget_hours - sum(map(sum, rosters.values()))))
-    busiest = list(np.argsort(-loads[first_group][0], kind="stable"))
-    for i in range(max(left, 0)):
-        rosters[first_group][int(busiest[i % HOURS_PER_WEEK])] += 1
-    return rosters, lo
-
-
-def derive_zcc(region: str, base: dict[str, Any], fig: dict[str, Any], zf: dict[str, Any],
-               sq: Resources) -> tuple[dict[str, Any], list[int], tuple]:
-    """The region's zcc inputs: moved rosters, default location and the staffing options.
-
-    ``sq`` is the status quo's resources as the loader resolves them (calibrated, desk rosters computed).
+    Every roster of scenario III (HAP desks, 112 desk, ELV point, the zcc's staff
+    groups) follows the work and is derived when the scenario is loaded
+    (sim/config/zcc_rosters.py), so nothing of it is written here.
+    ``sq`` is the status quo's resources as the loader resolves them.
     """
     areas = subareas_of(region)
-    zcc = base["zcc"]
-    f = {k: v["value"] for k, v in fig.items()}
-    fte_hours = base["staffing"]["fte_hours_per_week"]["value"]
-    non_urgent = base["staffing"]["dispatch_non_urgent_share"]["value"]
-    hap_hours = sum(sum(h.triage.values) for h in sq.haps.values())
-    dispatch_old = sq.meldkamer.desk.values
-    dispatch_new = [max(int(f["dispatch_min_staff"]), round(v * (1 - non_urgent))) for v in dispatch_old]
-    moved_dispatch = sum(dispatch_old) - sum(dispatch_new)
-    elv_hours = sum(sq.elv_point_roster.values)
-    budget = hap_hours + moved_dispatch + elv_hours
-    budget_note = (f"status-quo triage moved into the zcc: HAP triage {hap_hours} h + dispatcher time on non-urgent "
-                   f"calls {moved_dispatch} h ({non_urgent:.0%} of {sum(dispatch_old)} h, staffing."
-                   f"dispatch_non_urgent_share) + ELV point {elv_hours} h = {budget} staff hours a week "
-                   f"({budget / fte_hours:.1f} FTE)")
-    workload = zcc_workload(region, base, fig, zcc)
-    groups = zf["staff_groups"]
-    loads = {g: _group_load(workload, spec["serves"]) for g, spec in groups.items()}
-    minimum = int(zf["minimum_staff_per_group"]["value"])
-    options = {}
-    for name, factor in zf["budget_factors"].items():
-        rosters, level = zcc_staffing(budget * factor["value"], loads, minimum, "triagist",
-                                      zcc["handling"]["patient_line"]["answer_norm_min"]["value"])
-        hours = sum(map(sum, rosters.values()))
-        note = (f"{factor['value']:.0%} of the budget: {budget_note}; spread by Erlang C at a common service level "
-                f"({level:.0%} within 2 min per group and hour), remainder to triagists at peak hours")
-        options[name] = {
-            "description": f"{name.replace('_', ' ')}: {hours} staff hours a week ({hours / fte_hours:.1f} FTE)",
-            "groups": {g: {"skills": list(spec["skills"]),
-                           "roster": {"values": rosters[g], "estimate": note},
-                           "hourly_cost": spec["hourly_cost"]} for g, spec in groups.items()},
-        }
     idx = {a.code: i for i, a in enumerate(areas)}
     candidates = sorted({idx[h.subarea] for h in sq.haps.values()}
                         | {idx[s.subarea] for s in sq.sehs.values()}
@@ -445,21 +372,7 @@ def derive_zcc(region: str, base: dict[str, Any], fig: dict[str, Any], zf: dict[
     travel = base["care"]["travel"]
     km = road_km_matrix(areas, travel["detour_factor"]["value"])
     [site] = p_median(areas, km, 1, candidates)
-    moved = "moved to the zcc in scenario III (budget-neutral staffing, zcc_figures.yaml)"
-    out = {
-        "resources": {
-            "haps": {name: {"triage_roster": {"values": [0] * HOURS_PER_WEEK, "estimate": f"HAP triage {moved}"}}
-                     for name in sq.haps},
-            "meldkamer": {"roster": {"values": dispatch_new,
-                                     "estimate": f"status-quo roster less the {non_urgent:.0%} of centralist time on "
-                                                 f"non-urgent calls, {moved}; at least {f['dispatch_min_staff']:g}"}},
-            "elv_point_roster": {"values": [0] * HOURS_PER_WEEK, "estimate": f"ELV coordination point {moved}"},
-        },
-        "zcc": {
-            "locations": {"sites": {f"zcc_{slug(areas[site].name)}": {"subarea": areas[site].code}}},
-            "staffing_options": options,
-        },
-    }
+    out = {"zcc": {"locations": {"sites": {f"zcc_{slug(areas[site].name)}": {"subarea": areas[site].code}}}}}
     return out, candidates, (areas, km)
 
 
@@ -527,14 +440,13 @@ def write_all(scenarios: Path) -> list[Path]:
                            f"calibrate).\n"
                            f"extends: [uncalibrated.yaml, ../../calibration/calibrated/national.yaml]\n"
                            f"name: {region}_status_quo\n")
-        # The zcc's budget is the status quo as it runs (calibrated): re-derive after `acutesim calibrate`.
         sq = load_scenario(folder / "status_quo.yaml").resources
-        zcc_inputs, candidates, (areas, km) = derive_zcc(region, base, fig, zf, sq)
+        zcc_inputs, candidates, (areas, km) = derive_zcc(region, base, sq)
         zpath = folder / "zcc_region.yaml"
         zpath.write_text(dump_yaml(zcc_inputs, header.replace("capacities", "scenario-III inputs")), encoding="utf-8")
         written.append(zpath)
         written += _ensure(folder / "zcc.yaml",
-                           f"# Scenario III of ROAZ region '{region}': one zcc, budget-neutral staffing, "
+                           f"# Scenario III of ROAZ region '{region}': one zcc, equal-service staffing, "
                            f"one location.\n"
                            f"extends: [status_quo.yaml, ../_national/zcc.yaml, zcc_region.yaml]\n"
                            f"name: {region}_zcc\n")
@@ -565,9 +477,7 @@ def _noord_variants(folder: Path, areas, km, candidates: list[int], zf: dict[str
                          f"# population-weighted p-median among towns with a HAP, SEH or meldkamer.\n")
             path.write_text(body, encoding="utf-8")
             written.append(path)
-    for option in zf["budget_factors"]:
-        if option == "budget_neutral":
-            continue
+    for option in ("budget_neutral", "lean", "generous"):
         path = folder / f"zcc_{option}.yaml"
         path.write_text(dump_yaml({"extends": "zcc.yaml", "name": f"noord_zcc_{option}", "zcc": {"staffing": option}},
                               f"# Generated by `acutesim derive-regions`: scenario III with the {option} staffing.\n"),

@@ -33,6 +33,15 @@ CALL_DESKS = {"hap_triage": (rec.HAP_DESK,), "dispatch_112": (rec.DISPATCH_DESK,
               "zcc": (rec.PATIENT_LINE, rec.PROVIDER_LINE)}
 
 
+def zcc_facilities_per_year(sc) -> float:
+    """Euros a year of the zcc's work locations (housing, workplaces), ICT and regiearts; 0 without a zcc."""
+    if sc.setting != "zcc" or sc.zcc is None:
+        return 0.0
+    z, eur = sc.costs.zcc, sc.costs.eur
+    return (len(sc.zcc.locations.sites) * eur(z.per_location_per_year) + eur(z.ict_per_region_per_year)
+            + eur(z.regiearts_per_region_per_year))
+
+
 def component_costs(m, days: float, staff_cost_per_day: float) -> dict[str, float]:
     """Euros per day of each part of the chain (:data:`sim.config.constants.COST_COMPONENTS`)."""
     sc = m.scenario
@@ -69,12 +78,7 @@ def component_costs(m, days: float, staff_cost_per_day: float) -> dict[str, floa
         out[team] = per_day(rec.visits_key(team)) * eur(costs.team_visit[team])
     out["verkeerde_bed"] = verkeerde * eur(costs.verkeerde_bed_day)
     out["desk_staff"] = staff_cost_per_day
-    out["zcc_facilities"] = 0.0
-    if sc.setting == "zcc" and sc.zcc is not None:
-        z = costs.zcc
-        locations = len(sc.zcc.locations.sites)
-        out["zcc_facilities"] = (locations * eur(z.per_location_per_year) + eur(z.ict_per_region_per_year)
-                                 + eur(z.regiearts_per_region_per_year)) / DAYS_PER_YEAR
+    out["zcc_facilities"] = zcc_facilities_per_year(sc) / DAYS_PER_YEAR
     return {name: out[name] for name in COST_COMPONENTS}
 
 

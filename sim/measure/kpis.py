@@ -12,6 +12,7 @@ import numpy as np
 from sim.chain import record as rec
 from sim.chain.patient import OUTCOMES
 from sim.config.constants import (
+    DAYS_PER_YEAR,
     ALTERNATIVES,
     AMBULANCE_URGENCIES,
     BLOCK_HOURS,
@@ -30,7 +31,8 @@ from sim.config.constants import (
     STREAMS,
     TEAM_KINDS,
 )
-from sim.measure.costs import cost_kpis
+from sim.config.zcc_rosters import paid_per_rostered_hour
+from sim.measure.costs import cost_kpis, zcc_facilities_per_year
 
 SUBSTITUTED = ("ambulance", "seh")                   # what a zcc alternative replaces
 RIDES_AVOIDED_BY = ("extended_triage", "substitution")
@@ -159,7 +161,13 @@ def roster_hours_per_week(values: list[int]) -> float:
 
 
 def staffing_kpis(m) -> dict[str, float]:
-    """FTE and cost of the triage and coordination desks, from their rosters."""
+    """FTE and cost of the triage and coordination desks, from their rosters.
+
+    FTE count rostered hours; costs count paid hours (rostered hours x the desk's
+    paid hours per rostered hour, :func:`sim.config.zcc_rosters.paid_per_rostered_hour`)
+    x the role's hourly cost. ``zcc_budget_per_year`` is the zcc's staff plus its
+    facilities, ICT and regiearts (``costs.zcc``), in euros a year.
+    """
     sc = m.scenario
     st = sc.staffing
     res = sc.resources
@@ -173,19 +181,26 @@ def staffing_kpis(m) -> dict[str, float]:
         "triage_fte.elv_point": elv_hours / fte_hours,
     }
     per_day = DAYS_PER_WEEK  # roster hours are per week
+    paid = paid_per_rostered_hour
     cost = {
-        "staff_cost_per_day.hap_triage": hap_hours * st.hourly_cost_hap_triagist.value / per_day,
-        "staff_cost_per_day.dispatch_112": dispatch_hours * st.hourly_cost_centralist.value / per_day,
-        "staff_cost_per_day.elv_point": elv_hours * st.hourly_cost_elv_coordinator.value / per_day,
+        "staff_cost_per_day.hap_triage": hap_hours * st.hourly_cost_hap_triagist.value * paid(sc, "hap_triage")
+        / per_day,
+        "staff_cost_per_day.dispatch_112": dispatch_hours * st.hourly_cost_centralist.value
+        * paid(sc, "dispatch_112") / per_day,
+        "staff_cost_per_day.elv_point": elv_hours * st.hourly_cost_elv_coordinator.value * paid(sc, "elv_point")
+        / per_day,
     }
     if sc.setting == "zcc":
-        groups = sc.zcc.option.groups.values()
-        out["triage_fte.zcc"] = sum(roster_hours_per_week(g.roster.values) for g in groups) / fte_hours
+        groups = sc.zcc.groups.values()
+        out["triage_fte.zcc"] = sum(roster_hours_per_week(g.rostered.values) for g in groups) / fte_hours
         cost["staff_cost_per_day.zcc"] = sum(
-            roster_hours_per_week(g.roster.values) * g.hourly_cost.value for g in groups) / per_day
+            roster_hours_per_week(g.rostered.values) * g.hourly_cost.value for g in groups) * paid(sc, "zcc") / per_day
     out["triage_fte"] = sum(out.values())
     out["staff_cost_per_day"] = sum(cost.values())
     out.update(cost)
+    if sc.setting == "zcc":
+        out["zcc_budget_per_year"] = (cost["staff_cost_per_day.zcc"] * DAYS_PER_YEAR
+                                      + zcc_facilities_per_year(sc))
     return out
 
 
@@ -297,7 +312,7 @@ def zcc_kpis(m, days: float) -> dict[str, float]:
     k.update(desk_kpis(m, rec.PROVIDER_LINE, occupancy=False))
     k["zcc_occupancy_mean"] = _occupancy(m, rec.ZCC_DESK)
     assert m.scenario.zcc is not None
-    for group in m.scenario.zcc.option.groups:
+    for group in m.scenario.zcc.groups:
         k[f"zcc_occupancy_mean.{group}"] = _occupancy(m, rec.zcc_group_pool(group))
     for name in (rec.ZCC_PATIENT_CALLS, rec.WARM_TRANSFERS, rec.SUBSTITUTIONS, rec.NO_ALTERNATIVE_CAPACITY,
                  rec.RIDES_AVOIDED, rec.OUT_OF_REGION):

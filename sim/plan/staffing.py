@@ -158,7 +158,7 @@ def zcc_of(scenario: Scenario) -> Zcc:
 
 def primary_groups(scenario: Scenario) -> dict[str, str]:
     """For each skill, the group the desk routes it to first: the holder with the fewest skills."""
-    groups = zcc_of(scenario).option.groups
+    groups = zcc_of(scenario).groups
     order = list(groups)
     out: dict[str, str] = {}
     for skill in sorted({s for g in groups.values() for s in g.skills}):
@@ -201,7 +201,7 @@ def offered_loads(scenario: Scenario, scenario_path: Path | None = None) -> Load
     base = scenario.model_dump(mode="json")
     work = zcc_workload(scenario.region, base, _national_figures(scenario_path), base["zcc"])
     primary = primary_groups(scenario)
-    erlang: dict[str, dict[str, np.ndarray]] = {g: {} for g in zcc_of(scenario).option.groups}
+    erlang: dict[str, dict[str, np.ndarray]] = {g: {} for g in zcc_of(scenario).groups}
     calls = {g: np.zeros(HOURS_PER_WEEK) for g in erlang}
     by_skill: dict[tuple[str, str], np.ndarray] = {}
     for skill in ("gp_triagist", "ambulance_nurse", "mental_health", "coordinator", "district_nursing"):
@@ -253,7 +253,7 @@ def with_option(scenario: Scenario, name: str, option: dict[str, Any]) -> Scenar
 def option_from(scenario: Scenario, rosters: dict[str, list[int]], note: str, description: str) -> dict[str, Any]:
     """A staffing option (the scenario's groups, skills and costs) with new rosters."""
     groups = {}
-    for g, spec in zcc_of(scenario).option.groups.items():
+    for g, spec in zcc_of(scenario).groups.items():
         cost = spec.hourly_cost.model_dump(exclude_none=True)
         groups[g] = {"skills": list(spec.skills), "roster": {"values": [int(v) for v in rosters[g]], "estimate": note},
                      "hourly_cost": cost}
@@ -262,7 +262,7 @@ def option_from(scenario: Scenario, rosters: dict[str, list[int]], note: str, de
 
 def fte_and_cost(scenario: Scenario, rosters: dict[str, list[int]]) -> tuple[float, float]:
     """FTE and staff cost per day of zcc rosters (the formulas of sim.measure.kpis.staffing_kpis)."""
-    groups = zcc_of(scenario).option.groups
+    groups = zcc_of(scenario).groups
     hours = {g: float(sum(r)) for g, r in rosters.items()}
     fte = sum(hours.values()) / scenario.staffing.fte_hours_per_week.value
     cost = sum(hours[g] * groups[g].hourly_cost.value for g in hours) / DAYS_PER_WEEK

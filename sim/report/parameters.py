@@ -187,14 +187,22 @@ def figures(path: str | Path, base: str | Path | None = None) -> list[Figure]:
     res = resolve(path)
     if "setting" in res.data:  # a scenario; anything else is an input table
         scenario = load_scenario(path)  # one-line errors for a broken scenario, before documenting it
-        return figures_of(res, path, base, typed=True) + computed_rosters(scenario, res, path, base)
+        computed = computed_rosters(scenario, res, path, base)
+        replaced = {f.key for f in computed}
+        return [f for f in figures_of(res, path, base, typed=True) if f.key not in replaced] + computed
     return figures_of(res, path, base, typed=False)
 
 
 def computed_rosters(scenario: Any, res: Resolved, file: Path, base: Path) -> list[Figure]:
-    """Desk rosters the loader computed from head counts (sim/config/rosters.py), with the head count's file."""
+    """Desk rosters the loader computed, with the file of what they were computed from.
+
+    From head counts (sim/config/rosters.py) in every scenario; in scenario III every
+    desk's roster follows the work (sim/config/zcc_rosters.py): the ELV point's replaces
+    the status quo's and the zcc's staff groups get derived rosters (and their pay rows).
+    """
     raw = res.data.get("resources", {})
     rows: list[tuple[Path_, Any, Path_]] = []
+    zcc_setting = scenario.setting == "zcc" and scenario.zcc is not None
     for name, site in scenario.resources.haps.items():
         if "triage_roster" not in raw.get("haps", {}).get(name, {}):
             rows.append((("resources", "haps", name, "triage_roster"), site.triage,
@@ -203,6 +211,19 @@ def computed_rosters(scenario: Any, res: Resolved, file: Path, base: Path) -> li
         rows.append((("resources", "meldkamer", "roster"), scenario.resources.meldkamer.desk,
                      ("resources", "meldkamer", "centralists_weekday_day")))
     out = []
+    if zcc_setting:
+        z = scenario.zcc
+        rows.append((("resources", "elv_point_roster"), scenario.resources.elv_point_roster,
+                     ("zcc", "flows", "provider_line_hours")))
+        if z.option.rule is not None:
+            for g, spec in z.groups.items():
+                rows.append((("zcc", "staffing_options", z.staffing, "groups", g, "roster"), spec.rostered,
+                             ("zcc", "staff_groups", g)))
+                key = ("zcc", "staffing_options", z.staffing, "groups", g, "hourly_cost")
+                kind, text = provenance_of(spec.hourly_cost.model_dump())
+                out.append(Figure(".".join(key), summarise({"value": spec.hourly_cost.value}),
+                                  unit_of(".".join(key), "Value"), kind, text,
+                                  _relative(res.origin(("zcc", "staff_groups", g)) or file, base)))
     for path, roster, from_key in rows:
         name = ".".join(path)
         out.append(Figure(name, summarise({"values": roster.values}), unit_of(name, "Roster"), "estimate",

@@ -73,9 +73,29 @@ def _alternatives_only_district_nursing(roster_value: int, substitution: float) 
     }
 
 
+def _fixed_staff(sc) -> dict:
+    """An overlay that keeps the zcc staff of ``sc`` (its derived rosters as an explicit option).
+
+    Rosters follow the work, so changing a share re-derives them; a comparison of
+    mechanisms at equal staff fixes them.
+    """
+    groups = {g: {"skills": list(spec.skills), "hourly_cost": spec.hourly_cost.model_dump(exclude_none=True),
+                  "roster": {"values": spec.rostered.values, "estimate": "fixed for the comparison"}}
+              for g, spec in sc.zcc.groups.items()}
+    return {"zcc": {"staffing": "fixed", "staffing_options": {"fixed": {"groups": groups}}}}
+
+
+def _merge(a: dict, b: dict) -> dict:
+    out = dict(a)
+    for k, v in b.items():
+        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
 def test_zero_alternative_capacity_removes_no_seh_arrivals():
-    none_free = run_replication(_zcc(_alternatives_only_district_nursing(0, 0.5)), 0)
-    switched_off = run_replication(_zcc(_alternatives_only_district_nursing(0, 0.0)), 0)
+    fixed = _fixed_staff(_zcc(_alternatives_only_district_nursing(0, 0.5)))
+    none_free = run_replication(_zcc(_merge(_alternatives_only_district_nursing(0, 0.5), fixed)), 0)
+    switched_off = run_replication(_zcc(_merge(_alternatives_only_district_nursing(0, 0.0), fixed)), 0)
     assert none_free["substitutions_per_day"] == 0
     assert none_free["substitutions_no_capacity_per_day"] > 5
     assert none_free["seh_arrivals_per_day"] == pytest.approx(switched_off["seh_arrivals_per_day"], rel=0.005)
@@ -84,8 +104,9 @@ def test_zero_alternative_capacity_removes_no_seh_arrivals():
 
 
 def test_free_alternative_capacity_removes_seh_arrivals():
-    ample = run_replication(_zcc(_alternatives_only_district_nursing(60, 0.5)), 0)
-    switched_off = run_replication(_zcc(_alternatives_only_district_nursing(60, 0.0)), 0)
+    fixed = _fixed_staff(_zcc(_alternatives_only_district_nursing(60, 0.5)))
+    ample = run_replication(_zcc(_merge(_alternatives_only_district_nursing(60, 0.5), fixed)), 0)
+    switched_off = run_replication(_zcc(_merge(_alternatives_only_district_nursing(60, 0.0), fixed)), 0)
     assert ample["substitutions_per_day.district_nursing"] > 10
     assert ample["seh_arrivals_per_day"] < switched_off["seh_arrivals_per_day"] - 5
     assert ample["ambulance_deployments_per_day"] < switched_off["ambulance_deployments_per_day"]
@@ -123,19 +144,34 @@ def test_forwarding_switched_off():
     assert k["zcc_patient_calls_per_day"] == 0 and k["warm_transfers_per_day"] > 0
 
 
-def test_budget_neutral_and_staffing_options():
+def test_staffing_options_are_priced_in_euros():
+    """budget_neutral spends the status quo's euros on triage and coordination staff (within 1%);
+    lean less, generous more; equal_service is whatever equal service costs."""
     sq = run_replication(load_scenario(SQ, {"run": {"days": 2, "warmup_days": 0}}), 0)
-    fte = {}
-    for option in ("lean", "budget_neutral", "generous"):
+    cost = {}
+    for option in ("lean", "budget_neutral", "generous", "equal_service"):
         k = run_replication(_zcc({"zcc": {"staffing": option}, "run": {"days": 2, "warmup_days": 0}}), 0)
-        fte[option] = k["triage_fte"]
-    assert fte["budget_neutral"] == pytest.approx(sq["triage_fte"], abs=0.05)
-    assert fte["lean"] < fte["budget_neutral"] < fte["generous"]
+        cost[option] = k["staff_cost_per_day"]
+    assert cost["budget_neutral"] == pytest.approx(sq["staff_cost_per_day"], rel=0.01)
+    assert cost["lean"] == pytest.approx(0.85 * sq["staff_cost_per_day"], rel=0.01)
+    assert cost["lean"] < cost["budget_neutral"] < cost["generous"]
+    assert cost["equal_service"] > 0
 
 
 def test_pooled_locations_answer_at_least_as_fast_as_separate():
-    pooled = run_replication(_zcc(path=ROOT / "scenarios" / "noord" / "zcc_3loc_pooled.yaml"), 0)
-    separate = run_replication(_zcc(path=ROOT / "scenarios" / "noord" / "zcc_3loc_separate.yaml"), 0)
+    separate_sc = _zcc(path=ROOT / "scenarios" / "noord" / "zcc_3loc_separate.yaml")
+    # The same staff in both modes: the separate layout's rosters (a minimum per location) pooled.
+    z = separate_sc.zcc
+    fixed = {"description": "the separate layout's derived rosters", "groups": {
+        g: {"skills": list(spec.skills), "hourly_cost": spec.hourly_cost.model_dump(exclude_none=True),
+            "roster": {"values": spec.rostered.values, "estimate": "copied from the separate layout"}}
+        for g, spec in z.groups.items()}}
+    overlay = {"zcc": {"staffing": "fixed", "staffing_options": {"fixed": fixed}}}
+    pooled = run_replication(_zcc(overlay, path=ROOT / "scenarios" / "noord" / "zcc_3loc_pooled.yaml"), 0)
+    separate = run_replication(_zcc(overlay, path=ROOT / "scenarios" / "noord" / "zcc_3loc_separate.yaml"), 0)
+    derived_pooled = _zcc(path=ROOT / "scenarios" / "noord" / "zcc_3loc_pooled.yaml")
+    assert sum(sum(g.rostered.values) for g in derived_pooled.zcc.groups.values()) < sum(
+        sum(g.rostered.values) for g in z.groups.values())  # separate needs a minimum at every location
     assert pooled["triage_fte"] == separate["triage_fte"]
     assert pooled["zcc_answer_within_2min_share"] >= separate["zcc_answer_within_2min_share"]
     assert pooled["zcc_answer_time_mean"] <= separate["zcc_answer_time_mean"]

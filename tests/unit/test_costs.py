@@ -85,7 +85,7 @@ def test_desk_hourly_costs_are_the_pay_build_up():
     assert st.hourly_cost_hap_triagist.value == round(pay["hap_triagist"])
     assert st.hourly_cost_centralist.value == round(pay["centralist"])
     assert st.hourly_cost_elv_coordinator.value == round(pay["elv_coordinator"])
-    groups = yaml.safe_load((ROOT / "scenarios" / "_national" / "zcc_figures.yaml").read_text())["staff_groups"]
+    groups = yaml.safe_load((ROOT / "scenarios" / "_national" / "zcc.yaml").read_text())["zcc"]["staff_groups"]
     role = {"triagist": "hap_triagist", "nurse": "centralist", "ggz": "ggz_nurse", "coordinator": "elv_coordinator"}
     assert set(groups) == set(role)
     for group, spec in groups.items():

@@ -23,7 +23,7 @@ def test_every_region_has_a_valid_status_quo_and_zcc(region):
     sc = load_scenario(ROOT / "scenarios" / region / "status_quo.yaml")
     assert sc.region == region and sc.setting == "status_quo"
     zcc = load_scenario(ROOT / "scenarios" / region / "zcc.yaml")
-    assert zcc.region == region and zcc.setting == "zcc" and zcc.zcc.staffing == "budget_neutral"
+    assert zcc.region == region and zcc.setting == "zcc" and zcc.zcc.staffing == "equal_service"
 
 
 def test_regions_cover_the_country():

@@ -59,10 +59,10 @@ def test_loader_records_the_file_of_every_leaf(tmp_path):
     res = resolve(NOORD / "zcc.yaml")
     origins = res.leaf_origins()
     assert set(origins) == set(_leaf_keys(res.data))
-    assert origins[("resources", "haps", "hap_groningen", "triage_roster", "values")] == NOORD / "zcc_region.yaml"
+    assert origins[("zcc", "locations", "sites", "zcc_assen", "subarea")] == NOORD / "zcc_region.yaml"
     assert origins[("resources", "haps", "hap_groningen", "gp_roster", "values")] == NOORD / "region.yaml"
     assert origins[("zcc", "substitution", "seh", "value")] == NATIONAL / "zcc.yaml"
-    assert res.origin(("resources", "haps", "hap_groningen")) == NOORD / "zcc_region.yaml"
+    assert res.origin(("resources", "haps", "hap_groningen")) == NOORD / "region.yaml"
     assert res.origin(("resources", "no_such_key")) == res.origin(("resources",))
     assert res.origin(("no_such_key",)) is None
     res.merge({"resources": {"beds": {"elv": {"value": 3, "estimate": "test"}}}}, tmp_path / "cli")
@@ -143,8 +143,11 @@ def test_file_is_the_most_specific_file_that_set_the_figure(tmp_path):
 
 def test_zcc_overrides_are_attributed_to_the_zcc_files():
     figs = {f.key: f for f in _figures(NOORD / "zcc.yaml")}
-    assert figs["resources.haps.hap_groningen.triage_roster"].file == "scenarios/noord/zcc_region.yaml"
     assert figs["resources.haps.hap_groningen.gp_roster"].file == "scenarios/noord/region.yaml"
+    # Rosters that follow the work are shown as derived, with the file of what they follow from.
+    derived = figs["resources.haps.hap_groningen.triage_roster"]
+    assert "sim/config/zcc_rosters.py" in derived.provenance and "max 0" in derived.value
+    assert "zcc_rosters.py" in figs["zcc.staffing_options.equal_service.groups.nurse.roster"].provenance
     assert figs["zcc.substitution.seh"].file == "scenarios/_national/zcc.yaml"
 
 

@@ -68,20 +68,20 @@ def build_layout(ctx: Context, z: ZccSpec) -> ZccLayout:
     else:
         residence = ctx.populations
     shares = site_shares(residence, nearest, len(sites))
-    groups = {g: frozenset(spec.skills) for g, spec in z.option.groups.items()}
+    groups = {g: frozenset(spec.skills) for g, spec in z.groups.items()}
     overflow = loc.overflow_after_min.value if loc.overflow_after_min else None
     probes = ctx.probes(rec.ZCC_DESK)
     by_group = {g: ctx.probes(rec.zcc_group_pool(g)) for g in groups}
     if loc.mode == "pooled":
         desks = [SkillDesk(ctx.env, rec.ZCC_DESK, groups, probes, group_probes=by_group)]
         desk_of = [desks[0]] * len(ctx.areas)
-        splits = {g: [spec.roster.values] for g, spec in z.option.groups.items()}
+        splits = {g: [spec.rostered.values] for g, spec in z.groups.items()}
     else:
         desks = [SkillDesk(ctx.env, f"{rec.ZCC_DESK}.{n}", groups, probes, overflow, by_group) for n in site_names]
         for d in desks:
             d.peers = [o for o in desks if o is not d]
         desk_of = [desks[int(j)] for j in nearest]
-        splits = {g: split_roster(spec.roster.values, shares) for g, spec in z.option.groups.items()}
+        splits = {g: split_roster(spec.rostered.values, shares) for g, spec in z.groups.items()}
     for gi, g in enumerate(groups):
         for di, (desk, values) in enumerate(zip(desks, splits[g], strict=False)):
             ctx.rosters.add((ZCC_ROSTERS, gi, di), GroupRoster(desk, gi), values)
