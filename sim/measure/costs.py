@@ -96,6 +96,7 @@ def cost_kpis(m, days: float, staff: dict[str, float]) -> dict[str, float]:
     k["ambulance_conveyed_per_day"] = c.get(rec.AMBULANCE_CONVEYED, 0.0) / days
     for kind in ("consult", "home_visit"):
         k[f"hap_care_per_day.{kind}"] = c.get(rec.sub(rec.HAP_CARE, kind), 0.0) / days
+    total_answered = 0.0
     for desk, keys in CALL_DESKS.items():
         if desk == "zcc" and m.zcc is None:
             continue
@@ -104,4 +105,7 @@ def cost_kpis(m, days: float, staff: dict[str, float]) -> dict[str, float]:
         cost = staff.get(f"staff_cost_per_day.{desk}", 0.0)
         k[f"answered_calls_per_day.{desk}"] = answered
         k[f"cost_per_call.{desk}"] = cost / answered if answered else float("nan")
+        total_answered += answered
+    # All triage and coordination desks together: comparable between the status quo and scenario III.
+    k["cost_per_call"] = staff["staff_cost_per_day"] / total_answered if total_answered else float("nan")
     return k

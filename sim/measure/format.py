@@ -31,6 +31,8 @@ def units(kpi: str) -> str:
         return "EUR per day"
     if kpi.startswith("cost_per_call"):
         return "EUR per call"
+    if kpi.endswith("_per_year") and "budget" in kpi:
+        return "EUR per year"
     if kpi.startswith("ambulance_loaded_km"):
         return "km per day"
     if kpi.startswith("staff_commute_min"):

@@ -198,9 +198,9 @@ def staffing_kpis(m) -> dict[str, float]:
     out["triage_fte"] = sum(out.values())
     out["staff_cost_per_day"] = sum(cost.values())
     out.update(cost)
-    if sc.setting == "zcc":
-        out["zcc_budget_per_year"] = (cost["staff_cost_per_day.zcc"] * DAYS_PER_YEAR
-                                      + zcc_facilities_per_year(sc))
+    # The status quo has no zcc: its budget is 0, so the paired difference is the zcc's budget.
+    out["zcc_budget_per_year"] = (cost["staff_cost_per_day.zcc"] * DAYS_PER_YEAR + zcc_facilities_per_year(sc)
+                                  if sc.setting == "zcc" else 0.0)
     return out
 
 

@@ -6,6 +6,7 @@ import math
 import re
 from collections.abc import Iterable
 
+from sim.config.constants import DAYS_PER_YEAR
 from sim.measure.format import fmt, signed, units
 from sim.run.runner import Difference, Summary
 
@@ -123,8 +124,9 @@ def in_short(diffs: list[Difference]) -> str:
         if math.isnan(x.alt_mean):
             return f"{x.base_mean:.1%} (base only)"
         if math.isnan(x.base_mean):
-            return f"{x.alt_mean:.1%} (alternative only)"
-        return f"{x.base_mean:.1%} -> {x.alt_mean:.1%}"
+            return f"{x.alt_mean:.1%} (alternative only; 95% interval {x.alt_ci_low:.1%} to {x.alt_ci_high:.1%})"
+        return (f"{x.base_mean:.1%} -> {x.alt_mean:.1%} (change {x.diff_mean * 100:+.2f} points, 95% interval "
+                f"{x.diff_ci_low * 100:+.2f} to {x.diff_ci_high * 100:+.2f})")
 
     lines = ["In short (alternative against base, same patients in both):"]
     if "seh_arrivals_per_day" in d:
@@ -135,16 +137,30 @@ def in_short(diffs: list[Difference]) -> str:
                                              ("dispatch_answer_within_2min_share", "112 dispatch desk"),
                                              ("zcc_answer_within_2min_share", "zcc"))
              for k in with_norms([name], d)]
+    if "dispatch_abandoned_share" in d:
+        lines.append(f"- 112 callers who hang up before an answer: {share('dispatch_abandoned_share')}")
     if desks:
         lines.append("- calls answered within the desk's norm: "
                      + "; ".join(f"{label} {share(k)} (norm {norm_minutes(k)} min)" for k, label in desks))
     if "triage_fte" in d and "staff_cost_per_day" in d:
         f, c = d["triage_fte"], d["staff_cost_per_day"]
         lines.append(f"- triage and coordination staff {fmt(f.base_mean)} -> {fmt(f.alt_mean)} FTE, cost "
-                     f"EUR {fmt(c.base_mean)} -> {fmt(c.alt_mean)} per day ({c.rel_change:+.1%})")
+                     f"EUR {fmt(c.base_mean)} -> {fmt(c.alt_mean)} per day ({c.rel_change:+.1%}; rosters are "
+                     f"fixed, so no interval)")
+    if "cost_per_call" in d:
+        x = d["cost_per_call"]
+        lines.append(f"- staff cost per answered call at the triage and coordination desks: EUR "
+                     f"{fmt(x.base_mean)} -> {fmt(x.alt_mean)} ({signed(x.diff_mean)}, 95% interval "
+                     f"{signed(x.diff_ci_low)} to {signed(x.diff_ci_high)})")
+    if "zcc_budget_per_year" in d and d["zcc_budget_per_year"].alt_mean > 0:
+        x = d["zcc_budget_per_year"]
+        lines.append(f"- the zcc's budget: EUR {fmt(x.alt_mean)} a year (staff, work locations, ICT, regiearts; "
+                     f"fixed by its rosters and locations)")
     if "chain_cost_per_day" in d:
+        x = d["chain_cost_per_day"]
         lines.append("- " + change("chain_cost_per_day",
-                                   "chain cost in EUR (care at unit costs, desk staff, zcc facilities)"))
+                                   "chain cost in EUR (care at unit costs, desk staff, zcc facilities)")
+                     + f"; EUR {fmt(x.diff_mean * DAYS_PER_YEAR)} a year")
     return "\n".join(lines)
 
 

@@ -258,6 +258,8 @@ class Difference:
     diff_ci_high: float
     rel_change: float
     n: int
+    alt_ci_low: float = float("nan")  # the alternative's own 95% interval (for KPIs only it has: the zcc's)
+    alt_ci_high: float = float("nan")
 
 
 def paired(base: list[dict[str, float]], alt: list[dict[str, float]]) -> list[Difference]:
@@ -270,9 +272,10 @@ def paired(base: list[dict[str, float]], alt: list[dict[str, float]]) -> list[Di
         b = [r.get(name, absent) for r in base]
         a = [r.get(name, absent) for r in alt]
         d = t_interval([y - x for x, y in zip(b, a, strict=True)])
-        bm, am = t_interval(b).mean, t_interval(a).mean
+        own = t_interval(a)
+        bm, am = t_interval(b).mean, own.mean
         rel = d.mean / bm if bm and not math.isnan(bm) else float("nan")
-        out.append(Difference(name, bm, am, d.mean, d.ci_low, d.ci_high, rel, d.n))
+        out.append(Difference(name, bm, am, d.mean, d.ci_low, d.ci_high, rel, d.n, own.ci_low, own.ci_high))
     return out
 
 
