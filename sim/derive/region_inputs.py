@@ -450,6 +450,11 @@ def write_all(scenarios: Path) -> list[Path]:
                            f"one location.\n"
                            f"extends: [status_quo.yaml, ../_national/zcc.yaml, zcc_region.yaml]\n"
                            f"name: {region}_zcc\n")
+        written += _ensure(folder / "zcc_247_admission.yaml",
+                           f"# Scenario III of ROAZ region '{region}' with ELV, GRZ and crisis-bed admission around "
+                           f"the clock\n# and a shorter transfer lag (../_national/admission_247.yaml).\n"
+                           f"extends: [zcc.yaml, ../_national/admission_247.yaml]\n"
+                           f"name: {region}_zcc_247_admission\n")
         if region == "noord":
             written += _noord_variants(folder, areas, km, candidates, zf)
     return written
