@@ -342,6 +342,23 @@ def cmd_national(args: argparse.Namespace) -> int:
     print(format_fit_table(rows))
     (out / "fit.md").write_text(format_fit_table(rows, markdown=True) + "\n", encoding="utf-8")
     print(f"\nresults: {out}/summary.csv (national), {out}/summary_<region>.csv, {out}/fit.md")
+    if args.alt:
+        from sim.config.constants import DAYS_PER_YEAR
+        from sim.run.national import budget_markdown, budget_rows, write_budget_csv
+
+        alt_regional = region_scenarios(args.alt, _scenario_overrides(args), _scenarios(args))
+        print(f"acutesim: {args.alt} in every region, the same {n} replication(s)", file=sys.stderr)
+        alt_national, alt_per_region = run_national(
+            alt_regional, n, _workers(args),
+            progress=lambda d, t: print(f"  region-replication {d}/{t} done", file=sys.stderr))
+        rows = budget_rows(per_region, alt_per_region, national, alt_national, DAYS_PER_YEAR)
+        table = budget_markdown(rows)
+        (out / "budget.md").write_text(f"# {args.alt} against {args.scenario}, per region\n\n{table}",
+                                       encoding="utf-8")
+        write_budget_csv(rows, out / "budget.csv")
+        print(f"\n{args.alt} against {args.scenario} per region (paired replications):")
+        print(table)
+        print(f"results: {out}/budget.md, {out}/budget.csv")
     return 0
 
 

@@ -159,6 +159,8 @@ def build_parser() -> argparse.ArgumentParser:
     nat = sub.add_parser("national", help="run every region together and compare national totals with the targets")
     nat.add_argument("--scenario", default="status_quo.yaml",
                      help="scenario file in each region folder (default: status_quo.yaml)")
+    nat.add_argument("--alt", help="a second scenario file in each region folder (e.g. zcc.yaml): run both with common "
+                                   "random numbers and write the per-region budget table (budget.md, budget.csv)")
     nat.add_argument("-n", "--replications", type=_REPS, help="replications (default: the scenarios')")
     nat.add_argument("--seed", type=_SEED, help="random seed (default: the scenarios')")
     nat.add_argument("--days", type=_days, help="days to simulate after warm-up")

@@ -107,5 +107,6 @@ def cost_kpis(m, days: float, staff: dict[str, float]) -> dict[str, float]:
         k[f"cost_per_call.{desk}"] = cost / answered if answered else float("nan")
         total_answered += answered
     # All triage and coordination desks together: comparable between the status quo and scenario III.
+    k["answered_calls_per_day"] = total_answered
     k["cost_per_call"] = staff["staff_cost_per_day"] / total_answered if total_answered else float("nan")
     return k
