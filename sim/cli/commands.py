@@ -356,9 +356,13 @@ def cmd_national(args: argparse.Namespace) -> int:
         (out / "budget.md").write_text(f"# {args.alt} against {args.scenario}, per region\n\n{table}",
                                        encoding="utf-8")
         write_budget_csv(rows, out / "budget.csv")
+        from sim.report.html import national_budget_page
+
+        national_budget_page(rows, f"acutesim: {args.alt} against {args.scenario}, per ROAZ region",
+                             out / "budget.html")
         print(f"\n{args.alt} against {args.scenario} per region (paired replications):")
         print(table)
-        print(f"results: {out}/budget.md, {out}/budget.csv")
+        print(f"results: {out}/budget.md, {out}/budget.csv, {out}/budget.html")
     return 0
 
 

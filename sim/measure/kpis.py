@@ -109,6 +109,8 @@ def desk_kpis(m, key: str, occupancy: bool = True) -> dict[str, float]:
         f"{prefix}_answer_time_p90": _pct(waits, 90),
         f"{prefix}_answer_time_p95": _pct(waits, 95),
         f"{prefix}_abandoned_share": _share(c.get(rec.desk_key(key, "abandoned"), 0.0), offered),
+        # Attempts (redials included) per day: the desk's offered calls, against sim/config/desk_work.py.
+        f"{prefix}_attempts_per_day": offered / max(m.env.now - m.metrics.measuring_since, 1e-9) * MIN_PER_DAY,
     }
     for t in ANSWER_WITHIN_MIN:
         out[f"{prefix}_answer_within.{answer_within_label(t)}"] = _share(float((waits <= t).sum()), offered)

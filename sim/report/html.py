@@ -272,3 +272,32 @@ def build_report(folder: Path | str, out: Path | str | None = None) -> Path:
     out.write_text(render(res, figures, str(folder)), encoding="utf-8")
     return out
 
+
+
+def national_budget_page(rows: list[dict], title: str, out: Path) -> Path:
+    """A self-contained page of the per-region budget table of ``acutesim national --alt`` (the NZa's question:
+    what does a zcc cost per region, per inhabitant and per answered call, and what does the chain save)."""
+    head = ["region", "inhabitants", "zcc budget (EUR M a year)", "per inhabitant (EUR)",
+            "staff cost change (EUR M a year)", "cost per answered call (EUR)",
+            "chain cost change (EUR M a year, 95% interval)", "SEH arrivals change (95% interval)"]
+    body = []
+    for r in rows:
+        cells = [str(r["region"]), f"{r['population']:,.0f}", f"{r['zcc_budget_meur']:.1f}",
+                 f"{r['zcc_budget_eur_per_inhabitant']:.2f}", f"{r['staff_cost_change_meur']:+.1f}",
+                 f"{r['cost_per_call_base']:.2f} → {r['cost_per_call_alt']:.2f}",
+                 f"{r['chain_cost_change_meur']:+.1f} ({r['chain_cost_change_low']:+.1f} to "
+                 f"{r['chain_cost_change_high']:+.1f})",
+                 f"{r['seh_arrivals_change']:+.1%} ({r['seh_arrivals_change_low']:+.1%} to "
+                 f"{r['seh_arrivals_change_high']:+.1%})"]
+        body.append("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in cells) + "</tr>")
+    table = ("<table><thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr></thead><tbody>"
+             + "".join(body) + "</tbody></table>")
+    page = (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{_e(title)}</title>'
+            f"<style>{CSS}</style></head><body>\n<h1>{_e(title)}</h1>\n"
+            "<p>Each region's status quo and scenario III run with the same patients (common random numbers). "
+            "The zcc budget (staff at its derived rosters, work locations, ICT, regiearts) and the staff costs "
+            "follow from rosters and unit costs, so they carry no stochastic interval; the chain cost and the "
+            "SEH arrivals carry the paired 95% interval over replications.</p>\n"
+            f"{table}\n<footer>acutesim {_e(__version__)}</footer></body></html>\n")
+    out.write_text(page, encoding="utf-8")
+    return out

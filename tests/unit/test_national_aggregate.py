@@ -35,3 +35,37 @@ def test_chain_cost_is_summed_and_cost_per_call_is_total_cost_over_total_calls()
     n = aggregate({"a": a, "b": b})
     assert n["chain_cost_per_day"] == 6000 and n["chain_cost_per_day.hap"] == 1400
     assert n["cost_per_call.zcc"] == pytest.approx((300 + 500) / (10 + 50))  # 13.33, not the mean 20
+
+
+# ------------------------------------------------------------- per-region budget table
+def _kpis(pop, seh, chain, staff, budget, calls, cost_per_call):
+    return {"population": pop, "seh_arrivals_per_day": seh, "chain_cost_per_day": chain,
+            "staff_cost_per_day": staff, "zcc_budget_per_year": budget, "answered_calls_per_day": calls,
+            "cost_per_call": cost_per_call}
+
+
+def test_budget_table_has_a_row_per_region_and_the_netherlands():
+    from sim.run.national import budget_markdown, budget_rows
+
+    base = {"a": [_kpis(1000, 100, 5000, 500, 0, 50, 10), _kpis(1000, 102, 5100, 500, 0, 50, 10)],
+            "b": [_kpis(3000, 300, 9000, 900, 0, 90, 10), _kpis(3000, 296, 9100, 900, 0, 90, 10)]}
+    alt = {"a": [_kpis(1000, 95, 4900, 600, 365_250, 40, 15), _kpis(1000, 99, 5050, 600, 365_250, 40, 15)],
+           "b": [_kpis(3000, 290, 8800, 950, 730_500, 90, 10.5), _kpis(3000, 288, 8900, 950, 730_500, 90, 10.5)]}
+    nat = [aggregate({r: base[r][i] for r in base}) for i in range(2)]
+    nat_alt = [aggregate({r: alt[r][i] for r in alt}) for i in range(2)]
+    rows = {r["region"]: r for r in budget_rows(base, alt, nat, nat_alt, 365.25)}
+    assert set(rows) == {"a", "b", "Netherlands"}
+    a = rows["a"]
+    assert a["zcc_budget_meur"] == pytest.approx(0.36525)
+    assert a["zcc_budget_eur_per_inhabitant"] == pytest.approx(365.25)
+    assert a["staff_cost_change_meur"] == pytest.approx(100 * 365.25 / 1e6)
+    # chain cost: differences -100 and -50 a day, mean -75 a day
+    assert a["chain_cost_change_meur"] == pytest.approx(-75 * 365.25 / 1e6)
+    assert a["chain_cost_change_low"] < a["chain_cost_change_meur"] < a["chain_cost_change_high"]
+    nl = rows["Netherlands"]
+    assert nl["population"] == 4000 and nl["zcc_budget_meur"] == pytest.approx(0.36525 + 0.7305)
+    # cost per call nationally = total staff cost / total calls: (500 + 900) / 140 and (600 + 950) / 130
+    assert nl["cost_per_call_base"] == pytest.approx(10.0)
+    assert nl["cost_per_call_alt"] == pytest.approx((15 * 40 + 10.5 * 90) / 130)
+    text = budget_markdown(list(rows.values()))
+    assert text.count("\n") == 2 + 3 and "| Netherlands |" in text
