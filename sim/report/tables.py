@@ -136,7 +136,8 @@ def in_short(diffs: list[Difference]) -> str:
     desks = [(k, label) for name, label in (("hap_answer_within_2min_share", "HAP desks"),
                                              ("dispatch_answer_within_2min_share", "112 dispatch desk"),
                                              ("zcc_answer_within_2min_share", "zcc"))
-             for k in with_norms([name], d)]
+             for k in with_norms([name], d)
+             if not (math.isnan(d[k].base_mean) and math.isnan(d[k].alt_mean))]
     if "dispatch_abandoned_share" in d:
         lines.append(f"- 112 callers who hang up before an answer: {share('dispatch_abandoned_share')}")
     if desks:
