@@ -791,6 +791,7 @@ class StaffGroup(Strict):
         Field(min_length=1)
     roster: Roster | None = None
     hourly_cost: Value
+    keep_free: Count | None = None  # members kept free for the group's own calls (sim/resources/skilldesk.py)
 
     @property
     def rostered(self) -> Roster:
@@ -1069,7 +1070,8 @@ class Scenario(Strict):
         cost = {g: spec.hourly_cost.value for g, spec in specs.items()}
         rule = option.rule or "equal_service"
         factor = option.budget_factor.value if option.budget_factor is not None else 1.0
-        d = zcc_rosters.derive(self, rule, factor, skills, cost)
+        keep = {g: int(spec.keep_free.value) for g, spec in specs.items() if spec.keep_free is not None}
+        d = zcc_rosters.derive(self, rule, factor, skills, cost, keep)
         moved = "derived from the desk's work after the change (scenario III; sim/config/zcc_rosters.py)"
         haps = {n: site.model_copy(update={"triage_roster": Roster(
                     values=d.hap[n], estimate=f"status-quo roster in the hours HAP calls are not forwarded; {moved}")})

@@ -29,6 +29,8 @@ The staffing options (``zcc.staffing_options.<name>.rule``):
   the cost fits, and whole hours left over go to the first group's busiest hours.
   ``budget_factor`` 1 is ``budget_neutral``.
 
+Staff who hold another group's skill (nurses also triage HAP calls) take its calls when they are
+free; their spare people in an hour count towards that group (:func:`_credit_helpers`).
 The answer share per hour is Erlang A (callers hang up: :func:`sim.theory.queueing.erlang_a_answered_within`),
 the same formula for the status quo and the zcc, so the comparison is like for like.
 Costs per rostered hour use the desk's staff pay (``costs.desk_staff`` via
@@ -186,8 +188,37 @@ def _group_work(sc: Scenario, work: dict[str, dw.DeskWork], targets: dict[str, n
     return out
 
 
+def _helpers(groups: dict[str, list[str]]) -> dict[str, list[str]]:
+    """For each group, the other groups that also hold one of its (primary) skills and so take its calls."""
+    primary = {s: primary_group(groups, s) for skills in groups.values() for s in skills}
+    return {g: [h for h in groups if h != g and any(primary[s] == g for s in groups[h])] for g in groups}
+
+
+def _credit_helpers(rosters: dict[str, list[int]], helpers: dict[str, list[str]],
+                    gwork: dict[str, tuple[dw.DeskWork, np.ndarray]], minimum: np.ndarray,
+                    keep_free: dict[str, int]) -> dict[str, list[int]]:
+    """Staff who also hold a group's skill answer its calls when free: count their spare people.
+
+    The desk gives a call to a free specialist first and a free member of another group
+    holding the skill otherwise, while the helper keeps ``keep_free`` members free for its own
+    calls (sim/resources/skilldesk.py). A helper group's spare people in an hour are its roster
+    less its own offered load (rounded up) less those it keeps free; the group needs that many
+    fewer of its own, never below the minimum.
+    """
+    out = {g: list(v) for g, v in rosters.items()}
+    for g, hs in helpers.items():
+        if not hs:
+            continue
+        spare = np.zeros(len(out[g]), dtype=int)
+        for h in hs:
+            load = gwork[h][0].calls_per_min * gwork[h][0].mean_service
+            spare += np.maximum(0, np.asarray(rosters[h]) - np.ceil(load - 1e-9).astype(int) - keep_free.get(h, 0))
+        out[g] = np.maximum(minimum, np.asarray(rosters[g]) - spare).astype(int).tolist()
+    return out
+
+
 def derive(sc: Scenario, rule: str, budget_factor: float, groups: dict[str, list[str]],
-           hourly_cost: dict[str, float]) -> Derived:
+           hourly_cost: dict[str, float], keep_free: dict[str, int] | None = None) -> Derived:
     """Rosters of the HAP desks, the 112 desk, the ELV point and the zcc's groups after the change."""
     z = sc.zcc
     assert z is not None
@@ -217,12 +248,15 @@ def derive(sc: Scenario, rule: str, budget_factor: float, groups: dict[str, list
     gwork = _group_work(sc, work, targets, groups)
     tables: dict[str, dict[int, np.ndarray]] = {g: {} for g in groups}
 
+    helpers = _helpers(groups)
+    keep_free = keep_free or {}
+
     def rosters_at(x: float) -> dict[str, list[int]]:
         out = {}
         for g, (w, target) in gwork.items():
             t = np.clip(1.0 - (1.0 - target) * x, 0.0, MAX_TARGET)
             out[g] = _fewest(w, np.where(w.calls_per_min > 0, t, 0.0), minimum, tables[g])
-        return out
+        return _credit_helpers(out, helpers, gwork, minimum, keep_free)
 
     zcc_paid = paid_per_rostered_hour(sc, "zcc")
 

@@ -219,11 +219,15 @@ def computed_rosters(scenario: Any, res: Resolved, file: Path, base: Path) -> li
             for g, spec in z.groups.items():
                 rows.append((("zcc", "staffing_options", z.staffing, "groups", g, "roster"), spec.rostered,
                              ("zcc", "staff_groups", g)))
-                key = ("zcc", "staffing_options", z.staffing, "groups", g, "hourly_cost")
-                kind, text = provenance_of(spec.hourly_cost.model_dump())
-                out.append(Figure(".".join(key), summarise({"value": spec.hourly_cost.value}),
-                                  unit_of(".".join(key), "Value"), kind, text,
-                                  _relative(res.origin(("zcc", "staff_groups", g)) or file, base)))
+                for field in ("hourly_cost", "keep_free"):
+                    figure = getattr(spec, field)
+                    if figure is None:
+                        continue
+                    key = ("zcc", "staffing_options", z.staffing, "groups", g, field)
+                    kind, text = provenance_of(figure.model_dump())
+                    out.append(Figure(".".join(key), summarise({"value": figure.value}),
+                                      unit_of(".".join(key), type(figure).__name__), kind, text,
+                                      _relative(res.origin(("zcc", "staff_groups", g)) or file, base)))
     for path, roster, from_key in rows:
         name = ".".join(path)
         out.append(Figure(name, summarise({"values": roster.values}), unit_of(name, "Roster"), "estimate",

@@ -8,6 +8,11 @@ first, so that the versatile staff stay free); otherwise it waits in the
 queue of its skill. A member who comes free takes the most urgent, then the
 longest-waiting call among all queues of the skills they hold.
 
+A group may keep members free for its own calls (``keep_free``, trunk
+reservation): it takes a call of a skill another group is the specialist for
+only while more than that many of its members are free. So nurses who also
+triage HAP calls stay available for warm-transferred 112 calls.
+
 Work locations in ``separate`` mode are separate desks; with an overflow
 threshold a call that has waited that long is also offered to the other
 locations: it is answered by whichever location has a free member first.
@@ -56,7 +61,8 @@ class SkillDesk:
     """Staff groups with skills, one queue per skill; see the module docstring."""
 
     def __init__(self, env: simpy.Environment, name: str, groups: Mapping[str, frozenset[str]], probes: PoolProbes,
-                 overflow_after: float | None = None, group_probes: Mapping[str, PoolProbes] | None = None) -> None:
+                 overflow_after: float | None = None, group_probes: Mapping[str, PoolProbes] | None = None,
+                 keep_free: Mapping[str, int] | None = None) -> None:
         self.env = env
         self.name = name
         self.pools = [StaffPool(g, frozenset(skills)) for g, skills in groups.items()]
@@ -64,6 +70,10 @@ class SkillDesk:
         # For each skill, the groups that hold it, fewest skills first.
         self._holders = {s: sorted((i for i, p in enumerate(self.pools) if s in p.skills),
                                    key=lambda i: (len(self.pools[i].skills), i)) for s in skills}
+        # Members a group keeps free before it takes a call of a skill it is not the specialist for.
+        reserve = keep_free or {}
+        self._reserve = {(i, s): (0 if self._holders[s][0] == i else int(reserve.get(p.name, 0)))
+                         for i, p in enumerate(self.pools) for s in p.skills}
         self._queues: dict[str, list[_Call]] = {s: [] for s in skills}
         self.waiting: dict[str, int] = {s: 0 for s in skills}
         self.peers: list[SkillDesk] = []
@@ -100,7 +110,7 @@ class SkillDesk:
             return None
         for i in self._holders[skill]:
             pool = self.pools[i]
-            if pool.busy < pool.capacity:
+            if pool.busy < pool.capacity - self._reserve[(i, skill)]:
                 self._take(i)
                 return (self, i)
         return None
@@ -157,7 +167,9 @@ class SkillDesk:
     def _serve_group(self, group: int) -> None:
         pool = self.pools[group]
         while pool.busy < pool.capacity:
-            heads = [c for c in (self._head(s) for s in pool.skills) if c is not None]
+            free = pool.capacity - pool.busy
+            heads = [c for c in (self._head(s) for s in pool.skills
+                                 if free > self._reserve[(group, s)]) if c is not None]
             if not heads:
                 return
             call = min(heads)

@@ -38,7 +38,7 @@ def test_validate_and_params_from_another_folder(tmp_path):
     here = _run([str(BIN / "acutesim"), "params", SCENARIO, "--format", "csv"], ROOT)
     assert elsewhere.returncode == 0, elsewhere.stderr
     assert elsewhere.stdout == here.stdout
-    assert ",scenarios/noord/zcc_region.yaml\n" in elsewhere.stdout
+    assert ",scenarios/noord/region.yaml\n" in elsewhere.stdout
     assert list(tmp_path.iterdir()) == []
 
 

@@ -72,12 +72,14 @@ def build_layout(ctx: Context, z: ZccSpec) -> ZccLayout:
     overflow = loc.overflow_after_min.value if loc.overflow_after_min else None
     probes = ctx.probes(rec.ZCC_DESK)
     by_group = {g: ctx.probes(rec.zcc_group_pool(g)) for g in groups}
+    keep_free = {g: int(spec.keep_free.value) for g, spec in z.groups.items() if spec.keep_free is not None}
     if loc.mode == "pooled":
-        desks = [SkillDesk(ctx.env, rec.ZCC_DESK, groups, probes, group_probes=by_group)]
+        desks = [SkillDesk(ctx.env, rec.ZCC_DESK, groups, probes, group_probes=by_group, keep_free=keep_free)]
         desk_of = [desks[0]] * len(ctx.areas)
         splits = {g: [spec.rostered.values] for g, spec in z.groups.items()}
     else:
-        desks = [SkillDesk(ctx.env, f"{rec.ZCC_DESK}.{n}", groups, probes, overflow, by_group) for n in site_names]
+        desks = [SkillDesk(ctx.env, f"{rec.ZCC_DESK}.{n}", groups, probes, overflow, by_group, keep_free)
+                 for n in site_names]
         for d in desks:
             d.peers = [o for o in desks if o is not d]
         desk_of = [desks[int(j)] for j in nearest]
