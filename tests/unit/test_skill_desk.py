@@ -8,6 +8,8 @@ Test plan (queueing theory: Erlang C; deterministic routing cases):
   Poisson calls are k independent M/M/c queues, the pooled desk with k*c
   staff is one M/M/kc queue; the simulation matches Erlang C for both, and the
   pooled desk reaches a service level with no more staff than the separate ones;
+- trunk reservation: a group that keeps k members free takes another group's
+  calls only while more than k of its members are free, now and when one comes free;
 - overflow: with an overflow threshold, separate locations wait less than
   without it (a long-waiting call is taken by an idle location).
 """
@@ -29,6 +31,23 @@ def _desk(env, groups: dict[str, tuple[set[str], int]], overflow=None) -> SkillD
     for i, (_, n) in enumerate(groups.values()):
         desk.set_capacity(i, n)
     return desk
+
+
+def test_nurses_keep_one_free_for_their_own_calls():
+    env = simpy.Environment()
+    groups = {"nurse": frozenset({"ambulance_nurse", "gp_triagist"}), "triagist": frozenset({"gp_triagist"})}
+    desk = SkillDesk(env, "zcc", groups, PoolProbes.detached(), keep_free={"nurse": 1})
+    desk.set_capacity(0, 2)
+    desk.set_capacity(1, 1)
+    assert desk.request("gp_triagist", 3, None) == (desk, 1)  # the triagist
+    assert desk.request("gp_triagist", 3, None) == (desk, 0)  # a nurse: two free, one stays free
+    waiting = desk.request("gp_triagist", 3, None)
+    assert not isinstance(waiting, tuple)  # the last free nurse is kept for 112 transfers
+    assert desk.request("ambulance_nurse", 1, None) == (desk, 0)  # ... and takes one
+    desk.release(0)  # a nurse comes free, but only one is free: the HAP call keeps waiting
+    assert not waiting.triggered
+    desk.release(1)  # the triagist comes free and takes it
+    assert waiting.triggered and waiting.value == (desk, 1)
 
 
 def test_specialists_answer_first_and_free_staff_take_best_call():
