@@ -351,14 +351,14 @@ def cmd_national(args: argparse.Namespace) -> int:
         alt_national, alt_per_region = run_national(
             alt_regional, n, _workers(args),
             progress=lambda d, t: print(f"  region-replication {d}/{t} done", file=sys.stderr))
-        rows = budget_rows(per_region, alt_per_region, national, alt_national, DAYS_PER_YEAR)
-        table = budget_markdown(rows)
+        budget = budget_rows(per_region, alt_per_region, national, alt_national, DAYS_PER_YEAR)
+        table = budget_markdown(budget)
         (out / "budget.md").write_text(f"# {args.alt} against {args.scenario}, per region\n\n{table}",
                                        encoding="utf-8")
-        write_budget_csv(rows, out / "budget.csv")
+        write_budget_csv(budget, out / "budget.csv")
         from sim.report.html import national_budget_page
 
-        national_budget_page(rows, f"acutesim: {args.alt} against {args.scenario}, per ROAZ region",
+        national_budget_page(budget, f"acutesim: {args.alt} against {args.scenario}, per ROAZ region",
                              out / "budget.html")
         print(f"\n{args.alt} against {args.scenario} per region (paired replications):")
         print(table)

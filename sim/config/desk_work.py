@@ -77,8 +77,8 @@ def combine(parts: list[DeskWork]) -> DeskWork:
     def weighted(attr: str) -> float:
         return sum(getattr(p, attr) * p.calls_per_week for p in parts) / calls
 
-    return DeskWork(sum(p.calls_per_min for p in parts), weighted("mean_service"), weighted("mean_patience"),
-                    weighted("norm_min"))
+    calls_per_min = np.sum([p.calls_per_min for p in parts], axis=0)
+    return DeskWork(calls_per_min, weighted("mean_service"), weighted("mean_patience"), weighted("norm_min"))
 
 
 # ------------------------------------------------------------------ demand

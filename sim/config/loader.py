@@ -411,6 +411,14 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None,
         )
     _check_subareas(scenario, res, path)
     _check_calendar(scenario, res, path)
+    if scenario.setting == "zcc":
+        from sim.config import zcc_rosters
+
+        try:
+            scenario = zcc_rosters.apply(scenario)
+        except ValueError as exc:  # e.g. a workload no roster can carry
+            where = _where(res, ("zcc", "staffing"), path)
+            raise ScenarioError(f"{where}: key zcc.staffing: {str(exc).splitlines()[0]}") from None
     return scenario
 
 

@@ -939,6 +939,9 @@ class Zcc(Strict):
     staff_groups: dict[str, StaffGroup] | None = None
     staffing_options: dict[str, StaffingOption] = Field(min_length=1)
     service_level: ServiceLevel | None = None
+    # Set by the loader once every desk's roster follows the work (sim/config/zcc_rosters.py); a resolved
+    # file carries it, so loading that file again keeps its rosters instead of deriving from derived ones.
+    rosters_derived: bool = False
 
     @field_validator("skills")
     @classmethod
@@ -1052,42 +1055,6 @@ class Scenario(Strict):
             mk = mk.model_copy(update={"roster": Roster(values=values, estimate=note)})
         new_res = res.model_copy(update={"haps": haps, "meldkamer": mk})
         return self.model_copy(update={"resources": new_res})
-
-    @model_validator(mode="after")
-    def _zcc_rosters(self) -> Scenario:
-        """Scenario III: derive every desk's roster from its work after the change (sim/config/zcc_rosters.py)."""
-        from sim.config import zcc_rosters
-
-        z = self.zcc
-        if self.setting != "zcc" or z is None:
-            return self
-        res = self.resources
-        if res.meldkamer.roster is None or any(h.triage_roster is None for h in res.haps.values()):
-            return self  # _desk_rosters names what is missing
-        option = z.option
-        specs = option.groups if option.rule is None and option.groups else (z.staff_groups or {})
-        skills = {g: list(spec.skills) for g, spec in specs.items()}
-        cost = {g: spec.hourly_cost.value for g, spec in specs.items()}
-        rule = option.rule or "equal_service"
-        factor = option.budget_factor.value if option.budget_factor is not None else 1.0
-        keep = {g: int(spec.keep_free.value) for g, spec in specs.items() if spec.keep_free is not None}
-        d = zcc_rosters.derive(self, rule, factor, skills, cost, keep)
-        moved = "derived from the desk's work after the change (scenario III; sim/config/zcc_rosters.py)"
-        haps = {n: site.model_copy(update={"triage_roster": Roster(
-                    values=d.hap[n], estimate=f"status-quo roster in the hours HAP calls are not forwarded; {moved}")})
-                for n, site in res.haps.items()}
-        mk = res.meldkamer.model_copy(update={"roster": Roster(
-            values=d.dispatch, estimate=f"fewest call takers answering at least the status quo's share within the "
-                                        f"norm after the warm transfers; {moved}")})
-        elv = Roster(values=d.elv_point, estimate=f"status-quo roster in the hours the provider line is closed; {moved}")
-        new_res = res.model_copy(update={"haps": haps, "meldkamer": mk, "elv_point_roster": elv})
-        if option.rule is not None:
-            groups = {g: spec.model_copy(update={"roster": Roster(values=d.groups[g], estimate=d.note)})
-                      for g, spec in specs.items()}
-            option = option.model_copy(update={"groups": groups})
-        options = {**z.staffing_options, z.staffing: option}
-        new_zcc = z.model_copy(update={"staffing_options": options})
-        return self.model_copy(update={"resources": new_res, "zcc": new_zcc})
 
     @model_validator(mode="after")
     def _profiles_exist(self) -> Scenario:

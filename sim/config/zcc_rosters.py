@@ -102,7 +102,7 @@ def zcc_call_work(sc: Scenario) -> tuple[dict[str, dw.DeskWork], dict[str, np.nd
     # The status quo's answer shares: per HAP post, the 112 desk, the ELV point.
     posts = dw.hap_post_work(sc)
     shares = dw.hap_post_shares(sc)
-    hap_sl = sum(shares[n] * posts[n].answered_within(res.haps[n].triage.values) for n in posts)
+    hap_sl = np.sum([shares[n] * posts[n].answered_within(res.haps[n].triage.values) for n in posts], axis=0)
     dispatch_sl = dw.dispatch_work(sc).answered_within(res.meldkamer.desk.values)
     elv_sl = dw.elv_point_work(sc).answered_within(res.elv_point_roster.values)
     norm_share = z.service_level.share.value if z.service_level is not None else 0.9
@@ -138,7 +138,7 @@ def zcc_call_work(sc: Scenario) -> tuple[dict[str, dw.DeskWork], dict[str, np.nd
         "gp_consultation": dw.DeskWork((office + hap_referrals) * z.substitution.seh.value * provider_open,
                                        h.provider_request.mean, prov.patience.mean, prov.answer_norm_min.value),
     }
-    targets = {"hap_call": hap_sl, "mental_health_call": hap_sl, "warm_transfer": dispatch_sl,
+    targets: dict[str, np.ndarray] = {"hap_call": hap_sl, "mental_health_call": hap_sl, "warm_transfer": dispatch_sl,
                "bed_request": elv_sl, "district_nursing_request": plan, "ggz_request": plan,
                "gp_consultation": plan}
     return work, targets, transferred
@@ -309,3 +309,43 @@ def status_quo_staff_cost_per_week(sc: Scenario) -> float:
     return (hap_hours * st.hourly_cost_hap_triagist.value * paid_per_rostered_hour(sc, "hap_triage")
             + sum(res.meldkamer.desk.values) * st.hourly_cost_centralist.value
             + sum(res.elv_point_roster.values) * st.hourly_cost_elv_coordinator.value)
+
+
+def apply(sc: Scenario) -> Scenario:
+    """The scenario with every desk's roster derived from its work after the change (scenario III only).
+
+    Called by the loader after the scenario, its region and sub-areas are validated. HAP
+    desks, the 112 desk and the ELV point get their rosters after the change; an option with
+    a ``rule`` gets its groups' rosters (an option with explicit groups keeps them). A scenario
+    already derived (``zcc.rosters_derived``, as in a resolved file) is returned as it is.
+    """
+    from sim.config.schema import Roster
+
+    z = sc.zcc
+    if sc.setting != "zcc" or z is None or z.rosters_derived:
+        return sc
+    res = sc.resources
+    option = z.option
+    specs = option.groups if option.rule is None and option.groups else (z.staff_groups or {})
+    skills: dict[str, list[str]] = {g: list(spec.skills) for g, spec in specs.items()}
+    cost = {g: spec.hourly_cost.value for g, spec in specs.items()}
+    keep = {g: int(spec.keep_free.value) for g, spec in specs.items() if spec.keep_free is not None}
+    rule = option.rule or "equal_service"
+    factor = option.budget_factor.value if option.budget_factor is not None else 1.0
+    d = derive(sc, rule, factor, skills, cost, keep)
+    moved = "derived from the desk's work after the change (scenario III; sim/config/zcc_rosters.py)"
+    haps = {n: site.model_copy(update={"triage_roster": Roster(
+                values=d.hap[n], estimate=f"status-quo roster in the hours HAP calls are not forwarded; {moved}")})
+            for n, site in res.haps.items()}
+    mk = res.meldkamer.model_copy(update={"roster": Roster(
+        values=d.dispatch, estimate=f"fewest call takers answering at least the status quo's share within the "
+                                    f"norm after the warm transfers; {moved}")})
+    elv = Roster(values=d.elv_point, estimate=f"status-quo roster in the hours the provider line is closed; {moved}")
+    new_res = res.model_copy(update={"haps": haps, "meldkamer": mk, "elv_point_roster": elv})
+    if option.rule is not None:
+        groups = {g: spec.model_copy(update={"roster": Roster(values=d.groups[g], estimate=d.note)})
+                  for g, spec in specs.items()}
+        option = option.model_copy(update={"groups": groups})
+    options = {**z.staffing_options, z.staffing: option}
+    new_zcc = z.model_copy(update={"staffing_options": options, "rosters_derived": True})
+    return sc.model_copy(update={"resources": new_res, "zcc": new_zcc})

@@ -12,13 +12,13 @@ import numpy as np
 from sim.chain import record as rec
 from sim.chain.patient import OUTCOMES
 from sim.config.constants import (
-    DAYS_PER_YEAR,
     ALTERNATIVES,
     AMBULANCE_URGENCIES,
     BLOCK_HOURS,
     BLOCKS_PER_WEEK,
     DAY_NAMES,
     DAYS_PER_WEEK,
+    DAYS_PER_YEAR,
     FOLLOWUP_BED_KINDS,
     HAP_TRIAGE_OUTCOMES,
     HOSPITAL,

@@ -165,7 +165,7 @@ def budget_markdown(rows: list[dict[str, float | str]]) -> str:
             "| SEH arrivals change (95% interval) |")
     lines = [head, "| " + " | ".join(["---"] * 8) + " |"]
     for r in rows:
-        def f(key: str, spec: str) -> str:
+        def f(key: str, spec: str, r: dict[str, float | str] = r) -> str:
             return format(float(r[key]), spec)
         lines.append(
             f"| {r['region']} | {f('population', ',.0f')} | {f('zcc_budget_meur', '.1f')} "
