@@ -124,6 +124,8 @@ def in_short(diffs: list[Difference]) -> str:
         if math.isnan(x.alt_mean):
             return f"{x.base_mean:.1%} (base only)"
         if math.isnan(x.base_mean):
+            if math.isnan(x.alt_ci_low):  # one replication: no interval
+                return f"{x.alt_mean:.1%} (alternative only)"
             return f"{x.alt_mean:.1%} (alternative only; 95% interval {x.alt_ci_low:.1%} to {x.alt_ci_high:.1%})"
         return (f"{x.base_mean:.1%} -> {x.alt_mean:.1%} (change {x.diff_mean * 100:+.2f} points, 95% interval "
                 f"{x.diff_ci_low * 100:+.2f} to {x.diff_ci_high * 100:+.2f})")
