@@ -19,6 +19,9 @@ ROOT_ENV = "ACUTESIM_ROOT"
 NATIONAL = "_national"
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = PACKAGE_DIR / "data"
+# The Streamlit page of `acutesim app` (sim/app/page.py), started by the command line as a file
+# (the command line does not import the app layer: they are independent siblings).
+APP_PAGE = PACKAGE_DIR / "app" / "page.py"
 
 
 def root() -> Path:
@@ -82,13 +85,16 @@ def shown(path: str | Path) -> str:
 
 
 def user_path(path: str | Path) -> Path:
-    """A path a user typed: as given if it exists, else relative to the project root.
+    """A path a user typed: as given if it exists, else relative to the project root, else a shipped name.
 
-    ``scenarios/noord/zcc.yaml`` then works from any folder; a missing file
+    ``scenarios/noord/zcc.yaml`` then works from any folder, and so does a shipped scenario's
+    name, ``noord/zcc`` (or ``noord/zcc.yaml``: relative to ``scenarios/``); a missing file
     keeps the path as typed, so the error message shows what the user wrote.
     """
     p = Path(path)
     if p.exists() or p.is_absolute():
         return p
-    candidate = root() / p
-    return candidate if candidate.exists() else p
+    for candidate in (root() / p, scenarios_dir() / p, scenarios_dir() / f"{p}.yaml"):
+        if candidate.is_file() or (candidate == root() / p and candidate.exists()):
+            return candidate
+    return p

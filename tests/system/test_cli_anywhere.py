@@ -2,7 +2,7 @@
 
 Test plan (deterministic cases: the same result from any folder): from an empty temporary folder,
 `acutesim validate` and `acutesim params` on the shipped noord scenario succeed (console script and
-`python -m sim`), and `params` names the same files as from the project root; `--root` sets
+`python -m sim`), also by its shipped name (`noord/zcc`), `--version` prints the package metadata's version, and `params` names the same files as from the project root; `--root` sets
 ACUTESIM_ROOT for the command only (sim.paths follows it, and it is restored afterwards); a scenario
 that is nowhere gives one line naming it; the parser imports no command module.
 """
@@ -42,6 +42,20 @@ def test_validate_and_params_from_another_folder(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_version_and_shipped_names_from_another_folder(tmp_path):
+    from importlib.metadata import version
+
+    done = _run([str(BIN / "acutesim"), "--version"], tmp_path)
+    assert done.returncode == 0 and done.stdout.strip() == f"acutesim {version('acutesim')}"
+    for name in ("noord/zcc", "noord/zcc.yaml"):
+        done = _run([str(BIN / "acutesim"), "validate", name], tmp_path)
+        assert done.returncode == 0, done.stderr
+        assert f"{name}: ok (region noord, setting zcc)" in done.stdout
+    done = _run([str(BIN / "acutesim"), "validate", "noord/nowhere"], tmp_path)
+    assert done.returncode == 2 and done.stderr.strip() == "error: noord/nowhere: file not found"
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_root_option_sets_the_project_folder_for_the_command_only(tmp_path, monkeypatch, capsys):
     monkeypatch.delenv(paths.ROOT_ENV, raising=False)
     seen = {}
@@ -70,7 +84,8 @@ def test_parser_imports_no_command_module():
     tree = ast.parse(Path(cli_parser.__file__).read_text(encoding="utf-8"))
     imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
     imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-    assert imported <= {"__future__", "argparse", "sim.paths", "math", "sys", "typing", "collections.abc"}
+    assert imported <= {"__future__", "argparse", "sim.paths", "math", "sys", "typing", "collections.abc",
+                        "importlib.metadata"}
 
 
 def test_parser_bounds_are_the_schema_bounds():
