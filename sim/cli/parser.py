@@ -11,8 +11,8 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-from importlib.metadata import PackageNotFoundError, version
 from collections.abc import Callable
+from importlib.metadata import PackageNotFoundError, version
 from typing import NoReturn
 
 from sim.paths import ROOT_ENV

@@ -2,7 +2,8 @@
 
 Test plan (deterministic cases: the same result from any folder): from an empty temporary folder,
 `acutesim validate` and `acutesim params` on the shipped noord scenario succeed (console script and
-`python -m sim`), also by its shipped name (`noord/zcc`), `--version` prints the package metadata's version, and `params` names the same files as from the project root; `--root` sets
+`python -m sim`), also by its shipped name (`noord/zcc`), `--version` prints the package metadata's
+version, and `params` names the same files as from the project root; `--root` sets
 ACUTESIM_ROOT for the command only (sim.paths follows it, and it is restored afterwards); a scenario
 that is nowhere gives one line naming it; the parser imports no command module.
 """
