@@ -57,6 +57,15 @@ def results_dir(base: Path | None = None) -> Path:
     return (base or root()) / "results"
 
 
+APP_DIR_ENV = "ACUTESIM_APP_DIR"
+
+
+def app_results_dir(base: Path | None = None) -> Path:
+    """Where ``acutesim app`` writes variants and results: ``$ACUTESIM_APP_DIR``, else ``results/app``."""
+    env = os.environ.get(APP_DIR_ENV)
+    return Path(env).resolve() if env and base is None else results_dir(base) / "app"
+
+
 def docs_dir(base: Path | None = None) -> Path:
     return (base or root()) / "docs"
 

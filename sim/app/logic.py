@@ -58,6 +58,9 @@ SECONDS_PER_DAY_PER_MILLION = 0.035
 START_SECONDS = 3.0
 
 
+_LOCK = threading.Lock()
+
+
 def one_line(exc: BaseException) -> str:
     """The one line the command line prints for an error (sim/cli/main.py), never a traceback."""
     if isinstance(exc, ScenarioError):
@@ -82,8 +85,30 @@ def shipped(region: str, name: str = "zcc") -> Path:
     return paths.region_scenario(region, name)
 
 
+_LOADED: dict[tuple[str, int, str], Scenario] = {}
+
+
 def load(path: Path, overrides: dict[str, Any] | None = None) -> Scenario:
-    return load_scenario(path, overrides)
+    """``load_scenario``, remembered per file, its modification time and the overrides.
+
+    The page reruns on every click; loading and validating a scenario takes about half a second,
+    so a file seen before is not read again (the scenarios are never modified in place).
+    """
+    p = Path(path)
+    try:
+        stamp = p.stat().st_mtime_ns
+    except OSError:
+        return load_scenario(p, overrides)  # the loader's one-line error
+    key = (str(p.resolve()), stamp, json.dumps(overrides, sort_keys=True))
+    with _LOCK:
+        found = _LOADED.get(key)
+    if found is None:
+        found = load_scenario(p, overrides)
+        with _LOCK:
+            if len(_LOADED) > 64:
+                _LOADED.clear()
+            _LOADED[key] = found
+    return found
 
 
 @dataclass(frozen=True)
@@ -261,8 +286,8 @@ def variant_yaml(variant: Variant, n: int, days: float, seed: int) -> tuple[str,
 
 
 def app_dir() -> Path:
-    """Where the app writes: variants and results under the project's ``results/app/``."""
-    return paths.results_dir() / "app"
+    """Where the app writes variants and results: the project's ``results/app/`` (or ``$ACUTESIM_APP_DIR``)."""
+    return paths.app_results_dir()
 
 
 def write_variant(variant: Variant) -> Path:
@@ -394,7 +419,6 @@ class Job:
 
 
 _JOBS: dict[str, Job] = {}
-_LOCK = threading.Lock()
 
 
 def job(key: str) -> Job | None:
@@ -505,22 +529,23 @@ def seh_difference(diffs: list[Difference]) -> str:
     return signed(d.diff_mean)
 
 
-def report(folder: Path) -> Path:
-    """The HTML report of the folder (``acutesim report``), written once."""
-    from sim.report.html import build_report
+def report_and_figures(folder: Path) -> list[Any]:
+    """Write the folder's HTML report (as ``acutesim report``) and return its figures, drawn once.
 
-    out = folder / "report.html"
-    if not out.exists():
-        build_report(folder, out)
-    return out
-
-
-def figures(folder: Path) -> list[Any]:
-    """The report's figures (SEH by hour, answer times, flows, occupancy), as :class:`sim.report.plots.Figure`."""
+    The figures (:class:`sim.report.plots.Figure`: SEH arrivals by hour, answer times, flows,
+    occupancy, with 95% bands) are the report's own PNG files in ``figures/``.
+    """
+    from sim.report.html import render
     from sim.report.plots import plot_all
     from sim.run.results import load_results
 
-    return plot_all(load_results(folder), folder / "figures")
+    res = load_results(folder)
+    figs = plot_all(res, folder / "figures")
+    out = folder / "report.html"
+    tmp = folder / "report.html.tmp"
+    tmp.write_text(render(res, figs, str(folder)), encoding="utf-8")
+    os.replace(tmp, out)
+    return figs
 
 
 def downloads(folder: Path) -> dict[str, Path]:

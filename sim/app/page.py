@@ -40,8 +40,7 @@ def _options(region: str) -> dict[str, str]:
 
 @st.cache_data(show_spinner=False)
 def _figures(folder: str) -> list[tuple[str, str, str]]:
-    logic.report(Path(folder))
-    return [(f.title, f.caption, str(f.png)) for f in logic.figures(Path(folder))]
+    return [(f.title, f.caption, str(f.png)) for f in logic.report_and_figures(Path(folder))]
 
 
 def _progress_of(key: str, done_state: str, value: str) -> None:
