@@ -510,14 +510,18 @@ def table_rows(diffs: list[Difference], names: list[str]) -> list[dict[str, Any]
 
     by = {d.kpi: d for d in diffs}
     out = []
+
+    def cell(text: str) -> str:  # a lone "-" would be drawn as a Markdown bullet
+        return "n/a" if text == "-" else text
+
     for name in with_norms(names, by):
         d = by.get(name)
         if d is None:
             continue
         ci = "-" if math.isnan(d.diff_ci_low) else f"{signed(d.diff_ci_low)} to {signed(d.diff_ci_high)}"
-        out.append({"KPI": name, "status quo": fmt(d.base_mean), "variant": fmt(d.alt_mean),
-                    "variant - status quo": signed(d.diff_mean), "95% interval": ci,
-                    "change": "-" if math.isnan(d.rel_change) else f"{d.rel_change:+.1%}", "unit": units(name)})
+        out.append({"KPI": name, "status quo": cell(fmt(d.base_mean)), "variant": cell(fmt(d.alt_mean)),
+                    "variant - status quo": cell(signed(d.diff_mean)), "95% interval": cell(ci),
+                    "change": "n/a" if math.isnan(d.rel_change) else f"{d.rel_change:+.1%}", "unit": units(name)})
     return out
 
 

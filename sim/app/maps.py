@@ -40,7 +40,7 @@ def map_figure(points: list[Point], title: str = "") -> Any:
     lats = [p.lat for p in points] or [52.0]
     mid = sum(lats) / len(lats)
     fig.update_layout(title=title, height=520, margin={"l": 10, "r": 10, "t": 40, "b": 10},
-                      legend={"orientation": "h", "y": -0.05}, plot_bgcolor="white",
+                      legend={"orientation": "h", "y": -0.18}, plot_bgcolor="white",
                       xaxis={"title": "longitude", "showgrid": False},
                       yaxis={"title": "latitude", "showgrid": False, "scaleanchor": "x",
                              "scaleratio": 1 / math.cos(math.radians(mid))})

@@ -524,7 +524,8 @@ def cmd_app(args: argparse.Namespace) -> int:
     command = [sys.executable, "-m", "streamlit", "run", str(paths.APP_PAGE),
                "--server.port", str(args.port), "--server.address", args.host,
                "--server.headless", "true" if args.no_browser else "false",
-               "--browser.gatherUsageStats", "false", "--global.developmentMode", "false"]
+               "--browser.gatherUsageStats", "false", "--global.developmentMode", "false",
+               "--client.toolbarMode", "viewer"]
     print(f"acutesim app: http://{args.host}:{args.port} (Ctrl-C stops it)", file=sys.stderr)
     env = {**os.environ, paths.ROOT_ENV: str(paths.root())}
     try:
