@@ -294,7 +294,10 @@ def write_variant(variant: Variant) -> Path:
     """Write the overlay next to the app's results (``extends:`` the shipped file by a relative path)."""
     folder = app_dir() / "variants" / variant.region
     folder.mkdir(parents=True, exist_ok=True)
-    extends = os.path.relpath(shipped(variant.region).resolve(), folder.resolve())
+    target = shipped(variant.region).resolve()
+    inside = folder.resolve().is_relative_to(paths.root().resolve())
+    # Relative inside the project (the folder moves with the checkout), else absolute.
+    extends = os.path.relpath(target, folder.resolve()) if inside else str(target)
     body = overlay(variant, extends)
     path = folder / f"{body['name']}.yaml"
     text = _dump(body, f"# A scenario-III variant made in `acutesim app` (every changed number: '{APP_ESTIMATE}').\n")
@@ -580,7 +583,7 @@ def start_locations(variant_path: Path, max_k: int, n: int, days: float) -> tupl
         raise ScenarioError("app: key locations.max: expected a number of locations from 1 to 8")
     key = locations_key(scenario, max_k, n, days)
     out = app_dir() / "locations" / key
-    stages = 2 * max_k - 1
+    stages = max_k  # the pooled roster once, then separate for k = 2..max_k (sim.plan.locations.plan)
 
     def work(j: Job) -> Path:
         if (out / "locations.csv").exists() and (out / "tradeoff.png").exists():
@@ -602,7 +605,7 @@ def start_locations(variant_path: Path, max_k: int, n: int, days: float) -> tupl
         j.done = j.total
         return out
 
-    return start(key, "layouts", stages, work), out
+    return start(key, "roster searches", stages, work), out
 
 
 def read_locations(folder: Path) -> list[dict[str, str]]:

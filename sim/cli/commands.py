@@ -405,11 +405,12 @@ def cmd_docs(args: argparse.Namespace) -> int:
 def _layout_progress(max_k: int) -> Callable[[str], None]:
     """Progress of the location planner: its messages name the layout and mode (``k=2 pooled: ...``).
 
-    The planner searches ``2 * max_k - 1`` layouts (one location is the same pooled or
-    separate); a layout counts as done once the next one starts.
+    The planner searches ``max_k`` rosters: the pooled one once (a pooled zcc is one queue
+    wherever its staff sit, and one location is the same pooled or separate), then separate for
+    k = 2..max_k; a search counts as done once the next one starts.
     """
     progress = Progress("layout")
-    total = 2 * max_k - 1
+    total = max_k
     seen: list[str] = []
 
     def show(message: str) -> None:

@@ -5,7 +5,8 @@ in Streamlit's AppTest, three pooled locations in noord, 2 paired replications o
 background job finishes, the SEH difference shown is the one in that run's comparison.csv
 (formatted as the compare command prints it), the report and the CSVs are offered for download;
 clicking again with the same settings starts no new run (the folder keyed by the resolved
-scenarios is reused: replications.csv is not rewritten).
+scenarios is reused: replications.csv is not rewritten). Without Streamlit, `acutesim app` says
+in one line how to install it (exit 2).
 """
 
 from __future__ import annotations
@@ -59,3 +60,14 @@ def test_compare_in_the_app_equals_comparison_csv_and_is_reused(tmp_path, monkey
     again.button(key="run").click().run()
     assert again.session_state["results"] == str(folder)
     assert (folder / "replications.csv").stat().st_mtime_ns == written
+
+
+def test_app_without_streamlit_is_one_line(monkeypatch, capsys):
+    import importlib.util
+
+    from sim.cli.main import main
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "streamlit" else real(name, *a))
+    assert main(["app"]) == 2
+    assert capsys.readouterr().err.strip() == 'error: the app needs its optional dependencies: pip install -e ".[app]"'

@@ -3,7 +3,10 @@
 Test plan (deterministic cases): the page opens on noord with no error and no exception, and draws
 the map; three locations give the planner's p-median three towns (sim.plan.locations.layouts) and
 the table of changes lists them with "changed in the app"; a changed share appears with its value
-and provenance; no location at all is the one-line error of the logic, never a traceback.
+and provenance; no location at all is the one-line error of the logic, never a traceback. The
+location planner runs in the background and its table and trade-off figure appear (the planner's
+search itself, minutes of simulation, is replaced by a stand-in here: tests/system/test_planning.py
+checks it); the commute shown is the model's for each p-median layout.
 """
 
 from __future__ import annotations
@@ -53,3 +56,34 @@ def test_no_location_is_one_line(app):
     app.multiselect(key="sites_noord_1").set_value([]).run()
     assert not app.exception
     assert [e.value for e in app.error] == ["error: app: key zcc.locations.sites: choose at least one work location"]
+
+
+def test_location_planner_runs_in_the_background_and_shows_the_tradeoff(app, monkeypatch):
+    import time
+
+    from sim.plan import locations
+
+    def stand_in(scenario, max_k, replications, workers, scenario_path=None, progress=None):
+        rows = []
+        for layout in locations.layouts(scenario, max_k):
+            mean, p95 = locations.commute(scenario, layout)
+            for mode in ("pooled", "separate"):
+                if progress:
+                    progress(f"k={layout.k} {mode}: stand-in")
+                rows.append(locations.Row(layout, mode, 50.0 + layout.k + (mode == "separate"), 0.9, mean, p95,
+                                          0.9, {}))
+        return rows
+
+    monkeypatch.setattr(locations, "plan", stand_in)
+    app.number_input(key="loc_k").set_value(2).run()
+    app.button(key="loc_run").click().run()
+    deadline = time.monotonic() + 60
+    while "locations" not in app.session_state and time.monotonic() < deadline:
+        time.sleep(0.3)
+        app.run()
+    assert "locations" in app.session_state and not app.exception and not app.error
+    shown = app.table[-1].value
+    scenario = logic.load(logic.shipped("noord"))
+    commutes = [f"{locations.commute(scenario, lay)[0]:.2f}" for lay in locations.layouts(scenario, 2) for _ in "ps"]
+    assert list(shown["commute_mean_min"]) == commutes and list(shown["mode"]) == ["pooled", "separate"] * 2
+    assert len(app.get("image")) == 1
