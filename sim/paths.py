@@ -4,10 +4,11 @@ acutesim reads its shipped inputs (``scenarios/``, ``calibration/``) from the
 project root and writes results under ``results/`` there. The root is, in
 order: the ``ACUTESIM_ROOT`` environment variable (set by ``acutesim --root``),
 or the checkout that holds this package (an editable install, the README's
-way). A scenario path given by a user is taken as given when it exists (from
-the current folder), else relative to the root, so commands work from any
-folder. Functions take an optional ``base`` for another checkout (tests, ``acutesim docs``
-on a copy).
+way), or, for a package installed without its checkout, the project folder the
+user works in. A scenario path given by a user is taken as given when it exists
+(from the current folder), else relative to the root, else as a shipped name
+(``noord/zcc``), so commands work from any folder. Functions take an optional
+``base`` for another checkout (tests, ``acutesim docs`` on a copy).
 """
 
 from __future__ import annotations
@@ -24,10 +25,26 @@ DATA_DIR = PACKAGE_DIR / "data"
 APP_PAGE = PACKAGE_DIR / "app" / "page.py"
 
 
+def _is_project(folder: Path) -> bool:
+    return (folder / "scenarios" / NATIONAL).is_dir()
+
+
 def root() -> Path:
-    """The project root: ``$ACUTESIM_ROOT``, else the checkout that holds the package."""
+    """The project root: ``$ACUTESIM_ROOT``, else the checkout that holds the package.
+
+    A package installed without its checkout (a wheel in site-packages) has no ``scenarios/``
+    next to it; then the current folder or the nearest folder above it that holds
+    ``scenarios/_national`` is the project (a clone the user works in), else the package's parent
+    as before (a missing scenario is then one line naming it).
+    """
     env = os.environ.get(ROOT_ENV)
-    return Path(env).resolve() if env else PACKAGE_DIR.parent
+    if env:
+        return Path(env).resolve()
+    checkout = PACKAGE_DIR.parent
+    if _is_project(checkout):
+        return checkout
+    here = Path.cwd().resolve()
+    return next((folder for folder in (here, *here.parents) if _is_project(folder)), checkout)
 
 
 def scenarios_dir(base: Path | None = None) -> Path:

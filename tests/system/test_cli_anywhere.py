@@ -4,7 +4,8 @@ Test plan (deterministic cases: the same result from any folder): from an empty 
 `acutesim validate` and `acutesim params` on the shipped noord scenario succeed (console script and
 `python -m sim`), also by its shipped name (`noord/zcc`), `--version` prints the package metadata's
 version, and `params` names the same files as from the project root; `--root` sets
-ACUTESIM_ROOT for the command only (sim.paths follows it, and it is restored afterwards); a scenario
+ACUTESIM_ROOT for the command only (sim.paths follows it, and it is restored afterwards); a package
+installed without its checkout finds the project from the current folder or one above it; a scenario
 that is nowhere gives one line naming it; the parser imports no command module.
 """
 
@@ -72,6 +73,16 @@ def test_root_option_sets_the_project_folder_for_the_command_only(tmp_path, monk
     monkeypatch.chdir(tmp_path)
     assert paths.user_path(SCENARIO) == ROOT / SCENARIO
     assert paths.user_path("nowhere.yaml") == Path("nowhere.yaml")
+
+
+def test_installed_package_without_checkout_finds_the_project_from_the_current_folder(tmp_path, monkeypatch):
+    monkeypatch.delenv(paths.ROOT_ENV, raising=False)
+    monkeypatch.setattr(paths, "PACKAGE_DIR", tmp_path / "site-packages" / "sim")
+    monkeypatch.chdir(ROOT / "docs")
+    assert paths.root() == ROOT
+    assert paths.user_path("noord/zcc") == ROOT / "scenarios" / "noord" / "zcc.yaml"
+    monkeypatch.chdir(tmp_path)
+    assert paths.root() == tmp_path / "site-packages"
 
 
 def test_missing_scenario_names_the_path_as_typed(tmp_path, monkeypatch, capsys):
