@@ -570,11 +570,8 @@ def locations_key(scenario: Scenario, max_k: int, n: int, days: float) -> str:
     return "locations-" + hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def start_locations(variant_path: Path, max_k: int, n: int, days: float) -> tuple[Job, Path]:
-    """``acutesim locations`` in the background: its table, CSV and trade-off plot in the app's folder."""
-    from sim.plan.locations import plan, plot, write_csv
-    from sim.plan.staffing import with_run
-
+def locations_plan(variant_path: Path, max_k: int, n: int, days: float) -> tuple[str, Path]:
+    """The job key and folder of ``acutesim locations`` on the variant; raises ScenarioError (one line)."""
     scenario = load(variant_path)
     if scenario.zcc is None or scenario.zcc.service_level is None:
         raise ScenarioError(f"{variant_path}: key zcc.service_level: location planning needs a zcc scenario with a "
@@ -582,11 +579,24 @@ def start_locations(variant_path: Path, max_k: int, n: int, days: float) -> tupl
     if not 1 <= max_k <= 8:
         raise ScenarioError("app: key locations.max: expected a number of locations from 1 to 8")
     key = locations_key(scenario, max_k, n, days)
-    out = app_dir() / "locations" / key
+    return key, app_dir() / "locations" / key
+
+
+def locations_done(out: Path) -> bool:
+    return (out / "locations.csv").exists() and (out / "tradeoff.png").exists()
+
+
+def start_locations(variant_path: Path, max_k: int, n: int, days: float) -> tuple[Job, Path]:
+    """``acutesim locations`` in the background: its table, CSV and trade-off plot in the app's folder."""
+    from sim.plan.locations import plan, plot, write_csv
+    from sim.plan.staffing import with_run
+
+    key, out = locations_plan(variant_path, max_k, n, days)
+    scenario = load(variant_path)
     stages = max_k  # the pooled roster once, then separate for k = 2..max_k (sim.plan.locations.plan)
 
     def work(j: Job) -> Path:
-        if (out / "locations.csv").exists() and (out / "tradeoff.png").exists():
+        if locations_done(out):
             j.done = j.total
             return out
         out.mkdir(parents=True, exist_ok=True)

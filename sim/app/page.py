@@ -43,8 +43,8 @@ def _figures(folder: str) -> list[tuple[str, str, str]]:
     return [(f.title, f.caption, str(f.png)) for f in logic.report_and_figures(Path(folder))]
 
 
-def _progress_of(key: str, done_state: str, value: str) -> None:
-    """Poll a background job; when it ends, remember its result and rerun the page to show it."""
+def _progress_of(key: str) -> None:
+    """Poll a background job every second; when it ends, rerun the page to show its result (or its error)."""
 
     @st.fragment(run_every=POLL_SECONDS)
     def poll() -> None:
@@ -53,15 +53,21 @@ def _progress_of(key: str, done_state: str, value: str) -> None:
             return
         st.progress(min(1.0, j.done / max(1, j.total)), text=j.status())
         if j.finished:
-            if j.error:
-                st.session_state.pop(f"{done_state}_job", None)
-                st.session_state[f"{done_state}_error"] = j.error
-            else:
-                st.session_state[done_state] = value
-                st.session_state.pop(f"{done_state}_job", None)
             st.rerun()
 
     poll()
+
+
+def _job_state(key: str) -> str:
+    """running, failed or idle: shows the progress bar while running and the one-line error after a failure."""
+    j = logic.job(key)
+    if j is not None and not j.finished:
+        _progress_of(key)
+        return "running"
+    if j is not None and j.error:
+        st.error(j.error)
+        return "failed"
+    return "idle"
 
 
 def variant_section(region: str) -> tuple[logic.Variant, Path | None]:
@@ -129,20 +135,12 @@ def compare_section(variant: logic.Variant, path: Path) -> None:
     else:
         st.caption(f"Estimated time: about {estimate:.0f} s on {logic.workers()} core(s) "
                    f"({n} x 2 replications of {days:g} days after {plan.base.run.warmup_days:g} days warm-up).")
-    if st.button("Run status quo vs variant", type="primary", key="run"):
-        if plan.done:
-            st.session_state["results"] = str(plan.folder)
-        else:
-            logic.start_comparison(plan)
-            st.session_state["results_job"] = plan.folder.name
-            st.session_state.pop("results", None)
-            st.session_state.pop("results_error", None)
-    if "results_job" in st.session_state:
-        _progress_of(st.session_state["results_job"], "results", str(plan.folder))
-    if "results_error" in st.session_state:
-        st.error(st.session_state["results_error"])
-    if "results" in st.session_state:
-        results_section(Path(st.session_state["results"]), variant, n, days, seed)
+    if st.button("Run status quo vs variant", type="primary", key="run") and not plan.done:
+        logic.start_comparison(plan)
+    _job_state(plan.folder.name)
+    if plan.done:  # run now or before: the results of exactly these settings
+        st.session_state["results"] = str(plan.folder)
+        results_section(plan.folder, variant, n, days, seed)
 
 
 def _table(diffs: list, names: list[str]) -> None:
@@ -194,21 +192,16 @@ def locations_section(path: Path) -> None:
     max_k = int(a.number_input("Up to k locations", min_value=1, max_value=8, value=3, step=1, key="loc_k"))
     n = int(b.number_input("Replications per check", min_value=1, max_value=20, value=2, step=1, key="loc_n"))
     days = float(c.number_input("Days per check", min_value=1, max_value=365, value=14, step=1, key="loc_days"))
-    if st.button("Run the location planner", key="loc_run"):
-        try:
-            job, out = logic.start_locations(path, max_k, n, days)
-            st.session_state["locations_job"] = logic.locations_key(logic.load(path), max_k, n, days)
-            st.session_state["locations_out"] = str(out)
-            st.session_state.pop("locations", None)
-            st.session_state.pop("locations_error", None)
-        except Exception as exc:
-            st.error(logic.one_line(exc))
-    if "locations_job" in st.session_state:
-        _progress_of(st.session_state["locations_job"], "locations", st.session_state["locations_out"])
-    if "locations_error" in st.session_state:
-        st.error(st.session_state["locations_error"])
-    if "locations" in st.session_state:
-        out = Path(st.session_state["locations"])
+    try:
+        key, out = logic.locations_plan(path, max_k, n, days)
+    except Exception as exc:
+        st.error(logic.one_line(exc))
+        return
+    if st.button("Run the location planner", key="loc_run") and not logic.locations_done(out):
+        logic.start_locations(path, max_k, n, days)
+    _job_state(key)
+    if logic.locations_done(out):
+        st.session_state["locations"] = str(out)
         st.table(logic.read_locations(out))
         st.image(str(out / "tradeoff.png"), caption="zcc FTE meeting the service level against mean staff commute")
 
