@@ -1,7 +1,7 @@
 """The app runs status quo against a variant through the compare machinery, and reuses what it ran.
 
 Test plan (deterministic case: the same numbers the command line writes; reuse by content):
-in Streamlit's AppTest, three pooled locations in noord, 2 paired replications of 2 days: the
+in Streamlit's AppTest, three pooled locations in noord, 1 paired replication of 1 day: the
 background job finishes, the SEH difference shown is the one in that run's comparison.csv
 (formatted as the compare command prints it), the report and the CSVs are offered for download;
 clicking again with the same settings starts no new run (the folder keyed by the resolved
@@ -37,8 +37,8 @@ def test_compare_in_the_app_equals_comparison_csv_and_is_reused(tmp_path, monkey
     at = AppTest.from_file(str(paths.APP_PAGE), default_timeout=60)
     at.run()
     at.number_input(key="k_noord").set_value(3).run()
-    at.number_input(key="n").set_value(2).run()
-    at.number_input(key="days").set_value(2).run()
+    at.number_input(key="n").set_value(1).run()
+    at.number_input(key="days").set_value(1).run()
     at.button(key="run").click().run()
     _wait(at)
     folder = Path(at.session_state["results"])
@@ -54,8 +54,8 @@ def test_compare_in_the_app_equals_comparison_csv_and_is_reused(tmp_path, monkey
     again = AppTest.from_file(str(paths.APP_PAGE), default_timeout=60)
     again.run()
     again.number_input(key="k_noord").set_value(3).run()
-    again.number_input(key="n").set_value(2).run()
-    again.number_input(key="days").set_value(2).run()
+    again.number_input(key="n").set_value(1).run()
+    again.number_input(key="days").set_value(1).run()
     assert any("run before" in c.value for c in again.caption)
     again.button(key="run").click().run()
     assert again.session_state["results"] == str(folder)
