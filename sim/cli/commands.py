@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -514,24 +515,51 @@ def cmd_staffing(args: argparse.Namespace) -> int:
 
 
 def cmd_app(args: argparse.Namespace) -> int:
-    """Start the Streamlit app (sim/app/page.py) on a local port; it runs until Ctrl-C."""
+    """Start the Streamlit app (sim/app/page.py) on a local port and open it in the browser; Ctrl-C stops it.
+
+    Streamlit always runs headless (a first non-headless run would stop to ask for an e-mail
+    address); this command opens the browser itself once the server answers, unless --no-browser.
+    """
     import importlib.util
     import os
     import subprocess
+    import threading
+    import urllib.request
+    import webbrowser
 
     if importlib.util.find_spec("streamlit") is None:
         print('error: the app needs its optional dependencies: pip install -e ".[app]"', file=sys.stderr)
         return 2
     command = [sys.executable, "-m", "streamlit", "run", str(paths.APP_PAGE),
-               "--server.port", str(args.port), "--server.address", args.host,
-               "--server.headless", "true" if args.no_browser else "false",
+               "--server.port", str(args.port), "--server.address", args.host, "--server.headless", "true",
                "--browser.gatherUsageStats", "false", "--global.developmentMode", "false",
                "--client.toolbarMode", "viewer"]
-    print(f"acutesim app: http://{args.host}:{args.port} (Ctrl-C stops it)", file=sys.stderr)
+    url = f"http://{args.host}:{args.port}"
+    print(f"acutesim app: {url} (Ctrl-C stops it)", file=sys.stderr)
     env = {**os.environ, paths.ROOT_ENV: str(paths.root())}
+    server = subprocess.Popen(command, env=env)
+
+    def open_when_ready() -> None:
+        for _ in range(600):
+            if server.poll() is not None:
+                return
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1):
+                    webbrowser.open(url)
+                    return
+            except OSError:
+                time.sleep(0.2)
+
+    if not args.no_browser:
+        threading.Thread(target=open_when_ready, daemon=True).start()
     try:
-        return subprocess.call(command, env=env)
+        return server.wait()
     except KeyboardInterrupt:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
         return 0
 
 
