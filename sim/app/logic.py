@@ -49,8 +49,9 @@ SHARES: dict[str, str] = {
     "zcc.substitution.ambulance": "share of zcc ambulance cases offered an alternative",
     "zcc.substitution.seh": "share of GP referrals to the SEH where an alternative is sought",
 }
-ELV_KEY = "care.elv.admission_hours"
-ROUND_THE_CLOCK = [1] * 168
+# The admission window: the shipped variant that lets short-stay (ELV), geriatric rehab (GRZ) and
+# crisis beds admit around the clock with a shorter transfer lag (each region's zcc_247_admission.yaml).
+ADMISSION_247 = "admission_247.yaml"
 
 # CPU seconds per simulated day (warm-up included) per million inhabitants, measured on this
 # project's 2-core machine (noord, 1.77 million: 4 replications x 37 days in 9 s of CPU).
@@ -209,7 +210,7 @@ class Variant:
     mode: str  # pooled or separate
     staffing: str
     shares: tuple[tuple[str, float], ...] = ()  # (dotted key, value) for keys of SHARES
-    elv_round_the_clock: bool = False  # ELV admissions around the clock instead of the shipped window
+    admission_247: bool = False  # ELV, GRZ and crisis beds admit around the clock (scenarios/_national/admission_247)
 
     def share(self, key: str) -> float:
         return dict(self.shares)[key]
@@ -221,8 +222,7 @@ def default_variant(region: str) -> Variant:
     assert sc.zcc is not None
     data = sc.model_dump()
     return Variant(region, tuple(s.subarea for s in sc.zcc.locations.sites.values()), sc.zcc.locations.mode,
-                   sc.zcc.staffing, tuple((k, float(_get(data, k)["value"])) for k in SHARES),
-                   elv_round_the_clock=list(_get(data, ELV_KEY)["values"]) == ROUND_THE_CLOCK)
+                   sc.zcc.staffing, tuple((k, float(_get(data, k)["value"])) for k in SHARES))
 
 
 def staffing_options(region: str) -> dict[str, str]:
@@ -232,8 +232,16 @@ def staffing_options(region: str) -> dict[str, str]:
     return {name: opt.description for name, opt in sc.zcc.staffing_options.items()}
 
 
-def overlay(variant: Variant, extends: str) -> dict[str, Any]:
-    """The overlay mapping: only what differs from the shipped zcc scenario, every number with its provenance."""
+def admission_file() -> Path:
+    return paths.national_dir() / ADMISSION_247
+
+
+def overlay(variant: Variant, extends: str | list[str]) -> dict[str, Any]:
+    """The overlay mapping: only what differs from the shipped zcc scenario, every number with its provenance.
+
+    ``extends`` is the shipped zcc scenario and, with ``admission_247``, the shipped admission
+    variant after it (its figures keep their own estimates).
+    """
     from sim.derive.region_inputs import slug
 
     shipped_variant = default_variant(variant.region)
@@ -254,11 +262,8 @@ def overlay(variant: Variant, extends: str) -> dict[str, Any]:
     for key, value in variant.shares:
         if not math.isclose(value, shipped_variant.share(key), abs_tol=1e-12):
             _put(body, key, {"value": float(value), "estimate": APP_ESTIMATE})
-    if variant.elv_round_the_clock != shipped_variant.elv_round_the_clock:
-        if not variant.elv_round_the_clock:
-            raise ScenarioError(f"app: key {ELV_KEY}: the shipped window is round the clock; nothing to restore")
-        _put(body, ELV_KEY, {"values": list(ROUND_THE_CLOCK), "estimate": APP_ESTIMATE})
-    digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:8]
+    digest = hashlib.sha256(json.dumps({**body, "admission_247": variant.admission_247},
+                                       sort_keys=True).encode()).hexdigest()[:8]
     return {"extends": extends, "name": f"{variant.region}_zcc_app_{digest}", **body}
 
 
@@ -276,7 +281,8 @@ def _dump(data: dict[str, Any], header: str) -> str:
 
 def variant_yaml(variant: Variant, n: int, days: float, seed: int) -> tuple[str, str]:
     """The overlay as a file for the command line: (file name, text); it goes into scenarios/<region>/."""
-    body = overlay(variant, "zcc.yaml")
+    body = overlay(variant, ["zcc.yaml", f"../{paths.NATIONAL}/{ADMISSION_247}"] if variant.admission_247
+                   else "zcc.yaml")
     name = body["name"]
     header = (f"# A scenario-III variant made in `acutesim app`; every changed number says '{APP_ESTIMATE}'.\n"
               f"# Save as scenarios/{variant.region}/{name}.yaml and rerun the comparison from the command line:\n"
@@ -297,8 +303,10 @@ def write_variant(variant: Variant) -> Path:
     target = shipped(variant.region).resolve()
     inside = folder.resolve().is_relative_to(paths.root().resolve())
     # Relative inside the project (the folder moves with the checkout), else absolute.
-    extends = os.path.relpath(target, folder.resolve()) if inside else str(target)
-    body = overlay(variant, extends)
+    def ref(target: Path) -> str:
+        return os.path.relpath(target, folder.resolve()) if inside else str(target)
+
+    body = overlay(variant, [ref(target), ref(admission_file().resolve())] if variant.admission_247 else ref(target))
     path = folder / f"{body['name']}.yaml"
     text = _dump(body, f"# A scenario-III variant made in `acutesim app` (every changed number: '{APP_ESTIMATE}').\n")
     if not path.exists() or path.read_text(encoding="utf-8") != text:
@@ -322,7 +330,7 @@ def changes(overlay_path: Path) -> list[Change]:
 
     body = yaml.safe_load(overlay_path.read_text(encoding="utf-8")) or {}
     out = [Change(f.key, f.value, f.unit, f"{f.kind}: {f.provenance}") for f in figures(overlay_path)
-           if Path(f.file).name == overlay_path.name]
+           if Path(f.file).name in (overlay_path.name, ADMISSION_247)]
     zcc = body.get("zcc", {})
     if "sites" in zcc.get("locations", {}):
         out.append(Change("zcc.locations.sites", ", ".join(zcc["locations"]["sites"]), "work locations",

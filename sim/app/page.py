@@ -96,9 +96,10 @@ def variant_section(region: str) -> tuple[logic.Variant, Path | None]:
             value = st.slider(f"{label} ({key})", min_value=0.0, max_value=1.0, value=default.share(key),
                               step=0.01, key=f"{key}_{region}")
             shares.append((key, float(value)))
-        elv = st.checkbox("ELV admissions around the clock (shipped: weekday office hours)",
-                          value=default.elv_round_the_clock, key=f"elv_{region}")
-    variant = logic.Variant(region, tuple(sites), mode, staffing, tuple(shares), elv)
+        around = st.checkbox("Admission window around the clock: ELV, GRZ and crisis beds admit 24/7 with a "
+                             "4-hour transfer lag (the shipped admission_247 variant; shipped: office hours)",
+                             value=default.admission_247, key=f"admission_{region}")
+    variant = logic.Variant(region, tuple(sites), mode, staffing, tuple(shares), around)
     try:
         path = logic.write_variant(variant)
         scenario = logic.load(path)

@@ -339,7 +339,7 @@ def cmd_national(args: argparse.Namespace) -> int:
         print(f"acutesim: {args.alt} in every region, the same {n} replication(s)", file=sys.stderr)
         alt_national, alt_per_region = run_national(
             alt_regional, n, _workers(args),
-            progress=lambda d, t: print(f"  region-replication {d}/{t} done", file=sys.stderr))
+            progress=Progress("region-replication"))
         budget = budget_rows(per_region, alt_per_region, national, alt_national, DAYS_PER_YEAR)
         table = budget_markdown(budget)
         (out / "budget.md").write_text(f"# {args.alt} against {args.scenario}, per region\n\n{table}",

@@ -5,6 +5,8 @@ Test plan (deterministic cases and counts against independent sources):
   changed shares, sites, mode and staffing are exactly what the overlay sets, every changed number
   with `estimate: changed in the app`, and the loader's provenance (the parameter table) says so;
 - the overlay for the command line extends `zcc.yaml` and names the command that reruns it;
+- the admission window around the clock extends the shipped admission variant too: its figures keep
+  their own estimates and equal those of the shipped zcc_247_admission scenario;
 - the map has one point per municipality of the region (sim/data/municipalities.csv counted here)
   and one per HAP, SEH, ambulance post of the scenario, the meldkamer and every chosen zcc location;
 - the run key is the same for the same inputs and differs when n, days or seed differ;
@@ -72,6 +74,22 @@ def test_changed_values_carry_the_app_provenance(app_dir):
     name, text = logic.variant_yaml(new, 2, 7, 11)
     assert name == f"{body['name']}.yaml" and yaml.safe_load(text)["extends"] == "zcc.yaml"
     assert f"acutesim compare noord/status_quo noord/{body['name']} -n 2 --days 7 --seed 11" in text
+
+
+def test_admission_window_is_the_shipped_variant_with_its_own_estimates(app_dir):
+    v = _changed(logic.default_variant("noord"), admission_247=True)
+    path = logic.write_variant(v)
+    body = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert [p.split("/")[-1] for p in body["extends"]] == ["zcc.yaml", logic.ADMISSION_247]
+    loaded = logic.load(path)
+    assert loaded.care.elv.admission_hours.values == [1] * 168 == loaded.care.crisis_bed.admission_hours.values
+    by_key = {c.key: c for c in logic.changes(path)}
+    assert by_key["care.elv.admission_hours"].provenance.startswith("estimate: variant: admission 24/7")
+    assert "care.grz.transfer_lag" in by_key
+    _, text = logic.variant_yaml(v, 2, 7, 11)
+    assert yaml.safe_load(text)["extends"] == ["zcc.yaml", f"../_national/{logic.ADMISSION_247}"]
+    shipped_247 = logic.load(paths.region_scenario("noord", "zcc_247_admission"))
+    assert shipped_247.care.model_dump() == loaded.care.model_dump()
 
 
 def test_map_points_against_the_municipality_file():
