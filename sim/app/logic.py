@@ -183,6 +183,39 @@ def commute_of(scenario: Scenario, sites: list[str]) -> tuple[float, float]:
     return commute(scenario, layout)
 
 
+def commute_by_location(scenario: Scenario, sites: list[str]) -> list[dict[str, Any]]:
+    """Per work location: the staff who live nearest to it (their share) and their mean and longest commute.
+
+    As the model: staff live where the population lives (or ``zcc.locations.staff_residence``)
+    and work at the nearest location by road (sim.geo.sites); in separate mode a location also
+    answers the calls of the same sub-areas.
+    """
+    from sim.geo.regions import road_km_matrix
+    from sim.geo.sites import nearest_site
+    from sim.plan.locations import residence
+
+    areas = subareas_of(scenario.region)
+    km = road_km_matrix(areas, scenario.care.travel.detour_factor.value)
+    index = {a.code: i for i, a in enumerate(areas)}
+    chosen = [index[c] for c in sites]
+    nearest = nearest_site(km, chosen)
+    weights = residence(scenario)
+    assert scenario.zcc is not None
+    speed = scenario.zcc.locations.commute_speed_kmh.value
+    minutes = km[:, chosen].min(axis=1) / speed * 60.0
+    rows = []
+    for j, code in enumerate(sites):
+        mine = nearest == j
+        w = weights[mine]
+        share = float(w.sum() / weights.sum())
+        mean = float((minutes[mine] * w).sum() / w.sum()) if w.sum() > 0 else math.nan
+        longest = float(minutes[mine].max()) if mine.any() else math.nan
+        rows.append({"location": f"{areas[chosen[j]].name} ({code})", "staff share": f"{share:.1%}",
+                     "mean commute (min)": f"{mean:.1f}", "longest commute (min)": f"{longest:.1f}",
+                     "municipalities": int(mine.sum())})
+    return rows
+
+
 # ----------------------------------------------------------------------------- the variant
 
 

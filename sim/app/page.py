@@ -114,7 +114,9 @@ def variant_section(region: str) -> tuple[logic.Variant, Path | None]:
         st.info("Nothing changed yet: the variant is the shipped zcc scenario.")
     if sites:
         mean, p95 = logic.commute_of(scenario, list(sites))
-        st.caption(f"Staff commute to these locations: mean {mean:.1f} min, 95th percentile {p95:.1f} min (one way)")
+        st.caption(f"Staff commute to these locations: mean {mean:.1f} min, 95th percentile {p95:.1f} min (one way); "
+                   f"per location (staff work at the nearest one):")
+        st.table(logic.commute_by_location(scenario, list(sites)))
     return variant, path
 
 

@@ -9,6 +9,8 @@ Test plan (deterministic cases and counts against independent sources):
   their own estimates and equal those of the shipped zcc_247_admission scenario;
 - the map has one point per municipality of the region (sim/data/municipalities.csv counted here)
   and one per HAP, SEH, ambulance post of the scenario, the meldkamer and every chosen zcc location;
+- the commute per location, weighted by each location's staff share, is the model's mean commute
+  (sim.geo.sites.commute_minutes), and every municipality belongs to one location;
 - the run key is the same for the same inputs and differs when n, days or seed differ;
 - the time estimate grows with replications and days;
 - bad input (no location, a town outside the region) is one line as the command line prints it,
@@ -107,6 +109,18 @@ def test_map_points_against_the_municipality_file():
 
     fig = map_figure(pts)
     assert {t.name for t in fig.data} == set(logic.KINDS)
+
+
+def test_commute_per_location_adds_up_to_the_model_commute():
+    sc = logic.load(logic.shipped("noord"))
+    sites = logic.p_median_sites(sc, 3)
+    rows = logic.commute_by_location(sc, sites)
+    mean, _ = logic.commute_of(sc, sites)
+    shares = [float(r["staff share"].rstrip("%")) / 100 for r in rows]
+    assert sum(r["municipalities"] for r in rows) == len(logic.subareas_of("noord"))
+    assert sum(shares) == pytest.approx(1, abs=0.002)
+    weighted = sum(s * float(r["mean commute (min)"]) for s, r in zip(shares, rows, strict=True))
+    assert weighted == pytest.approx(mean, abs=0.2)
 
 
 def test_run_key_and_estimate():
