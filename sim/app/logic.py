@@ -538,7 +538,7 @@ def ambulance_kpis(names: list[str]) -> list[str]:
 
 
 def cost_kpis(names: list[str]) -> list[str]:
-    return [k for k in names if "cost" in k or k.endswith("_fte") or k == "triage_fte"]
+    return [k for k in names if "cost" in k or "budget" in k or k.endswith("_fte")]
 
 
 def desk_kpis(names: list[str]) -> list[str]:
