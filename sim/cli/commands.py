@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sim import paths
+from sim.cli.progress import Progress
 from sim.config.loader import ScenarioError, capacity_warnings, load_scenario, read_yaml
 from sim.config.schema import Scenario
 from sim.paths import user_path
@@ -99,14 +100,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(f"acutesim: {scenario.name} (region {scenario.region}), {n} replication(s) of "
           f"{scenario.run.days:g} days after {scenario.run.warmup_days:g} days warm-up, seed {scenario.run.seed}",
           file=sys.stderr)
-    started = time.perf_counter()
-
-    def progress(done: int, total: int) -> None:
-        elapsed = time.perf_counter() - started
-        eta = elapsed / done * (total - done)
-        print(f"  replication {done}/{total} done ({elapsed:.0f} s, about {eta:.0f} s to go)", file=sys.stderr)
-
-    summary = run_scenario(scenario, out, n, event_log=args.event_log, progress=progress,
+    summary = run_scenario(scenario, out, n, event_log=args.event_log, progress=Progress("replication"),
                            workers=_workers(args))
     print(kpi_table(summary))
     print(f"\nresults: {out}/summary.csv, {out}/replications.csv, {out}/scenario.resolved.yaml")
@@ -134,14 +128,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
                             "replications": n}, args)
     print(f"acutesim: {base.name} vs {alt.name}, {n} paired replication(s) of {base.run.days:g} days, "
           f"seed {base.run.seed}", file=sys.stderr)
-    started = time.perf_counter()
-
-    def progress(done: int, total: int) -> None:
-        elapsed = time.perf_counter() - started
-        print(f"  replication pair {done}/{total} done ({elapsed:.0f} s, about "
-              f"{elapsed / done * (total - done):.0f} s to go)", file=sys.stderr)
-
-    diffs = run_comparison(base, alt, out, n, progress, workers=_workers(args))
+    diffs = run_comparison(base, alt, out, n, Progress("replication pair"), workers=_workers(args))
     print(comparison_report(diffs))
     print(f"\nresults: {out}/comparison.csv, {out}/replications.csv, {out}/base.resolved.yaml, {out}/alt.resolved.yaml")
     print(f"report:  acutesim report {out}")
@@ -216,7 +203,9 @@ def cmd_warmup(args: argparse.Namespace) -> int:
     from sim.measure.warmup import check
 
     scenario = _load(user_path(args.scenario))
-    result = check(scenario, args.level, args.replications, args.days)
+    print(f"acutesim: warm-up check of {scenario.name}: daily {args.level} occupancy from the start, "
+          f"{args.replications} replication(s)", file=sys.stderr)
+    result = check(scenario, args.level, args.replications, args.days, progress=Progress("replication"))
     verdict = "suffices" if result.suffices else "is too short"
     print(f"{args.scenario}: MSER-5 on daily {result.level} occupancy ({args.replications} replications, "
           f"{len(result.daily)} days from the start): truncation point {result.truncation_days} days; "
@@ -277,8 +266,10 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     polish_days = d.polish_days if args.polish_days is None else args.polish_days
     polish = base_raws(regions, d.base, scenarios, polish_days, seed) if polish_days > 0 else None
     start = fitted_values(user_path(args.start)) if args.start else None
+    report = Progress("evaluation").messages("evaluation", args.max_evaluations + args.polish_evaluations,
+                                             at_most=True)
     result, problem = calibrate(cal, raws, str(file), args.replications, _workers(args), aggregate,
-                                args.max_evaluations, report=lambda s: print(s, file=sys.stderr), polish=polish,
+                                args.max_evaluations, report=report, polish=polish,
                                 polish_evaluations=args.polish_evaluations, start=start)
     out = Path(args.out) if args.out else paths.calibrated_dir() / f"{name}.yaml"
     skipped = [f"- {p.name}: `{key}` (source: {source})" for p in problem.params for key, source in p.skipped]
@@ -328,9 +319,7 @@ def cmd_national(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     print(f"acutesim: the Netherlands, {len(regional)} regions x {n} replication(s) of {first.run.days:g} days "
           f"({args.scenario}), seed {first.run.seed}", file=sys.stderr)
-    national, per_region = run_national(regional, n, _workers(args),
-                                        progress=lambda d, t: print(f"  region-replication {d}/{t} done",
-                                                                    file=sys.stderr))
+    national, per_region = run_national(regional, n, _workers(args), progress=Progress("region-replication"))
     summary = summarise(national)
     write_summary(summary, out / "summary.csv")
     for region, reps in per_region.items():
@@ -350,7 +339,7 @@ def cmd_national(args: argparse.Namespace) -> int:
         print(f"acutesim: {args.alt} in every region, the same {n} replication(s)", file=sys.stderr)
         alt_national, alt_per_region = run_national(
             alt_regional, n, _workers(args),
-            progress=lambda d, t: print(f"  region-replication {d}/{t} done", file=sys.stderr))
+            progress=Progress("region-replication"))
         budget = budget_rows(per_region, alt_per_region, national, alt_national, DAYS_PER_YEAR)
         table = budget_markdown(budget)
         (out / "budget.md").write_text(f"# {args.alt} against {args.scenario}, per region\n\n{table}",
@@ -371,7 +360,7 @@ def cmd_validation_report(args: argparse.Namespace) -> int:
 
     out = Path(args.out) if args.out else paths.results_dir() / "validation"
     path = write_report(out, _targets(args), args.replications, args.days, _workers(args),
-                        _scenarios(args), progress=lambda s: print(s, file=sys.stderr))
+                        _scenarios(args), progress=Progress("step").messages())
     print(f"wrote {path}")
     return 0
 
@@ -414,6 +403,25 @@ def cmd_docs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _layout_progress(max_k: int) -> Callable[[str], None]:
+    """Progress of the location planner: its messages name the layout and mode (``k=2 pooled: ...``).
+
+    The planner searches ``max_k`` rosters: the pooled one once (a pooled zcc is one queue
+    wherever its staff sit, and one location is the same pooled or separate), then separate for
+    k = 2..max_k; a search counts as done once the next one starts.
+    """
+    progress = Progress("layout")
+    total = max_k
+    seen: list[str] = []
+
+    def show(message: str) -> None:
+        stage = message.split(":", 1)[0]
+        if stage not in seen:
+            seen.append(stage)
+        progress.note(f"layout {len(seen)}/{total}, {message}", len(seen) - 1, total)
+    return show
+
+
 def cmd_locations(args: argparse.Namespace) -> int:
     from sim.plan.locations import plan, plot, table, write_csv, write_layouts
     from sim.plan.staffing import with_run
@@ -433,10 +441,8 @@ def cmd_locations(args: argparse.Namespace) -> int:
     print(f"acutesim: locations for {scenario.name}, k = 1..{args.max}, pooled and separate, staffed to "
           f"zcc_answer_within_2min_share >= {sl:g}; {args.replications} replication(s) of {args.days:g} days per "
           f"check, seed {scenario.run.seed}", file=sys.stderr)
-    started = time.perf_counter()
     trial = with_run(scenario, days=args.days)
-    rows = plan(trial, args.max, args.replications, _workers(args), path,
-                progress=lambda msg: print(f"  {msg} ({time.perf_counter() - started:.0f} s)", file=sys.stderr))
+    rows = plan(trial, args.max, args.replications, _workers(args), path, progress=_layout_progress(args.max))
     command = (f"acutesim locations {args.scenario} --max {args.max} -n {args.replications} --days {args.days:g} "
                f"--seed {scenario.run.seed}")
     write_csv(rows, out / "locations.csv")
@@ -475,10 +481,9 @@ def cmd_staffing(args: argparse.Namespace) -> int:
           f"(lower 95% bound >= target + {args.margin:g}), {args.replications} replication(s) of {args.days:g} days "
           f"per "
           f"iteration, seed {run['seed']}", file=sys.stderr)
-    started = time.perf_counter()
     result = search(trial, target, args.replications, workers, margin=args.margin, slack=args.slack,
                     max_iterations=args.max_iterations, scenario_path=path,
-                    progress=lambda msg: print(f"  {msg} ({time.perf_counter() - started:.0f} s)", file=sys.stderr))
+                    progress=Progress("iteration").messages("iteration", args.max_iterations, at_most=True))
     fte, cost = fte_and_cost(scenario, result.rosters)
     current = {g: spec.rostered.values for g, spec in scenario.zcc.groups.items()}
     fte0, cost0 = fte_and_cost(scenario, current)
@@ -509,6 +514,55 @@ def cmd_staffing(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_app(args: argparse.Namespace) -> int:
+    """Start the Streamlit app (sim/app/page.py) on a local port and open it in the browser; Ctrl-C stops it.
+
+    Streamlit always runs headless (a first non-headless run would stop to ask for an e-mail
+    address); this command opens the browser itself once the server answers, unless --no-browser.
+    """
+    import importlib.util
+    import os
+    import subprocess
+    import threading
+    import urllib.request
+    import webbrowser
+
+    if importlib.util.find_spec("streamlit") is None:
+        print('error: the app needs its optional dependencies: pip install -e ".[app]"', file=sys.stderr)
+        return 2
+    command = [sys.executable, "-m", "streamlit", "run", str(paths.APP_PAGE),
+               "--server.port", str(args.port), "--server.address", args.host, "--server.headless", "true",
+               "--browser.gatherUsageStats", "false", "--global.developmentMode", "false",
+               "--client.toolbarMode", "viewer"]
+    url = f"http://{args.host}:{args.port}"
+    print(f"acutesim app: {url} (Ctrl-C stops it)", file=sys.stderr)
+    env = {**os.environ, paths.ROOT_ENV: str(paths.root())}
+    server = subprocess.Popen(command, env=env)
+
+    def open_when_ready() -> None:
+        for _ in range(600):
+            if server.poll() is not None:
+                return
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1):
+                    webbrowser.open(url)
+                    return
+            except OSError:
+                time.sleep(0.2)
+
+    if not args.no_browser:
+        threading.Thread(target=open_when_ready, daemon=True).start()
+    try:
+        return server.wait()
+    except KeyboardInterrupt:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "run": cmd_run,
     "validate": cmd_validate,
@@ -524,4 +578,5 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "validation-report": cmd_validation_report,
     "params": cmd_params,
     "docs": cmd_docs,
+    "app": cmd_app,
 }

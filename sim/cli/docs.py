@@ -226,8 +226,11 @@ def software_section(root: Path) -> str:
     meta = tomllib.loads(paths.pyproject(root).read_text(encoding="utf-8"))["project"]
     rows = [["Python", meta["requires-python"], "language"]]
     rows += [[f"`{n}`", v, "runtime"] for n, v in map(_requirement, meta["dependencies"])]
-    tests = meta.get("optional-dependencies", {}).get("test", [])
-    rows += [[f"`{n}`", v, "tests"] for n, v in map(_requirement, tests)]
+    extras: dict[str, list[str]] = {}  # package -> [version, uses...], in the order first declared
+    for extra, use in (("app", "web app (`acutesim app`)"), ("test", "tests")):
+        for n, v in map(_requirement, meta.get("optional-dependencies", {}).get(extra, [])):
+            extras.setdefault(n, [v]).append(use)
+    rows += [[f"`{n}`", found[0], "; ".join(found[1:])] for n, found in extras.items()]
     return (f"`{meta['name']}` {meta['version']}, declared in `pyproject.toml` (minimum versions):\n\n"
             + _table(["package", "version", "used for"], rows))
 

@@ -12,6 +12,7 @@ import argparse
 import math
 import sys
 from collections.abc import Callable
+from importlib.metadata import PackageNotFoundError, version
 from typing import NoReturn
 
 from sim.paths import ROOT_ENV
@@ -75,13 +76,22 @@ def _add_scenarios(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scenarios", help="scenario folder (default: scenarios/ of the project)")
 
 
+def package_version() -> str:
+    """The installed acutesim version (package metadata, so it is written once: pyproject.toml)."""
+    try:
+        return version("acutesim")
+    except PackageNotFoundError:  # a source tree that was never installed
+        return "unknown (not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog="acutesim", description="Simulate the Dutch acute care chain.")
+    parser.add_argument("--version", action="version", version=f"acutesim {package_version()}")
     parser.add_argument("--root", help="project folder with scenarios/, calibration/, results/ and docs/ "
                                        f"(sets ${ROOT_ENV}; default: the checkout that holds the package)")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run a scenario and print its KPIs")
-    run.add_argument("scenario", help="scenario YAML file")
+    run.add_argument("scenario", help="scenario YAML file or shipped name (e.g. noord/zcc)")
     run.add_argument("-n", "--replications", type=_REPS, help="number of replications (default: the scenario's)")
     run.add_argument("--seed", type=_SEED, help="random seed (default: the scenario's)")
     run.add_argument("--days", type=_days, help="days to simulate after warm-up (default: the scenario's)")
@@ -181,6 +191,10 @@ def build_parser() -> argparse.ArgumentParser:
     par.add_argument("--all", action="store_true", help="write docs/parameters.md (national inputs, noord)")
     par.add_argument("--format", choices=["md", "csv"], default="md", help="output format (default: md)")
     par.add_argument("--out", help="output file (default: stdout; with --all docs/parameters.md)")
+    app = sub.add_parser("app", help="start the planner's web app in the browser (needs: pip install -e \".[app]\")")
+    app.add_argument("--port", type=_whole(1, 65_535, "port"), default=8501, help="local port (default 8501)")
+    app.add_argument("--host", default="localhost", help="address to listen on (default localhost)")
+    app.add_argument("--no-browser", action="store_true", help="do not open a browser window (headless servers)")
     doc = sub.add_parser("docs", help="regenerate docs/parameters.md and the generated sections of docs/model.md")
     doc.add_argument("--check", action="store_true", help="only check; exit 1 if a file is out of date")
     return parser

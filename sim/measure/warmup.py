@@ -11,6 +11,7 @@ configured warm-up, the warm-up is too short.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,7 +51,8 @@ class WarmupCheck:
         return self.configured_days >= self.truncation_days
 
 
-def daily_series(scenario: Scenario, level: str, replications: int, days: float) -> np.ndarray:
+def daily_series(scenario: Scenario, level: str, replications: int, days: float,
+                 progress: Callable[[int, int], None] | None = None) -> np.ndarray:
     """Daily mean of ``level`` from the start of the run (no warm-up), averaged over replications."""
     if level not in SERIES:
         raise ValueError(f"unknown level '{level}'; expected one of {', '.join(SERIES)}")
@@ -62,11 +64,14 @@ def daily_series(scenario: Scenario, level: str, replications: int, days: float)
         hourly = np.asarray(m.samples[level], dtype=float)
         whole_days = len(hourly) // HOURS_PER_DAY
         runs.append(hourly[: whole_days * HOURS_PER_DAY].reshape(whole_days, HOURS_PER_DAY).mean(axis=1))
+        if progress:
+            progress(r + 1, replications)
     n = min(len(r) for r in runs)
     return np.mean([r[:n] for r in runs], axis=0)
 
 
-def check(scenario: Scenario, level: str = "hospital", replications: int = 3, days: float | None = None) -> WarmupCheck:
+def check(scenario: Scenario, level: str = "hospital", replications: int = 3, days: float | None = None,
+          progress: Callable[[int, int], None] | None = None) -> WarmupCheck:
     horizon = days or max(4 * scenario.run.warmup_days, 120)
-    daily = daily_series(scenario, level, replications, horizon)
+    daily = daily_series(scenario, level, replications, horizon, progress)
     return WarmupCheck(level, daily, mser(daily), scenario.run.warmup_days)

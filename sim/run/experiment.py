@@ -26,7 +26,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sim.config.loader import ScenarioError, load_model_file, load_scenario, resolved_yaml
 from sim.config.schema import MAX_DAYS, MAX_REPLICATIONS, MAX_SEED, Scenario
-from sim.run.runner import paired, run_replication, t_interval
+from sim.measure.format import units
+from sim.run.runner import SUMMARY_COLUMNS, paired, run_replication, t_interval
 
 PROVENANCE = ("source", "estimate")
 
@@ -343,10 +344,11 @@ def write_results(exp: ExperimentFile, points: list[DesignPoint], rows: list[dic
     tmp = out / "summary.csv.tmp"
     with tmp.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow([*design_cols, "kpi", "mean", "ci_low", "ci_high", "n"])
+        writer.writerow([*design_cols, *SUMMARY_COLUMNS])
         for (point, kpi), values in groups.items():
             s = t_interval(values)
-            writer.writerow([*design_of[point].values(), kpi, repr(s.mean), repr(s.ci_low), repr(s.ci_high), s.n])
+            writer.writerow([*design_of[point].values(), kpi, repr(s.mean), repr(s.ci_low), repr(s.ci_high), s.n,
+                             units(kpi)])
     os.replace(tmp, out / "summary.csv")
     _write_differences(points, rows, design_cols, out)
     for p in points:
@@ -368,7 +370,7 @@ def _write_differences(points: list[DesignPoint], rows: list[dict[str, Any]], de
     with tmp.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow([*design_cols, "reference", "kpi", "diff_mean", "diff_ci_low", "diff_ci_high",
-                         "rel_change", "n"])
+                         "rel_change", "n", "unit"])
         for p in points[1:]:
             common = sorted(set(reps.get(reference, {})) & set(reps.get(p.key, {})))
             if not common:
@@ -376,5 +378,5 @@ def _write_differences(points: list[DesignPoint], rows: list[dict[str, Any]], de
             diffs = paired([reps[reference][r] for r in common], [reps[p.key][r] for r in common])
             for d in diffs:
                 writer.writerow([*design_of[p.key].values(), reference, d.kpi, repr(d.diff_mean),
-                                 repr(d.diff_ci_low), repr(d.diff_ci_high), repr(d.rel_change), d.n])
+                                 repr(d.diff_ci_low), repr(d.diff_ci_high), repr(d.rel_change), d.n, units(d.kpi)])
     os.replace(tmp, out / "differences.csv")

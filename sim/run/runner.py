@@ -27,7 +27,13 @@ from sim.config.schema import Scenario
 from sim.engine.eventlog import EventLog
 from sim.geo.regions import subareas_of
 from sim.measure import kpis
+from sim.measure.format import units
 from sim.measure.levels import daily_occupancy, write_levels
+
+# The columns of summary.csv and comparison.csv (README's table), written once; ``unit`` last,
+# from sim.measure.format.units, the same label the terminal tables and the report show.
+SUMMARY_COLUMNS = ("kpi", "mean", "ci_low", "ci_high", "n", "unit")
+COMPARISON_COLUMNS = ("kpi", "base_mean", "alt_mean", "diff_mean", "diff_ci_low", "diff_ci_high", "rel_change", "unit")
 
 
 @dataclass(frozen=True)
@@ -240,9 +246,10 @@ def write_summary(summary: list[Summary], path: Path) -> None:
     tmp = path.with_suffix(".csv.tmp")
     with tmp.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["kpi", "mean", "ci_low", "ci_high", "n"])
+        writer.writerow(SUMMARY_COLUMNS)
         for s in summary:
-            writer.writerow([s.kpi, repr(float(s.mean)), repr(float(s.ci_low)), repr(float(s.ci_high)), s.n])
+            writer.writerow([s.kpi, repr(float(s.mean)), repr(float(s.ci_low)), repr(float(s.ci_high)), s.n,
+                             units(s.kpi)])
     os.replace(tmp, path)
 
 
@@ -316,10 +323,11 @@ def run_comparison(base: Scenario, alt: Scenario, out_dir: Path, replications: i
     tmp = out_dir / "comparison.csv.tmp"
     with tmp.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["kpi", "base_mean", "alt_mean", "diff_mean", "diff_ci_low", "diff_ci_high", "rel_change"])
+        writer.writerow(COMPARISON_COLUMNS)
         for d in diffs:
             writer.writerow([d.kpi, *(repr(float(x)) for x in (d.base_mean, d.alt_mean, d.diff_mean,
-                                                                d.diff_ci_low, d.diff_ci_high, d.rel_change))])
+                                                                d.diff_ci_low, d.diff_ci_high, d.rel_change)),
+                             units(d.kpi)])
     os.replace(tmp, out_dir / "comparison.csv")
     write_levels(out_dir / "levels.csv", levels, with_scenario=True)
     return diffs

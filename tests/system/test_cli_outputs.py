@@ -41,11 +41,12 @@ def run_dir(tmp_path_factory):
 
 def test_summary_csv(run_dir):
     rows = list(csv.DictReader((run_dir / "summary.csv").open()))
-    assert list(rows[0]) == ["kpi", "mean", "ci_low", "ci_high", "n"]
+    assert list(rows[0]) == ["kpi", "mean", "ci_low", "ci_high", "n", "unit"]
     names = {r["kpi"] for r in rows}
     assert set(REQUIRED) <= names
     for r in rows:
         if r["kpi"] == "hap_contacts_per_day":
+            assert r["unit"] == "per day"
             assert float(r["ci_low"]) <= float(r["mean"]) <= float(r["ci_high"]) and r["n"] == "2"
 
 
@@ -88,7 +89,8 @@ def test_compare_writes_paired_comparison(tmp_path, capsys):
     assert main(["compare", str(NOORD), str(zcc), "-n", "2", "--days", "3", "--out", str(tmp_path)]) == 0
     printed = capsys.readouterr().out
     rows = list(csv.DictReader((tmp_path / "comparison.csv").open()))
-    assert list(rows[0]) == ["kpi", "base_mean", "alt_mean", "diff_mean", "diff_ci_low", "diff_ci_high", "rel_change"]
+    assert list(rows[0]) == ["kpi", "base_mean", "alt_mean", "diff_mean", "diff_ci_low", "diff_ci_high", "rel_change",
+                            "unit"]
     by = {r["kpi"]: r for r in rows}
     seh = by["seh_arrivals_per_day"]
     assert float(seh["diff_mean"]) == pytest.approx(float(seh["alt_mean"]) - float(seh["base_mean"]))

@@ -58,7 +58,7 @@ def test_serial_pool_and_dask_give_identical_results(tmp_path):
     design = ["point", "scenario", "zcc.locations.mode", "zcc.substitution.seh.value", "run.warmup_days"]
     assert set(table) == {*design, "replication", "kpi", "value"}
     header = next(csv.reader((tmp_path / "serial" / "summary.csv").open()))
-    assert header == [*design, "kpi", "mean", "ci_low", "ci_high", "n"]
+    assert header == [*design, "kpi", "mean", "ci_low", "ci_high", "n", "unit"]
     diffs = list(csv.DictReader((tmp_path / "serial" / "differences.csv").open()))
     assert {r["reference"] for r in diffs} == {points[0].key} and len({r["point"] for r in diffs}) == 3
     with (tmp_path / "serial" / "summary.csv").open() as fh:

@@ -32,7 +32,8 @@ def _truncation(out: str) -> int:
 
 def test_warmup_suffices_when_the_beds_start_at_their_long_run_occupancy(capsys):
     code = main(["warmup", str(NOORD), "--level", "elv", "-n", "1", "--days", DAYS])
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
+    assert "replication 1/1 done (" in err  # progress with the time so far and to go, like run and compare
     assert "MSER-5 on daily elv occupancy" in out and "from the start" in out
     assert code == 0 and "the configured warm-up of 30 days suffices" in out, out
     assert _truncation(out) <= 30
