@@ -29,6 +29,13 @@ BLOCKS_PER_WEEK = HOURS_PER_WEEK // BLOCK_HOURS
 NTS_URGENCIES = ("U1", "U2", "U3", "U4", "U5")          # Nederlandse Triage Standaard
 AMBULANCE_URGENCIES = ("A1", "A2", "B")                   # Landelijk Protocol Ambulancezorg
 FIRST_TRIAGE_CLASSES = ("A1", "A2", "no_ambulance")       # outcome of the 112 centralist's first triage
+# True need (sim/chain/coordination/true_need.py): the care a patient truly needs, from least to most
+# (a care level meets every need at or below it), the desks whose triage can err, and the routes of a
+# re-presentation of a patient whose need the care they got did not meet.
+CARE_LEVELS = ("self_care", "gp", "seh", "admission")
+TRIAGE_DESKS = ("self_triage", "hap_triage", "dispatch_112", "zcc_triage", "zcc_substitution")
+RE_PRESENTATION_ROUTES = ("seh", "call_112")
+RE_PRESENTATION = "re_presentation"  # the pseudo-stream of patients who come back (like INITIAL_OCCUPANT)
 # What HAP triage decides (routing.hap_triage and routing.hap_mental_health): advice, a consult at the
 # post, a home visit, an ambulance, both a home visit and an ambulance (the visiting car goes and an
 # ambulance is sent; the patient continues with the ambulance), or the crisis GGZ team.

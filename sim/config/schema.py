@@ -20,6 +20,7 @@ from sim.config.constants import (  # noqa: F401
     ALTERNATIVES,
     AMBULANCE_URGENCIES,
     BED_POOLS,
+    CARE_LEVELS,
     DESK_ROLES,
     FIRST_TRIAGE_CLASSES,
     FOLLOWUP_BED_KINDS,
@@ -27,7 +28,9 @@ from sim.config.constants import (  # noqa: F401
     HOURS_PER_DAY,
     HOURS_PER_WEEK,
     NTS_URGENCIES,
+    RE_PRESENTATION_ROUTES,
     TEAM_KINDS,
+    TRIAGE_DESKS,
     ZCC_CALL_TYPES,
     ZCC_SKILLS,
 )
@@ -410,11 +413,34 @@ class AmbulanceCare(Strict):
 
 
 
+class SehStops(Strict):
+    """SEH stops: hours when an SEH accepts no ambulance arrivals (ambulances go to the next-nearest SEH).
+
+    Each SEH alternates between open and stopped periods independently (exponential
+    durations): a stop lasts ``mean_duration_min`` on average and the long-run
+    stopped time is ``minutes_per_day``; zero switches stops off.
+    """
+
+    minutes_per_day: Value
+    mean_duration_min: Value
+
+    @field_validator("minutes_per_day")
+    @classmethod
+    def _under_a_day(cls, v: Value) -> Value:
+        return _at_most(v, 1439.0, "stopped minutes per day")
+
+    @field_validator("mean_duration_min")
+    @classmethod
+    def _positive(cls, v: Value) -> Value:
+        return _at_most(v, 1440.0 * 7, "a stop's mean duration in minutes", above_zero=True)
+
+
 class SehCare(Strict):
-    """Emergency department length of stay by disposition."""
+    """Emergency department length of stay by disposition, and SEH stops."""
 
     los_home: Dist
     los_admitted: Dist
+    stops: SehStops
 
 
 class BedCare(Strict):
@@ -570,6 +596,79 @@ class Routing(Strict):
         return _labels_within(v, HAP_TRIAGE_OUTCOMES)
 
 
+# -------------------------------------------------------------------- true need
+
+
+class TriageError(Strict):
+    """How often one desk's triage errs: the share of its decisions that are too low or too high."""
+
+    under_triage: Share
+    over_triage: Share
+
+    @model_validator(mode="after")
+    def _at_most_all(self) -> TriageError:
+        if self.under_triage.value + self.over_triage.value > 1 + 1e-9:
+            raise ValueError("under_triage + over_triage must be at most 1")
+        return self
+
+
+class RePresentation(Strict):
+    """When and how a patient whose true need was not met comes back."""
+
+    window_hours: Value
+    delay: Dist
+    route: Mix
+
+    @field_validator("route")
+    @classmethod
+    def _routes(cls, v: Mix) -> Mix:
+        _exact_keys(v.shares, RE_PRESENTATION_ROUTES, "routes")
+        return v
+
+    @field_validator("window_hours")
+    @classmethod
+    def _window(cls, v: Value) -> Value:
+        return _at_most(v, 24.0 * 30, "a re-presentation window in hours", above_zero=True)
+
+
+class TrueNeed(Strict):
+    """True need next to the triaged one: triage error per desk, what an under-triaged patient needed,
+    re-presentation, and the NTS time windows time to care is measured against."""
+
+    triage_error: dict[str, TriageError]
+    first_triage_urgency: dict[str, Label]
+    under_triaged_need: dict[str, Mix]
+    re_presentation: RePresentation
+    time_window_min: dict[str, Value]
+
+    @field_validator("triage_error")
+    @classmethod
+    def _every_desk(cls, v: dict[str, TriageError]) -> dict[str, TriageError]:
+        return _exact_keys(v, TRIAGE_DESKS, "triage desks")
+
+    @field_validator("first_triage_urgency")
+    @classmethod
+    def _every_class(cls, v: dict[str, Label]) -> dict[str, Label]:
+        _exact_keys(v, FIRST_TRIAGE_CLASSES, "first-triage classes")
+        for label in v.values():
+            if label.value not in NTS_URGENCIES:
+                raise ValueError(f"unknown urgency '{label.value}'; expected one of {', '.join(NTS_URGENCIES)}")
+        return v
+
+    @field_validator("under_triaged_need")
+    @classmethod
+    def _needs_above(cls, v: dict[str, Mix]) -> dict[str, Mix]:
+        _exact_keys(v, CARE_LEVELS[:2], "care levels a diversion meets")
+        for met, mix in v.items():
+            _labels_within(mix, CARE_LEVELS[CARE_LEVELS.index(met) + 1:])
+        return v
+
+    @field_validator("time_window_min")
+    @classmethod
+    def _every_urgency(cls, v: dict[str, Value]) -> dict[str, Value]:
+        return _exact_keys(v, NTS_URGENCIES, "urgencies")
+
+
 # ----------------------------------------------------------------------- costs
 
 
@@ -581,6 +680,12 @@ class Staffing(Strict):
     hourly_cost_centralist: Value
     hourly_cost_elv_coordinator: Value
     dispatch_non_urgent_share: Share
+    triage_staff_factor: Value
+
+    @field_validator("triage_staff_factor")
+    @classmethod
+    def _factor(cls, v: Value) -> Value:
+        return _at_most(v, MAX_MULTIPLIER, "a staff factor")
 
 
 MIN_PRICE_YEAR = 1990
@@ -994,6 +1099,7 @@ class Scenario(Strict):
     desks: Desks
     care: Care
     routing: Routing
+    true_need: TrueNeed
     priorities: Priorities
     staffing: Staffing
     costs: Costs
