@@ -179,6 +179,12 @@ class Context:
         r = self.travel.radius[subarea] * math.sqrt(u())
         return Patient(self.record.created, stream, subarea, urgency, need, arrived, r, math.cos(TWO_PI * u()))
 
+    def returning_patient(self, p: Patient, stream: str) -> Patient:
+        """The same person coming back now as a new contact (same place, no new draws), keeping their true need."""
+        q = Patient(self.record.created, stream, p.subarea, p.true_urgency, p.need, self.env.now, p.place_r, p.place_cos)
+        q.true_urgency, q.true_need, q.first_arrived, q.represented = p.true_urgency, p.true_need, p.first_arrived, True
+        return q
+
     def priority(self, urgency: str) -> int:
         """Queue priority of a patient's urgency (lower first)."""
         p = self.priorities

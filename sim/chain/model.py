@@ -219,7 +219,7 @@ class Model:
         handlers = self.coordination.entries()
         entries = [handlers[a.stream] for a in arrivals]
         run_flow(self._clock())
-        for flow in self.coordination.background():
+        for flow in self.coordination.background() + self.care.seh.background():
             run_flow(flow)
         self.care.hospital.start_initial_occupants()
         self._simulate(arrivals, entries)

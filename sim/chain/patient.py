@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sim.config.constants import FOLLOWUP_BED_KINDS, TEAM_KINDS
+from sim.config.constants import FOLLOWUP_BED_KINDS, NTS_URGENCIES, TEAM_KINDS
 
 OUTCOMES = (
     "self_care",           # self-triage advice, or advice by the 112 desk
@@ -30,10 +30,20 @@ class Patient:
     or what a provider asks for. ``place_r`` and ``place_cos`` place the patient
     in their municipality: ``place_r`` km from its town hall, at an angle whose
     cosine is ``place_cos`` (see :mod:`sim.geo.regions`).
+
+    True need (see :mod:`sim.chain.coordination.true_need`): ``true_urgency`` is the
+    NTS urgency the patient truly has (empty until known: a stream without an NTS
+    urgency mix, before a first triage); ``true_need`` the care level they truly need
+    (:data:`~sim.config.constants.CARE_LEVELS`; empty when the care they get meets it
+    by construction). ``first_arrived`` is when their first contact with the chain
+    began (a re-presentation keeps it), ``cared`` whether care that meets the need has
+    started, ``triages`` how many first triages they had, ``represented`` whether this
+    is a re-presentation (which never comes back again).
     """
 
     __slots__ = ("id", "stream", "subarea", "urgency", "need", "arrived", "outcome", "self_triaged", "via_zcc",
-                 "place_r", "place_cos", "__weakref__")
+                 "place_r", "place_cos", "true_urgency", "true_need", "first_arrived", "cared", "triages",
+                 "represented", "__weakref__")
 
     def __init__(self, pid: int, stream: str, subarea: int, urgency: str, need: str, arrived: float,
                  place_r: float = 0.0, place_cos: float = 1.0) -> None:
@@ -48,6 +58,12 @@ class Patient:
         self.via_zcc = False
         self.place_r = place_r
         self.place_cos = place_cos
+        self.true_urgency = urgency if urgency in NTS_URGENCIES else ""
+        self.true_need = ""
+        self.first_arrived = arrived
+        self.cared = False
+        self.triages = 0
+        self.represented = False
 
 
 class DoubleOutcome(RuntimeError):

@@ -14,7 +14,7 @@ import weakref
 from typing import Protocol
 
 from sim.chain.patient import DoubleOutcome, Patient
-from sim.config.constants import HOURS_PER_DAY
+from sim.config.constants import CARE_LEVELS, HOURS_PER_DAY
 from sim.engine.stats import Metrics, PoolProbes
 
 
@@ -118,6 +118,26 @@ SUBSTITUTIONS = "substitutions"
 SUBSTITUTIONS_INSTEAD_OF = "substitutions_instead_of"
 NO_ALTERNATIVE_CAPACITY = "substitutions_no_capacity"
 OUT_OF_REGION = "out_of_region_placements"
+UNDER_TRIAGE = "under_triage"            # triage decisions below the true urgency or need (.<desk>)
+OVER_TRIAGE = "over_triage"              # triage decisions above the true urgency (.<desk>)
+RE_PRESENTATIONS = "re_presentations"    # patients whose need was not met coming back (.<route>, .need_<need>)
+DOUBLE_TRIAGE = "double_triage"          # callers given a first triage a second time at another desk
+DOUBLE_TRIAGE_AVOIDED = "double_triage_avoided"  # callers handed on warm, without a second first triage
+SEH_STOP_DIVERSIONS = "seh_stop_diversions"  # ambulances sent past a stopped SEH to the next-nearest one
+SEH_STOPPED = "seh_stopped"              # level: SEHs in a stop (time-weighted)
+ADVICE_OUTCOMES = ("self_care", "telephone_advice")  # outcomes whose care is the advice itself
+CARE_RANK = {level: i for i, level in enumerate(CARE_LEVELS)}
+CARE_RANK[""] = 0  # no known need beyond what the triage decided: any care meets it
+
+
+def time_to_care_key(urgency: str) -> str:
+    """Minutes from the first contact to care that meets the true need, by true NTS urgency."""
+    return f"time_to_care.{urgency.lower()}"
+
+
+def meets(level: str, need: str) -> bool:
+    """Whether care at ``level`` meets the true ``need`` (a level meets every need at or below it)."""
+    return CARE_RANK[level] >= CARE_RANK[need]
 
 
 def sub(key: str, part: str) -> str:
@@ -192,6 +212,8 @@ class Recorder:
         """Give a patient their one and only outcome."""
         if p.outcome is not None:
             raise DoubleOutcome(f"patient {p.id} ({p.stream}) ended twice: {p.outcome} then {outcome}")
+        if outcome in ADVICE_OUTCOMES:
+            self.care(p, "self_care")
         p.outcome = outcome
         self.ended += 1
         if self.alive is not None:
@@ -199,6 +221,45 @@ class Recorder:
         self.counts[outcome_key(outcome)] += 1
         self.counts[flow_key(p.stream, outcome)] += 1
         self.log(p, "end", outcome)
+
+    # ----------------------------------------------------------- true need
+    def care(self, p: Patient, level: str) -> None:
+        """Care at ``level`` starts for the patient: the first that meets their true need sets time to care."""
+        if p.cared or not p.true_urgency or not meets(level, p.true_need):
+            return
+        p.cared = True
+        self.metrics.tally(time_to_care_key(p.true_urgency), self._now() - p.first_arrived)
+
+    def triage_error(self, p: Patient, desk: str, under: bool) -> None:
+        """A triage decision at ``desk`` below (``under``) or above the patient's true urgency or need."""
+        key = UNDER_TRIAGE if under else OVER_TRIAGE
+        self.counts[key] += 1
+        self.counts[sub(key, desk)] += 1
+        self.log(p, key, desk)
+
+    def first_triage(self, p: Patient) -> None:
+        """A desk gives the caller a first triage; a second one (at another desk) is a double triage."""
+        p.triages += 1
+        if p.triages > 1:
+            self.counts[DOUBLE_TRIAGE] += 1
+
+    def double_triage_avoided(self, p: Patient) -> None:
+        """The caller is handed on warm and not given a first triage again."""
+        self.counts[DOUBLE_TRIAGE_AVOIDED] += 1
+
+    def re_presentation(self, p: Patient, route: str) -> None:
+        """A patient whose true need was not met comes back by ``route`` (``seh`` or ``call_112``)."""
+        c = self.counts
+        c[RE_PRESENTATIONS] += 1
+        c[sub(RE_PRESENTATIONS, route)] += 1
+        c[sub(RE_PRESENTATIONS, f"need_{p.true_need}")] += 1
+
+    def seh_stop(self, delta: int) -> None:
+        """An SEH starts (+1) or ends (-1) a stop for ambulances."""
+        self.metrics.level(SEH_STOPPED).add(self._now(), delta)
+
+    def seh_stop_diversion(self) -> None:
+        self.counts[SEH_STOP_DIVERSIONS] += 1
 
     @property
     def in_system(self) -> int:

@@ -95,3 +95,26 @@ def phone_hours_from_reference(on_duty_at_reference: float, phone_share: float, 
         return 0.0
     per_hour = sum(float(demand[h]) for h in hours) / len(hours)
     return on_duty_at_reference * phone_share * float(sum(demand)) / per_hour
+
+
+def scale_roster(values: Sequence[int], factor: float) -> list[int]:
+    """A roster with ``factor`` times the staff hours (e.g. 0.9 for a 10% staff shortage).
+
+    The week's hours are scaled and rounded to whole people by largest remainder (hour by
+    hour rounding would leave small desks unchanged); an hour that had staff keeps at least
+    one (an open desk stays open). ``factor`` 1 returns the roster unchanged.
+    """
+    if factor == 1.0:
+        return list(values)
+    raw = [v * factor for v in values]
+    out = [int(x) for x in raw]
+    short = int(round(sum(raw))) - sum(out)
+    by_remainder = sorted(range(len(raw)), key=lambda i: (-(raw[i] - out[i]), i))
+    for i in by_remainder[:max(short, 0)]:
+        out[i] += 1
+    return [max(o, 1) if v > 0 else o for o, v in zip(out, values, strict=True)]
+
+
+def is_triage_group(skills: Sequence[str]) -> bool:
+    """A zcc staff group that triages HAP calls: the staff a triage staff shortage applies to."""
+    return "gp_triagist" in skills

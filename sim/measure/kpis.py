@@ -16,6 +16,7 @@ from sim.config.constants import (
     AMBULANCE_URGENCIES,
     BLOCK_HOURS,
     BLOCKS_PER_WEEK,
+    CARE_LEVELS,
     DAY_NAMES,
     DAYS_PER_WEEK,
     DAYS_PER_YEAR,
@@ -27,10 +28,15 @@ from sim.config.constants import (
     INITIAL_OCCUPANT,
     MIN_PER_DAY,
     MIN_PER_HOUR,
+    NTS_URGENCIES,
+    RE_PRESENTATION,
+    RE_PRESENTATION_ROUTES,
     SEH_ROUTES,
     STREAMS,
     TEAM_KINDS,
+    TRIAGE_DESKS,
 )
+from sim.config.rosters import is_triage_group, scale_roster
 from sim.config.zcc_rosters import paid_per_rostered_hour
 from sim.measure.costs import cost_kpis, zcc_facilities_per_year
 
@@ -174,7 +180,8 @@ def staffing_kpis(m) -> dict[str, float]:
     st = sc.staffing
     res = sc.resources
     fte_hours = st.fte_hours_per_week.value
-    hap_hours = sum(roster_hours_per_week(h.triage.values) for h in res.haps.values())
+    factor = st.triage_staff_factor.value  # a staff shortage scales the triage rosters (sim/config/rosters.py)
+    hap_hours = sum(roster_hours_per_week(scale_roster(h.triage.values, factor)) for h in res.haps.values())
     dispatch_hours = roster_hours_per_week(res.meldkamer.desk.values)
     elv_hours = roster_hours_per_week(res.elv_point_roster.values)
     out = {
@@ -194,9 +201,11 @@ def staffing_kpis(m) -> dict[str, float]:
     }
     if sc.setting == "zcc":
         groups = sc.zcc.groups.values()
-        out["triage_fte.zcc"] = sum(roster_hours_per_week(g.rostered.values) for g in groups) / fte_hours
+        hours = [roster_hours_per_week(scale_roster(g.rostered.values, factor) if is_triage_group(g.skills)
+                                       else g.rostered.values) for g in groups]
+        out["triage_fte.zcc"] = sum(hours) / fte_hours
         cost["staff_cost_per_day.zcc"] = sum(
-            roster_hours_per_week(g.rostered.values) * g.hourly_cost.value for g in groups) * paid(sc, "zcc") / per_day
+            h * g.hourly_cost.value for h, g in zip(hours, groups, strict=True)) * paid(sc, "zcc") / per_day
     out["triage_fte"] = sum(out.values())
     out["staff_cost_per_day"] = sum(cost.values())
     out.update(cost)
@@ -298,12 +307,52 @@ def compute(m) -> dict[str, float]:
     per_day("placement_fallback_seh_per_day", rec.PLACEMENT_FALLBACK_SEH)
     for team in TEAM_KINDS:
         per_day(f"{team}_visits_per_day", rec.visits_key(team))
+    k["seh_stopped_minutes_per_day"] = met.level(rec.SEH_STOPPED).mean(now) * MIN_PER_DAY / max(
+        len(m.scenario.resources.sehs), 1)
+    per_day("seh_stop_diversions_per_day", rec.SEH_STOP_DIVERSIONS)
+    k.update(true_need_kpis(m, days))
     k.update(staffing_kpis(m))
     k.update(cost_kpis(m, days, k))
     if m.zcc is not None:
         k.update(zcc_kpis(m, days))
         k.update(zcc_block_kpis(m))
     k.update(flow_kpis(m, days))
+    return k
+
+
+def true_need_kpis(m, days: float) -> dict[str, float]:
+    """True need and triage error (see :mod:`sim.chain.coordination.true_need`).
+
+    ``time_to_care_mean|p90.<u>`` (minutes from the first contact to the first care that
+    meets the true need, by true NTS urgency) and ``time_to_care_within_window_share.<u>``
+    (within the scenario's NTS window ``true_need.time_window_min``; the overall share
+    without a breakdown) over patients whose care started in the measurement period;
+    ``under_triage_per_day`` and ``over_triage_per_day`` (with ``.<desk>``),
+    ``re_presentations_per_day`` (``.seh``/``.call_112``, ``.need_<need>``), and
+    ``double_triage_per_day`` / ``double_triage_avoided_per_day``.
+    """
+    met, c = m.metrics, m.metrics.counts
+    windows = m.scenario.true_need.time_window_min
+    k: dict[str, float] = {}
+    within_all = cared_all = 0.0
+    for u in NTS_URGENCIES:
+        x = met.tally_array(rec.time_to_care_key(u))
+        within = float((x <= windows[u].value).sum())
+        within_all += within
+        cared_all += len(x)
+        k[f"time_to_care_mean.{u.lower()}"] = _mean(x)
+        k[f"time_to_care_p90.{u.lower()}"] = _pct(x, 90)
+        k[f"time_to_care_within_window_share.{u.lower()}"] = _share(within, len(x))
+    k["time_to_care_within_window_share"] = _share(within_all, cared_all)
+    for key in (rec.UNDER_TRIAGE, rec.OVER_TRIAGE):
+        k[f"{key}_per_day"] = c.get(key, 0.0) / days
+        for desk in TRIAGE_DESKS:
+            k[f"{key}_per_day.{desk}"] = c.get(rec.sub(key, desk), 0.0) / days
+    k["re_presentations_per_day"] = c.get(rec.RE_PRESENTATIONS, 0.0) / days
+    for part in (*RE_PRESENTATION_ROUTES, *(f"need_{n}" for n in CARE_LEVELS[2:])):
+        k[f"re_presentations_per_day.{part}"] = c.get(rec.sub(rec.RE_PRESENTATIONS, part), 0.0) / days
+    k["double_triage_per_day"] = c.get(rec.DOUBLE_TRIAGE, 0.0) / days
+    k["double_triage_avoided_per_day"] = c.get(rec.DOUBLE_TRIAGE_AVOIDED, 0.0) / days
     return k
 
 
@@ -343,7 +392,7 @@ def flow_kpis(m, days: float) -> dict[str, float]:
     same KPIs and can be averaged pair by pair.
     """
     c = m.metrics.counts
-    streams = [*STREAMS, INITIAL_OCCUPANT]
+    streams = [*STREAMS, INITIAL_OCCUPANT, RE_PRESENTATION]
     return {f"flows_per_day.{s}.{o}": c.get(rec.flow_key(s, o), 0.0) / days for s in streams for o in OUTCOMES}
 
 

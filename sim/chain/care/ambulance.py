@@ -86,10 +86,11 @@ class Ambulance:
                                   triage=alarmed - call.answered, vehicle_wait=assigned - alarmed,
                                   turnout=turnout, drive=drive)
         record.log(p, "on_scene")
+        record.care(p, "admission")
         yield env.timeout(self.t_on_scene())
         share = self.convey_share.get(p.urgency)
         if share is not None and self.u_convey() < share:
-            dept = self.seh.department_of[p.subarea]
+            dept = self.seh.for_ambulance(p)
             loaded_km = ctx.travel.to_patient_km(dept.subarea, p)
             record.ambulance_conveyed(p.urgency, loaded_km)
             yield env.timeout(loaded_km / self.normal_kmh * MIN_PER_HOUR + self.t_handover())

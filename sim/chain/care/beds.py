@@ -42,6 +42,7 @@ class FollowUpBeds:
         """A bed of ``pool`` is the patient's: transfer, then the bed is held for the stay."""
         ctx = self.ctx
         ctx.record.placement_time(ctx.env.now - asked)
+        ctx.record.care(p, "gp")
         yield ctx.env.timeout(self.t_transfer[kind]() + travel)
         pool.release_after(self.t_los[kind]())
         ctx.record.bed_admission(kind)

@@ -71,6 +71,7 @@ class HapCare:
         ctx = self.ctx
         yield post.gps.request(ctx.priority(p.urgency))
         ctx.record.log(p, "consult_start", post.name)
+        ctx.record.care(p, "gp")
         ctx.record.hap_care("consult")
         yield ctx.env.timeout(self.t_consult())
         post.gps.release()
@@ -80,6 +81,7 @@ class HapCare:
         ctx = self.ctx
         yield post.cars.request(ctx.priority(p.urgency))
         ctx.record.log(p, "visit_start", post.name)
+        ctx.record.care(p, "gp")
         ctx.record.hap_care("home_visit")
         yield ctx.env.timeout(self.home_visit_minutes(post, p))
         post.cars.release()
@@ -102,6 +104,7 @@ class HapCare:
         """A home visit by the nearest post's car, already taken for this patient (no GP follow-up)."""
         post = self.post_of[p.subarea]
         self.ctx.record.hap_care("home_visit")
+        self.ctx.record.care(p, "gp")
         yield self.ctx.env.timeout(self.home_visit_minutes(post, p))
         post.cars.release()
         self.ctx.record.end(p, "home_visit")

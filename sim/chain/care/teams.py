@@ -27,6 +27,7 @@ class Teams:
         """A member of team ``kind`` (already taken from its pool) sees the patient."""
         ctx = self.ctx
         ctx.record.log(p, "visit_start", kind)
+        ctx.record.care(p, "gp")
         yield ctx.env.timeout(self.t_visit[kind]())
         self.pools[kind].release()
         ctx.record.team_visit(kind)

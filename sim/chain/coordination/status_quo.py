@@ -15,9 +15,18 @@ from sim.chain import record as rec
 from sim.chain.care.ambulance import Call
 from sim.chain.context import Chooser, Context, Flow
 from sim.chain.coordination.base import CareServices, Coordination
+from sim.chain.coordination.true_need import TrueNeedJudge
 from sim.chain.patient import Patient
 from sim.chain.telephone import PhoneLine
-from sim.config.constants import DAY_NAMES, FOLLOWUP_BED_KINDS, HOURS_PER_DAY, MIN_PER_HOUR, TEAM_KINDS
+from sim.config.constants import (
+    DAY_NAMES,
+    FOLLOWUP_BED_KINDS,
+    HOURS_PER_DAY,
+    MIN_PER_HOUR,
+    RE_PRESENTATION,
+    TEAM_KINDS,
+)
+from sim.config.rosters import scale_roster
 from sim.resources import CapacityPool
 
 DESK_ROSTERS = 1  # roster order: (1, 0) dispatch desk, (1, 1) ELV point; HAP desks are (0, post, 0)
@@ -35,7 +44,8 @@ class StatusQuo(Coordination):
         for post, site in zip(care.hap.posts, res.haps.values(), strict=False):
             desk = ctx.pool(rec.HAP_DESK, 0)
             desk.allow_break_in(sc.desks.hap_triage.urgent_line_break_in.value, ctx.priorities.urgent_line)
-            ctx.rosters.add((care.hap.ROSTER_GROUP, post.index, 0), desk, site.triage.values)
+            ctx.rosters.add((care.hap.ROSTER_GROUP, post.index, 0), desk,
+                            scale_roster(site.triage.values, sc.staffing.triage_staff_factor.value))
             self.hap_desks.append(desk)
         self.dispatch = ctx.pool(rec.DISPATCH_DESK, 0)
         self.elv_point = ctx.pool(rec.ELV_DESK, 0)
@@ -65,6 +75,8 @@ class StatusQuo(Coordination):
         self.route_no_ambulance = st.chooser("routing.no_ambulance", r.no_ambulance)
         self.route_provider = st.chooser("routing.provider_request", r.provider_request)
 
+        self.true_need = TrueNeedJudge(ctx, sc.true_need)
+
         ca = sc.care.calling_around
         self.t_attempt = st.sampler("care.calling_around.attempt", ca.attempt_time)
         self.u_calling = st.uniform("routing.calling_around")
@@ -81,6 +93,7 @@ class StatusQuo(Coordination):
         decision = self.route_self_triage()
         ctx.record.log(p, "self_triage", decision)
         if decision == "self_care":
+            self.divert(p, "self_care", self.true_need.judge(p, "self_triage", "U5"))
             ctx.record.end(p, "self_care")
         elif decision == "phone_call":
             # Outside ANW hours the own GP practice answers: it leaves the modelled chain.
@@ -140,6 +153,7 @@ class StatusQuo(Coordination):
         if not answered:
             ctx.record.end(p, "abandoned")
             return
+        ctx.record.first_triage(p)
         handling = self.hap_line.handling()
         if self.u_gp_input() < self.gp_input_share:
             handling += self.gp_input_time()
@@ -195,7 +209,11 @@ class StatusQuo(Coordination):
         decision = route()
         ctx.record.hap_contact(decision)
         ctx.record.log(p, "triaged", decision)
+        # The desk's error: a caller's first triage also sets their true urgency (sim/chain/coordination/true_need.py).
+        error = self.true_need.judge(p, "zcc_triage" if p.via_zcc else "hap_triage",
+                                     p.urgency if p.triages == 1 else "")
         if decision == "telephone_advice":
+            self.divert(p, "self_care", error)
             ctx.record.end(p, "telephone_advice")
         elif decision == "consult":
             yield from hap.consult(p, hap.post_of[p.subarea])
@@ -230,9 +248,11 @@ class StatusQuo(Coordination):
             record.end(p, "abandoned")
             return
         call = Call(rang, env.now)
+        record.first_triage(p)
         handling = self.dispatch_line.handling()
         decision = self.route_dispatch()
         record.log(p, "dispatch_triage", decision)
+        error = self.true_need.judge(p, "dispatch_112", self.true_need.first_triage_urgency[decision])
         if decision != "A1" and self.diverts_112_call(decision):
             yield from self.divert_112_call(p, decision, call)
             return
@@ -249,6 +269,7 @@ class StatusQuo(Coordination):
         self.dispatch.release()
         advice = self.route_no_ambulance()
         if advice == "self_care":
+            self.divert(p, "self_care", error)
             record.end(p, "self_care")
         elif advice == "gp":
             if ctx.is_anw():
@@ -257,6 +278,45 @@ class StatusQuo(Coordination):
                 record.end(p, "own_gp")
         else:
             raise ValueError(f"routing.no_ambulance: unknown outcome '{advice}'")
+
+    # ------------------------------------------------------------ true need
+    def divert(self, p: Patient, level: str, error: int) -> None:
+        """The patient is sent to care at ``level``; one whose true need is above it comes back later."""
+        if self.true_need.divert(p, level, error):
+            self.ctx.record.log(p, "need_not_met", p.true_need)
+            self.ctx.start(self.re_present(p))
+
+    def re_present(self, p: Patient) -> Flow:
+        """A patient whose true need was not met comes back within the window: at the SEH or by 112."""
+        ctx = self.ctx
+        yield ctx.env.timeout(self.true_need.delay())
+        q = ctx.returning_patient(p, RE_PRESENTATION)
+        route = self.true_need.route()
+        ctx.record.arrived(q, ctx.areas[q.subarea].code, counted=False)
+        ctx.record.re_presentation(q, route)
+        ctx.record.log(q, "re_presentation", route)
+        if route == "seh":
+            yield from self.care.seh.visit(q, "self_referral")
+        else:
+            yield from self.repeat_emergency_call(q)
+
+    def repeat_emergency_call(self, p: Patient) -> Flow:
+        """A patient calls 112 again, worse: the centralist sends an ambulance (A1 for a true U1, else A2)."""
+        ctx = self.ctx
+        env = ctx.env
+        rang = env.now
+        answered = yield from self.dispatch_line.call(p, self.dispatch.request, ctx.priorities.desk_call)
+        if not answered:
+            ctx.record.end(p, "abandoned")
+            return
+        call = Call(rang, env.now)
+        handling = self.dispatch_line.handling()
+        p.urgency = "A1" if p.true_urgency == "U1" else "A2"
+        delay = min(self.care.ambulance.dispatch_delay(), handling)
+        yield env.timeout(delay)
+        ctx.start(self.care.ambulance.job(p, call))
+        yield env.timeout(handling - delay)
+        self.dispatch.release()
 
     def diverts_112_call(self, first_triage: str) -> bool:
         """Whether the centralist hands this (not life-threatening) call to another desk: never, today."""

@@ -35,6 +35,7 @@ from sim.chain.coordination.status_quo import StatusQuo
 from sim.chain.patient import Patient
 from sim.chain.telephone import PhoneLine
 from sim.config.constants import BLOCK_HOURS, FOLLOWUP_BED_KINDS, MIN_PER_HOUR
+from sim.config.rosters import is_triage_group, scale_roster
 from sim.config.schema import Zcc as ZccSpec
 from sim.geo.sites import commute_minutes, nearest_site, site_shares, split_roster
 from sim.resources import CapacityPool, GroupRoster, SkillDesk
@@ -73,17 +74,20 @@ def build_layout(ctx: Context, z: ZccSpec) -> ZccLayout:
     probes = ctx.probes(rec.ZCC_DESK)
     by_group = {g: ctx.probes(rec.zcc_group_pool(g)) for g in groups}
     keep_free = {g: int(spec.keep_free.value) for g, spec in z.groups.items() if spec.keep_free is not None}
+    factor = ctx.scenario.staffing.triage_staff_factor.value
+    roster = {g: scale_roster(spec.rostered.values, factor) if is_triage_group(spec.skills) else spec.rostered.values
+              for g, spec in z.groups.items()}
     if loc.mode == "pooled":
         desks = [SkillDesk(ctx.env, rec.ZCC_DESK, groups, probes, group_probes=by_group, keep_free=keep_free)]
         desk_of = [desks[0]] * len(ctx.areas)
-        splits = {g: [spec.rostered.values] for g, spec in z.groups.items()}
+        splits = {g: [roster[g]] for g in z.groups}
     else:
         desks = [SkillDesk(ctx.env, f"{rec.ZCC_DESK}.{n}", groups, probes, overflow, by_group, keep_free)
                  for n in site_names]
         for d in desks:
             d.peers = [o for o in desks if o is not d]
         desk_of = [desks[int(j)] for j in nearest]
-        splits = {g: split_roster(spec.rostered.values, shares) for g, spec in z.groups.items()}
+        splits = {g: split_roster(roster[g], shares) for g in z.groups}
     for gi, g in enumerate(groups):
         for di, (desk, values) in enumerate(zip(desks, splits[g], strict=False)):
             ctx.rosters.add((ZCC_ROSTERS, gi, di), GroupRoster(desk, gi), values)
@@ -187,6 +191,7 @@ class Zcc(StatusQuo):
         if not seat:
             ctx.record.end(p, "abandoned")
             return
+        ctx.record.first_triage(p)
         handling = self.patient_line.handling()
         if p.self_triaged and self.spec.flows.self_triage_visible:
             handling *= self.spec.handling.self_triage_factor.value
@@ -232,6 +237,7 @@ class Zcc(StatusQuo):
         ctx = self.ctx
         record = ctx.record
         record.warm_transfer()
+        record.double_triage_avoided(p)
         seat = yield from self.call(self.patient_line, p, "warm_transfer", ctx.priorities.warm_transfer)
         if not seat:
             record.end(p, "abandoned")
@@ -239,6 +245,7 @@ class Zcc(StatusQuo):
         yield ctx.env.timeout(self.t_extended_triage())
         self.hang_up(seat)
         p.via_zcc = True
+        error = self.true_need.judge(p, "zcc_triage")
         handling = self.spec.handling
         if first_triage == "A2" and self.u_after_extended() < handling.ambulance_after_extended_triage.value:
             record.log(p, "extended_triage", "ambulance")
@@ -250,6 +257,7 @@ class Zcc(StatusQuo):
         outcome = self.route_extended()
         record.log(p, "extended_triage", outcome)
         if outcome == "self_care":
+            self.divert(p, "self_care", error)
             record.end(p, "self_care")
         elif outcome in ("consult", "home_visit"):
             if not ctx.is_anw():
@@ -303,6 +311,8 @@ class Zcc(StatusQuo):
         if instead_of == "ambulance":
             record.ride_avoided("substitution")
         record.log(p, "alternative", alternative)
+        # An alternative meets a GP-level need: one who needed the SEH or admission comes back.
+        self.divert(p, "gp", self.true_need.judge(p, "zcc_substitution"))
         yield from self.use_taken(p, alternative)
         return True
 
