@@ -124,6 +124,9 @@ def deterministic_overrides(path: Path) -> dict[str, Any]:
         "seh_followup": no, "hospital_followup": no, "hospital_long_term_care": no,
     }
     over = merge(over, {"desks": {"hap_triage": {"gp_input_share": no}}})
+    # Triage is exact: no under- or over-triage, so no re-presentation (sim/chain/coordination/true_need.py).
+    over["true_need"] = {"triage_error": {d: {"under_triage": no, "over_triage": no}
+                                          for d in raw["true_need"]["triage_error"]}}
     if "zcc" in raw:
         over = merge(over, {"zcc": {
             "flows": {"warm_transfer_share": {c: no for c in ("A1", "A2", "no_ambulance")}},
