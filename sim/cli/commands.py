@@ -195,8 +195,29 @@ def cmd_experiment(args: argparse.Namespace) -> int:
         print(f"precision: {exp.precision.kpi} within ±{exp.precision.relative_half_width:.1%} needed "
               f"{min(count.values())}-{max(count.values())} replications per design point "
               f"(maximum {exp.precision.max_replications})", file=sys.stderr)
-    print(f"results: {out}/summary.csv, {out}/results.parquet (one row per design point x replication x kpi)")
+    if exp.pairs:
+        _print_pairs(out / "pairs.csv", list(exp.grid))
+    print(f"results: {out}/summary.csv, {out}/results.parquet (one row per design point x replication x kpi)"
+          + (f", {out}/pairs.csv (each pair at equal grid values)" if exp.pairs else ""))
     return 0
+
+
+PAIR_KPIS = ("seh_arrivals_per_day", "ambulance_deployments_per_day", "re_presentations_per_day",
+             "under_triage_per_day", "time_to_care_within_window_share", "time_to_care_within_window_share.u2",
+             "a1_on_scene_15min_share")
+
+
+def _print_pairs(path: Path, grid_keys: list[str]) -> None:
+    """The headline KPIs of pairs.csv: base, alternative and the paired difference with its 95% interval."""
+    import csv
+
+    with path.open(encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["kpi"] in PAIR_KPIS]
+    for r in rows:
+        grid = ", ".join(f"{k}={r[k]}" for k in grid_keys if r.get(k))
+        print(f"{Path(r['reference']).stem} -> {Path(r['scenario']).stem}" + (f" [{grid}]" if grid else "")
+              + f"  {r['kpi']}: {float(r['base_mean']):.4g} -> {float(r['alt_mean']):.4g}, "
+              f"diff {float(r['diff_mean']):+.4g} ({float(r['diff_ci_low']):+.4g} to {float(r['diff_ci_high']):+.4g})")
 
 
 def cmd_warmup(args: argparse.Namespace) -> int:

@@ -66,6 +66,9 @@ class ExperimentFile(BaseModel):
     days: float | None = Field(default=None, gt=0, le=MAX_DAYS, strict=True)
     out: str | None = None
     precision: Precision | None = None
+    # Pairs of base scenarios (as listed in ``scenarios``) compared at equal grid values, e.g. the
+    # status quo and scenario III under each stress level: written to pairs.csv.
+    pairs: list[tuple[str, str]] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,10 @@ def load_experiment(path: str | Path) -> tuple[ExperimentFile, list[DesignPoint]
     """
     path = Path(path)
     exp = load_model_file(path, ExperimentFile)
+    for i, pair in enumerate(exp.pairs):
+        for j, base in enumerate(pair):
+            if base not in exp.scenarios:
+                raise ScenarioError(f"{path}: key pairs.{i}.{j}: '{base}' is not one of the experiment's scenarios")
     keys = list(exp.grid)
     value_lists = [spec.values if isinstance(spec, GridFigure) else spec for spec in exp.grid.values()]
     for key, values in zip(keys, value_lists, strict=True):
@@ -351,10 +358,44 @@ def write_results(exp: ExperimentFile, points: list[DesignPoint], rows: list[dic
                              units(kpi)])
     os.replace(tmp, out / "summary.csv")
     _write_differences(points, rows, design_cols, out)
+    if exp.pairs:
+        _write_pairs(exp, points, rows, out)
     for p in points:
         folder = out / "replications" / p.key
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "scenario.resolved.yaml").write_text(resolved_yaml(p.scenario), encoding="utf-8")
+
+
+def _write_pairs(exp: ExperimentFile, points: list[DesignPoint], rows: list[dict[str, Any]], out: Path) -> None:
+    """Each pair's second base against its first at the same grid values, paired over replications.
+
+    A grid key the reference does not use (a ``zcc.*`` key on a status-quo base) is not matched.
+    Columns: ``reference,scenario,<grid keys>,kpi,base_mean,alt_mean,diff_mean,diff_ci_low,diff_ci_high,
+    rel_change,n`` (base = the pair's first scenario).
+    """
+    reps: dict[str, dict[int, dict[str, float]]] = {}
+    for r in rows:
+        reps.setdefault(r["point"], {}).setdefault(r["replication"], {})[r["kpi"]] = r["value"]
+    keys = list(exp.grid)
+    tmp = out / "pairs.csv.tmp"
+    with tmp.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["reference", "scenario", *keys, "kpi", "base_mean", "alt_mean", "diff_mean",
+                         "diff_ci_low", "diff_ci_high", "rel_change", "n"])
+        for ref_base, alt_base in exp.pairs:
+            for alt in (p for p in points if p.base == alt_base):
+                ref = next((p for p in points if p.base == ref_base and all(
+                    v is None or v == alt.settings[k] for k, v in p.settings.items())), None)
+                if ref is None:
+                    continue
+                common = sorted(set(reps.get(ref.key, {})) & set(reps.get(alt.key, {})))
+                if not common:
+                    continue
+                for d in paired([reps[ref.key][r] for r in common], [reps[alt.key][r] for r in common]):
+                    writer.writerow([ref_base, alt_base, *(_cell(alt.settings[k]) for k in keys), d.kpi,
+                                     repr(d.base_mean), repr(d.alt_mean), repr(d.diff_mean), repr(d.diff_ci_low),
+                                     repr(d.diff_ci_high), repr(d.rel_change), d.n])
+    os.replace(tmp, out / "pairs.csv")
 
 
 def _write_differences(points: list[DesignPoint], rows: list[dict[str, Any]], design_cols: list[str],
