@@ -15,7 +15,7 @@ from sim.chain import record as rec
 from sim.chain.care.ambulance import Call
 from sim.chain.context import Chooser, Context, Flow
 from sim.chain.coordination.base import CareServices, Coordination
-from sim.chain.coordination.true_need import TrueNeedJudge
+from sim.chain.coordination.true_need import CORRECT, TrueNeedJudge
 from sim.chain.patient import Patient
 from sim.chain.telephone import PhoneLine
 from sim.config.constants import (
@@ -209,11 +209,13 @@ class StatusQuo(Coordination):
         decision = route()
         ctx.record.hap_contact(decision)
         ctx.record.log(p, "triaged", decision)
-        # The desk's error: a caller's first triage also sets their true urgency (sim/chain/coordination/true_need.py).
-        error = self.true_need.judge(p, "zcc_triage" if p.via_zcc else "hap_triage",
-                                     p.urgency if p.triages == 1 else "")
+        # The desk's error (sim/chain/coordination/true_need.py): a caller's first triage sets their true
+        # urgency; a second one (after 112) errs only where it matters, when it ends in advice.
+        desk = "zcc_triage" if p.via_zcc else "hap_triage"
+        first = p.triages == 1
+        error = self.true_need.judge(p, desk, p.urgency) if first else CORRECT
         if decision == "telephone_advice":
-            self.divert(p, "self_care", error)
+            self.divert(p, "self_care", error if first else self.true_need.judge(p, desk))
             ctx.record.end(p, "telephone_advice")
         elif decision == "consult":
             yield from hap.consult(p, hap.post_of[p.subarea])

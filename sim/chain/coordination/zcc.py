@@ -245,7 +245,6 @@ class Zcc(StatusQuo):
         yield ctx.env.timeout(self.t_extended_triage())
         self.hang_up(seat)
         p.via_zcc = True
-        error = self.true_need.judge(p, "zcc_triage")
         handling = self.spec.handling
         if first_triage == "A2" and self.u_after_extended() < handling.ambulance_after_extended_triage.value:
             record.log(p, "extended_triage", "ambulance")
@@ -257,7 +256,8 @@ class Zcc(StatusQuo):
         outcome = self.route_extended()
         record.log(p, "extended_triage", outcome)
         if outcome == "self_care":
-            self.divert(p, "self_care", error)
+            # Extended triage errs where it matters: advice for a caller who needed more.
+            self.divert(p, "self_care", self.true_need.judge(p, "zcc_triage"))
             record.end(p, "self_care")
         elif outcome in ("consult", "home_visit"):
             if not ctx.is_anw():
