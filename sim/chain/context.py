@@ -181,7 +181,8 @@ class Context:
 
     def returning_patient(self, p: Patient, stream: str) -> Patient:
         """The same person coming back now as a new contact (same place, no new draws), keeping their true need."""
-        q = Patient(self.record.created, stream, p.subarea, p.true_urgency, p.need, self.env.now, p.place_r, p.place_cos)
+        q = Patient(self.record.created, stream, p.subarea, p.true_urgency, p.need, self.env.now,
+                    p.place_r, p.place_cos)
         q.true_urgency, q.true_need, q.first_arrived, q.represented = p.true_urgency, p.true_need, p.first_arrived, True
         return q
 

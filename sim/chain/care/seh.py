@@ -45,8 +45,11 @@ class Seh:
         nearest = nearest_site(ctx.travel.km, [d.subarea for d in self.departments]).tolist()
         self.department_of = [self.departments[j] for j in nearest]
         km = ctx.travel.km
-        self.by_distance = [sorted(self.departments, key=lambda d, a=a: (km[a][d.subarea], d.name))
-                            for a in range(len(ctx.areas))]
+
+        def by_distance_from(area: int) -> list[Department]:
+            return sorted(self.departments, key=lambda d: (float(km[area][d.subarea]), d.name))
+
+        self.by_distance = [by_distance_from(a) for a in range(len(ctx.areas))]
         self.stop_minutes_per_day = care.stops.minutes_per_day.value
         self.stop_mean = care.stops.mean_duration_min.value
         self.u_stops = [st.uniform(f"care.seh.stops.{d.name}") for d in self.departments] \
