@@ -7,7 +7,9 @@ Test plan (hand computations and conservation):
 - head count to phone hours is the product of the documented factors (hand computation);
 - a reference level (RIVM: centralists on weekdays in daytime) is reproduced in the reference shift,
   and other shifts get the same demand per person-hour;
-- the loader computes a roster a scenario does not give, keeps one it gives, and refuses a site with neither.
+- the loader computes a roster a scenario does not give, keeps one it gives, and refuses a site with neither;
+- a staff shortage scales a roster's weekly hours by largest remainder (the scaled total, up to the hours
+  kept open at one person), never adds staff, keeps open hours open and is the identity at factor 1.
 """
 
 from __future__ import annotations
@@ -77,3 +79,17 @@ def test_loader_computes_keeps_or_refuses_a_desk_roster():
         load_scenario(NOORD, {"resources": {"haps": {"hap_new": {"subarea": "GM0014",
                       "gp_roster": {"values": [1] * WEEK, "estimate": "t"},
                       "car_roster": {"values": [1] * WEEK, "estimate": "t"}}}}})
+
+
+def test_scaled_roster_keeps_the_scaled_hours_and_open_hours():
+    """A staff shortage scales the week's hours (largest remainder), not each hour (which would round back)."""
+    week = [0, 1, 2, 3, 5, 8, 13, 2] * 21
+    assert rosters.scale_roster(week, 1.0) == week
+    for factor in (0.9, 0.8, 0.5):
+        scaled = rosters.scale_roster(week, factor)
+        floor = sum(1 for v, s in zip(week, scaled, strict=True) if v > 0 and int(v * factor) == 0)
+        assert round(sum(week) * factor) <= sum(scaled) <= round(sum(week) * factor) + floor
+        assert all(s >= 1 for v, s in zip(week, scaled, strict=True) if v > 0)  # an open desk stays open
+        assert all(s == 0 for v, s in zip(week, scaled, strict=True) if v == 0)
+        assert all(s <= v for v, s in zip(week, scaled, strict=True))
+    assert rosters.is_triage_group(["ambulance_nurse", "gp_triagist"]) and not rosters.is_triage_group(["coordinator"])
