@@ -69,7 +69,8 @@ days: 0.5
     assert "pairs.csv" in capsys.readouterr().out
     pairs = [r for r in csv.DictReader((out / "pairs.csv").open()) if r["kpi"] == "seh_arrivals_per_day"]
     assert len(pairs) == 4  # every zcc point, each against the status quo at its staff factor
-    summary = {(r["scenario"], r["staffing.triage_staff_factor.value"], r["zcc.substitution.seh.value"]): float(r["mean"])
+    factor, subst = "staffing.triage_staff_factor.value", "zcc.substitution.seh.value"
+    summary = {(r["scenario"], r[factor], r[subst]): float(r["mean"])
                for r in csv.DictReader((out / "summary.csv").open()) if r["kpi"] == "seh_arrivals_per_day"}
     for r in pairs:
         factor = r["staffing.triage_staff_factor.value"]
