@@ -39,6 +39,8 @@ def units(kpi: str) -> str:
         return "minutes"
     if kpi == "population":
         return "inhabitants"
+    if kpi == "seh_stopped_minutes_per_day":
+        return "minutes per day per SEH"
     if "per_day" in kpi or "by_hour" in kpi:
         return "per day"
     if kpi.endswith("_share") or "_share." in kpi or "_answer_within." in kpi or "occupancy" in kpi \
