@@ -22,6 +22,8 @@ HEADLINE = (
     "elv_admissions_per_day", "grz_admissions_per_day", "crisis_bed_admissions_per_day",
     "verkeerde_bed_days_per_day", "placement_time_mean",
     "district_nursing_visits_per_day", "ggz_crisis_visits_per_day",
+    "time_to_care_within_window_share", "under_triage_per_day", "re_presentations_per_day",
+    "double_triage_per_day", "double_triage_avoided_per_day",
     "triage_fte", "staff_cost_per_day", "chain_cost_per_day",
     "zcc_answer_within_2min_share", "zcc_answer_time_p90", "zcc_abandoned_share", "warm_transfers_per_day",
     "substitutions_per_day", "ambulance_rides_avoided_per_day", "staff_commute_min_mean", "staff_commute_min_p95",
@@ -82,7 +84,8 @@ MECHANISMS = (
     "substitutions_per_day.home_visit", "substitutions_per_day.district_nursing", "substitutions_per_day.elv",
     "substitutions_per_day.crisis_bed", "substitutions_per_day.ggz_crisis",
     "substitutions_instead_of_per_day.ambulance", "substitutions_instead_of_per_day.seh",
-    "substitutions_no_capacity_per_day", "ambulance_rides_avoided_per_day",
+    "substitutions_no_capacity_per_day", "under_triage_per_day.zcc_substitution",
+    "re_presentations_per_day.need_seh", "re_presentations_per_day.need_admission", "ambulance_rides_avoided_per_day",
     "ambulance_rides_avoided_per_day.extended_triage", "ambulance_rides_avoided_per_day.substitution",
     "placement_fallback_seh_per_day", "out_of_region_placements_per_day", "placement_time_mean",
 )
