@@ -19,14 +19,17 @@ from sim.config.schema import DeskBehaviour
 class PhoneLine:
     """One desk's behaviour: handling time, caller patience and redial, answer norm."""
 
-    def __init__(self, ctx: Context, name: str, behaviour: DeskBehaviour) -> None:
+    def __init__(self, ctx: Context, name: str, behaviour: DeskBehaviour, streams: str | None = None) -> None:
+        """``streams`` names the random streams when they are not the desk's own (``desk.<streams>.*``):
+        a group of callers whose number differs between scenarios then leaves the desk's draws alone."""
         st = ctx.streams
         self.ctx = ctx
         self.name = name
-        self.handling = st.sampler(f"desk.{name}.handling", behaviour.handling)
-        self.patience = st.sampler(f"desk.{name}.patience", behaviour.patience)
-        self.redial_delay = st.sampler(f"desk.{name}.redial_delay", behaviour.redial_delay)
-        self.redial_u = st.uniform(f"desk.{name}.redial")
+        key = streams or name
+        self.handling = st.sampler(f"desk.{key}.handling", behaviour.handling)
+        self.patience = st.sampler(f"desk.{key}.patience", behaviour.patience)
+        self.redial_delay = st.sampler(f"desk.{key}.redial_delay", behaviour.redial_delay)
+        self.redial_u = st.uniform(f"desk.{key}.redial")
         self.redial_probability = behaviour.redial_probability.value
         self.max_redials = behaviour.max_redials.value
         self.norm = behaviour.answer_norm_min.value

@@ -76,6 +76,12 @@ class StatusQuo(Coordination):
         self.route_provider = st.chooser("routing.provider_request", r.provider_request)
 
         self.true_need = TrueNeedJudge(ctx, sc.true_need)
+        # A re-presentation by 112 rings the dispatch desk with its own streams: their number differs
+        # between scenarios, so sharing the desk's draws would shift every other caller's (common random numbers).
+        self.repeat_line = PhoneLine(ctx, rec.DISPATCH_DESK, sc.desks.dispatch_112,
+                                     streams=f"{rec.DISPATCH_DESK}.{RE_PRESENTATION}")
+        self.t_repeat_dispatch = st.sampler(f"care.ambulance.dispatch_delay.{RE_PRESENTATION}",
+                                            sc.care.ambulance.dispatch_delay)
 
         ca = sc.care.calling_around
         self.t_attempt = st.sampler("care.calling_around.attempt", ca.attempt_time)
@@ -307,14 +313,14 @@ class StatusQuo(Coordination):
         ctx = self.ctx
         env = ctx.env
         rang = env.now
-        answered = yield from self.dispatch_line.call(p, self.dispatch.request, ctx.priorities.desk_call)
+        answered = yield from self.repeat_line.call(p, self.dispatch.request, ctx.priorities.desk_call)
         if not answered:
             ctx.record.end(p, "abandoned")
             return
         call = Call(rang, env.now)
-        handling = self.dispatch_line.handling()
+        handling = self.repeat_line.handling()
         p.urgency = "A1" if p.true_urgency == "U1" else "A2"
-        delay = min(self.care.ambulance.dispatch_delay(), handling)
+        delay = min(self.t_repeat_dispatch(), handling)
         yield env.timeout(delay)
         ctx.start(self.care.ambulance.job(p, call))
         yield env.timeout(handling - delay)
