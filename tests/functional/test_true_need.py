@@ -57,8 +57,9 @@ def test_diverting_patients_who_need_admission_brings_them_back():
     assert k["re_presentations_per_day"] == k["re_presentations_per_day.need_admission"]
     assert k["re_presentations_per_day"] == k["re_presentations_per_day.seh"]
     assert k["under_triage_per_day"] == k["under_triage_per_day.zcc_substitution"] == subs
-    # each substitution comes back a minute later: all of them, up to the last minute's
-    assert subs - 1 / 3 <= k["re_presentations_per_day"] <= subs + 1 / 3
+    # each substitution comes back a minute later: all of them, up to one at either end of the 3-day
+    # measurement (substituted just before the warm-up ended, or in its last minute)
+    assert abs(k["re_presentations_per_day"] - subs) <= 1 / 3 + 1e-9
 
 
 def test_true_need_counters_are_conserved():
