@@ -371,7 +371,7 @@ def _write_pairs(exp: ExperimentFile, points: list[DesignPoint], rows: list[dict
 
     A grid key the reference does not use (a ``zcc.*`` key on a status-quo base) is not matched.
     Columns: ``reference,scenario,<grid keys>,kpi,base_mean,alt_mean,diff_mean,diff_ci_low,diff_ci_high,
-    rel_change,n`` (base = the pair's first scenario).
+    rel_change,n,unit`` (base = the pair's first scenario).
     """
     reps: dict[str, dict[int, dict[str, float]]] = {}
     for r in rows:
@@ -381,7 +381,7 @@ def _write_pairs(exp: ExperimentFile, points: list[DesignPoint], rows: list[dict
     with tmp.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(["reference", "scenario", *keys, "kpi", "base_mean", "alt_mean", "diff_mean",
-                         "diff_ci_low", "diff_ci_high", "rel_change", "n"])
+                         "diff_ci_low", "diff_ci_high", "rel_change", "n", "unit"])
         for ref_base, alt_base in exp.pairs:
             for alt in (p for p in points if p.base == alt_base):
                 ref = next((p for p in points if p.base == ref_base and all(
@@ -394,7 +394,7 @@ def _write_pairs(exp: ExperimentFile, points: list[DesignPoint], rows: list[dict
                 for d in paired([reps[ref.key][r] for r in common], [reps[alt.key][r] for r in common]):
                     writer.writerow([ref_base, alt_base, *(_cell(alt.settings[k]) for k in keys), d.kpi,
                                      repr(d.base_mean), repr(d.alt_mean), repr(d.diff_mean), repr(d.diff_ci_low),
-                                     repr(d.diff_ci_high), repr(d.rel_change), d.n])
+                                     repr(d.diff_ci_high), repr(d.rel_change), d.n, units(d.kpi)])
     os.replace(tmp, out / "pairs.csv")
 
 
