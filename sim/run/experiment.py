@@ -234,12 +234,32 @@ def run_sequential(exp: ExperimentFile, points: list[DesignPoint], out: Path, ba
 def run_task(scenario: Scenario, replication: int, path: str) -> dict[str, float]:
     """Run one replication and write it atomically (temp file, then rename)."""
     result = run_replication(scenario, replication)
+    _store(result, replication, path)
+    return result
+
+
+Evaluate = Callable[[DesignPoint, int], dict[str, float]]
+"""What one task computes for a design point and replication number: the simulation by default.
+
+A sensitivity analysis can put an analytic function in its place (a known answer checks the
+sampling, the engine and the analysis without the simulation's noise). It must be a module-level
+function, so that worker processes and Dask can receive it.
+"""
+
+
+def run_point_task(evaluate: Evaluate, point: DesignPoint, replication: int, path: str) -> dict[str, float]:
+    """Like :func:`run_task` with ``evaluate`` in place of the simulation."""
+    result = {k: float(v) for k, v in evaluate(point, replication).items()}
+    _store(result, replication, path)
+    return result
+
+
+def _store(result: dict[str, float], replication: int, path: str) -> None:
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(f".tmp{os.getpid()}")
     tmp.write_text(json.dumps({"replication": replication, "kpis": result}), encoding="utf-8")
     os.replace(tmp, target)
-    return result
 
 
 def _readable(path: Path) -> bool:
@@ -270,13 +290,20 @@ def _pending(tasks: list[Task]) -> list[Task]:
 
 
 def execute(points: list[DesignPoint], tasks: list[Task], workers: int = 1, scheduler: str | None = None,
-            progress: Callable[[Iterable, int], Iterable] | None = None) -> int:
-    """Run the tasks not yet done; returns how many ran. Serial, process pool or Dask."""
+            progress: Callable[[Iterable, int], Iterable] | None = None, evaluate: Evaluate | None = None) -> int:
+    """Run the tasks not yet done; returns how many ran. Serial, process pool or Dask.
+
+    ``evaluate`` replaces the simulation of a design point (see :data:`Evaluate`); by default each
+    task simulates the point's scenario.
+    """
     todo = _pending(tasks)
-    scenario_of = {p.key: p.scenario for p in points}
-    wrap = progress or (lambda it, total: it)
     if not todo:
         return 0
+    if evaluate is not None:
+        _execute_with(evaluate, {p.key: p for p in points}, todo, workers, scheduler, progress)
+        return len(todo)
+    scenario_of = {p.key: p.scenario for p in points}
+    wrap = progress or (lambda it, total: it)
     if scheduler:
         from distributed import Client, as_completed
 
@@ -308,6 +335,43 @@ def execute(points: list[DesignPoint], tasks: list[Task], workers: int = 1, sche
         for t in wrap(todo, len(todo)):
             run_task(scenario_of[t.point], t.replication, str(t.path))
     return len(todo)
+
+
+def _execute_with(evaluate: Evaluate, point_of: dict[str, DesignPoint], todo: list[Task], workers: int,
+                  scheduler: str | None, progress: Callable[[Iterable, int], Iterable] | None) -> None:
+    """:func:`execute` with another evaluation: the same three ways to run, the same files."""
+    wrap = progress or (lambda it, total: it)
+    if scheduler:
+        from distributed import Client, as_completed
+
+        with Client(scheduler) as client:
+            futures = [client.submit(run_point_task, evaluate, point_of[t.point], t.replication, str(t.path),
+                                     pure=False) for t in todo]
+            try:
+                for fut in wrap(as_completed(futures), len(futures)):
+                    fut.result()
+            except KeyboardInterrupt:
+                client.cancel(futures)
+                raise
+    elif workers > 1:
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures import as_completed as done
+
+        from sim.run.workers import init_worker, stop
+
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=init_worker)
+        futures = [pool.submit(run_point_task, evaluate, point_of[t.point], t.replication, str(t.path))
+                   for t in todo]
+        try:
+            for fut in wrap(done(futures), len(futures)):
+                fut.result()
+        except BaseException:
+            stop(pool)
+            raise
+        pool.shutdown()
+    else:
+        for t in wrap(todo, len(todo)):
+            run_point_task(evaluate, point_of[t.point], t.replication, str(t.path))
 
 
 def _cell(value: Any) -> Any:

@@ -24,9 +24,10 @@ from sim.config.schema import Scenario
 MANIFEST = "manifest.json"
 # Everything acutesim writes into a results folder (removed by --overwrite, nothing else is).
 OWN_FILES = ("manifest.json", "summary.csv", "replications.csv", "comparison.csv", "levels.csv", "differences.csv",
-             "results.parquet", "scenario.resolved.yaml", "base.resolved.yaml", "alt.resolved.yaml", "report.html")
+             "results.parquet", "scenario.resolved.yaml", "base.resolved.yaml", "alt.resolved.yaml", "report.html",
+             "sensitivity.json", "nominal.csv")
 OWN_GLOBS = ("events_rep*.parquet", "summary_*.csv", "*.tmp*")
-OWN_FOLDERS = ("replications", "figures", "finished")
+OWN_FOLDERS = ("replications", "figures", "finished", "morris", "sobol")
 
 
 def scenario_hash(scenario: Scenario) -> str:
