@@ -68,8 +68,21 @@ def _workers(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from sim.fit.sensitivity import is_ranges_file, is_sensitivity_file, load_ranges, load_sensitivity
+
     path = user_path(args.scenario)
-    if "scenarios" in read_yaml(path) and "region" not in read_yaml(path):
+    data = read_yaml(path)
+    if is_sensitivity_file(data):
+        loaded = load_sensitivity(path)
+        print(f"{args.scenario}: ok (sensitivity {loaded.exp.name}, {len(loaded.params)} range(s) checked against "
+              f"{' and '.join(loaded.exp.scenarios)})")
+        return 0
+    if is_ranges_file(data):
+        ranges = load_ranges(path)
+        print(f"{args.scenario}: ok ({len(ranges.ranges)} range(s); a sensitivity file that uses them checks them "
+              f"against its scenarios)")
+        return 0
+    if "scenarios" in data and "region" not in data:
         from sim.run.experiment import load_experiment
 
         exp, points = load_experiment(path)
@@ -130,6 +143,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
           f"seed {base.run.seed}", file=sys.stderr)
     diffs = run_comparison(base, alt, out, n, Progress("replication pair"), workers=_workers(args))
     print(comparison_report(diffs))
+    if alt.setting != base.setting:
+        from sim.report.sensitivity import compare_note
+
+        print(compare_note(paths.results_dir(), base.name, alt.name, diffs))
     print(f"\nresults: {out}/comparison.csv, {out}/replications.csv, {out}/base.resolved.yaml, {out}/alt.resolved.yaml")
     print(f"report:  acutesim report {out}")
     return 0
@@ -220,6 +237,39 @@ def _print_pairs(path: Path, grid_keys: list[str]) -> None:
               f"diff {float(r['diff_mean']):+.4g} ({float(r['diff_ci_low']):+.4g} to {float(r['diff_ci_high']):+.4g})")
 
 
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from sim.fit.sensitivity import check_kpis, load_sensitivity, run_sensitivity
+    from sim.plan.staffing import kpi_names
+    from sim.report.sensitivity import summary_text
+
+    path = user_path(args.experiment)
+    loaded = load_sensitivity(path)
+    exp = loaded.exp
+    plain = loaded.evaluation.points({p.key: p.nominal for p in loaded.params})
+    _warn([(path, p.scenario) for p in plain.values()])
+    check_kpis(loaded, set(kpi_names(plain["base"].scenario)) | set(kpi_names(plain["alt"].scenario)))
+    out = Path(args.out) if args.out else paths.root() / exp.out if exp.out else \
+        paths.results_dir() / "sensitivity" / exp.name
+    _claim(out, "sensitivity", {"sensitivity": exp.name}, args)
+    workers = _workers(args)
+    where = f"Dask scheduler {args.scheduler}" if args.scheduler else f"{workers} local worker(s)"
+    print(f"acutesim: sensitivity {exp.name}: {loaded.base_names[0]} vs {loaded.base_names[1]}, {len(loaded.params)} "
+          f"range(s), {exp.method}, {exp.replications} replication(s) of {loaded.days:g} days per sample, seed "
+          f"{exp.seed}, on {where}; results in {out}", file=sys.stderr)
+
+    def progress(iterable, total):
+        return tqdm(iterable, total=total, unit="run", file=sys.stderr, dynamic_ncols=True)
+
+    summary = run_sensitivity(loaded, out, workers=workers, scheduler=args.scheduler, progress=progress,
+                              say=lambda text: print(f"  {text}", file=sys.stderr))
+    print(summary_text(summary))
+    print(f"\nresults: {out}/summary.csv, {out}/sensitivity.json, {out}/<stage>/samples.csv|results.csv|indices.csv")
+    print(f"report:  acutesim report {out}")
+    return 0
+
+
 def cmd_warmup(args: argparse.Namespace) -> int:
     from sim.measure.warmup import check
 
@@ -241,9 +291,19 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     folder = user_path(args.results)
     made = manifest.read(folder) if folder.is_dir() else None
+    if made is not None and made["command"] == "sensitivity":
+        from sim.report.html import build_sensitivity_report
+
+        try:
+            out = build_sensitivity_report(folder, args.out)
+        except ResultsError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        print(f"report: {out}")
+        return 0
     if made is not None and made["command"] not in ("run", "compare"):
-        print(f"error: {folder}: made by `acutesim {made['command']}`; a report reads a run or compare folder",
-              file=sys.stderr)
+        print(f"error: {folder}: made by `acutesim {made['command']}`; a report reads a run, compare or sensitivity "
+              f"folder", file=sys.stderr)
         return 2
     try:
         out = build_report(folder, args.out)
@@ -589,6 +649,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "validate": cmd_validate,
     "compare": cmd_compare,
     "experiment": cmd_experiment,
+    "sensitivity": cmd_sensitivity,
     "warmup": cmd_warmup,
     "report": cmd_report,
     "locations": cmd_locations,

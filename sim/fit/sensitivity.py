@@ -127,6 +127,7 @@ class SensitivityFile(BaseModel):
     morris: MorrisSpec | None = None
     sobol: SobolSpec | None = None
     replications: int = Field(ge=1, le=MAX_REPLICATIONS, strict=True)
+    nominal_replications: int = Field(default=3, ge=2, le=MAX_REPLICATIONS, strict=True)  # the stochastic interval
     seed: int = Field(ge=0, le=MAX_SEED, strict=True)
     days: float | None = Field(default=None, gt=0, le=MAX_DAYS, strict=True)
     warmup_days: float | None = Field(default=None, ge=0, le=MAX_DAYS, strict=True)
@@ -349,7 +350,8 @@ class Evaluation(Protocol):
     task), else a module-level function of a design point and a replication number.
     """
 
-    evaluate: Evaluate | None
+    @property
+    def evaluate(self) -> Evaluate | None: ...
 
     def points(self, values: dict[str, float]) -> dict[str, DesignPoint]: ...
 
@@ -734,9 +736,10 @@ def run_sensitivity(loaded: Loaded, out: Path, workers: int = 1, scheduler: str 
     common = dict(evaluation=loaded.evaluation, kpis=exp.kpis, replications=exp.replications, out=out,
                   workers=workers, scheduler=scheduler, progress=progress)
     nominal_values = {p.key: p.nominal for p in params}
-    say(f"nominal point: {exp.replications} paired replication(s)")
+    nominal_reps = max(exp.replications, exp.nominal_replications)
+    say(f"nominal point (every input at the scenario's value): {nominal_reps} paired replications")
     roles = loaded.evaluation.points(nominal_values)
-    run_samples(loaded.evaluation, [nominal_values], exp.kpis, exp.replications, out, workers, scheduler, progress)
+    run_samples(loaded.evaluation, [nominal_values], exp.kpis, nominal_reps, out, workers, scheduler, progress)
     if exp.method in ("morris", "morris_sobol"):
         assert exp.morris is not None
         n = (len(keys) + 1) * exp.morris.trajectories
@@ -757,13 +760,14 @@ def run_sensitivity(loaded: Loaded, out: Path, workers: int = 1, scheduler: str 
         stage = run_stage("sobol", params, varied, exp.sobol, exp.seed, **common)  # type: ignore[arg-type]
         write_stage(stage, params, exp.kpis, out)
         stages.append(stage)
-    nominal = _nominal(roles, exp.kpis, exp.replications, out)
+    nominal = _nominal(roles, exp.kpis, nominal_reps, out)
     _write_csv(out / "nominal.csv", ["kpi", "base_mean", "alt_mean", "diff_mean", "diff_ci_low", "diff_ci_high",
                                      "rel_change", "n"],
                ([k, *(nominal[k][c] for c in ("base_mean", "alt_mean", "diff_mean", "diff_ci_low", "diff_ci_high",
-                                               "rel_change")), exp.replications] for k in exp.kpis))
+                                               "rel_change")), nominal_reps] for k in exp.kpis))
     meta = {"name": exp.name, "base": loaded.base_names[0], "alt": loaded.base_names[1], "region": loaded.region,
             "days": loaded.days, "warmup_days": loaded.warmup_days, "replications": exp.replications,
+            "nominal_replications": nominal_reps,
             "seed": exp.seed, "method": exp.method, "ranges": str(exp.ranges), "file": str(loaded.path),
             "parameters": [{"key": p.key, "low": p.low, "high": p.high, "nominal": p.nominal} for p in params],
             "stages": {s.name: {"samples": len(s.values), "varied": s.varied} for s in stages}}

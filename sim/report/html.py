@@ -17,10 +17,11 @@ import math
 import shlex
 from pathlib import Path
 
-from sim import __version__
+from sim import __version__, paths
 from sim.config.provenance import InputFigure, input_figures
 from sim.measure.format import fmt, signed, units
 from sim.report.plots import Figure, plot_all, read_locations
+from sim.report.sensitivity import section_for_compare, write_sensitivity_report
 from sim.report.tables import HEADLINE, MECHANISMS, with_norms
 from sim.run.results import Results, ResultsError, load_results
 
@@ -243,6 +244,7 @@ def render(res: Results, figures: list[Figure], folder_arg: str) -> str:
         "<p>Discrete-event simulation of the Dutch acute care chain"
         + (" — comparison of two scenarios." if res.kind == "compare" else " — one scenario.") + "</p>",
         _meta(res), _headline_sentence(res), _kpi_section(res),
+        section_for_compare(paths.results_dir(), res.names["base"], res.names["alt"]) if res.kind == "compare" else "",
         "<h2>Figures</h2>", figure_html or "<p>No figures apply to this folder.</p>",
     ]
     if location:
@@ -256,6 +258,11 @@ def render(res: Results, figures: list[Figure], folder_arg: str) -> str:
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{_e(title)}</title><style>{CSS}</style></head><body>\n{body}\n</body></html>\n")
+
+
+def build_sensitivity_report(folder: Path | str, out: Path | str | None = None) -> Path:
+    """The report of an ``acutesim sensitivity`` folder (default ``FOLDER/report.html``)."""
+    return write_sensitivity_report(folder, out, CSS)
 
 
 def build_report(folder: Path | str, out: Path | str | None = None) -> Path:
