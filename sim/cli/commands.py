@@ -247,9 +247,9 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     path = user_path(args.experiment)
     loaded = load_sensitivity(path)
     exp = loaded.exp
-    plain = loaded.evaluation.points({p.key: p.nominal for p in loaded.params})
-    _warn([(path, p.scenario) for p in plain.values()])
-    check_kpis(loaded, set(kpi_names(plain["base"].scenario)) | set(kpi_names(plain["alt"].scenario)))
+    plain = loaded.scenarios
+    _warn([(path, s) for s in plain.values()])
+    check_kpis(loaded, set(kpi_names(plain["base"])) | set(kpi_names(plain["alt"])))
     out = Path(args.out) if args.out else paths.root() / exp.out if exp.out else \
         paths.results_dir() / "sensitivity" / exp.name
     _claim(out, "sensitivity", {"sensitivity": exp.name}, args)

@@ -372,6 +372,14 @@ class SimulationEvaluation:
         for label, path in self.bases:
             self._zcc[label] = load_raw(path)[0].get("setting") == "zcc"
 
+    def scenarios(self, values: dict[str, float]) -> dict[str, Scenario]:
+        """The sample's scenarios by role, loaded and checked like every scenario (not yet keyed)."""
+        out = {}
+        for role, (label, path) in zip(("base", "alt"), self.bases, strict=True):
+            over = _merge({"run": self.run}, overrides(self.params, values, self._zcc[label]))
+            out[role] = load_scenario(path, over, overrides_from=self.origin)
+        return out
+
     def points(self, values: dict[str, float]) -> dict[str, DesignPoint]:
         out = {}
         for role, (label, path) in zip(("base", "alt"), self.bases, strict=True):
@@ -562,6 +570,17 @@ def write_stage(stage: StageResult, params: list[Parameter], kpis: list[str], ou
                ([r["kpi"], r["parameter"], *(r[m] for m in measures)] for r in stage.indices))
 
 
+def morris_noise_floor(noise_sd: float, levels: int) -> float:
+    """The mu_star that replication noise alone gives (no input has an effect).
+
+    An elementary effect is (y2 - y1) / delta with delta = levels / (2 (levels - 1)) on the unit scale;
+    with independent noise of sd ``noise_sd`` in each y its sd is sqrt(2) noise_sd / delta, and the mean
+    of its absolute value is that times sqrt(2 / pi). Common random numbers make the real floor lower.
+    """
+    delta = levels / (2 * (levels - 1))
+    return math.sqrt(2) * noise_sd / delta * math.sqrt(2 / math.pi)
+
+
 def _percentile(x: np.ndarray, q: float) -> float:
     x = x[~np.isnan(x)]
     return float(np.percentile(x, q)) if len(x) else float("nan")
@@ -598,6 +617,9 @@ def summarise(exp: SensitivityFile | None, stages: list[StageResult], nominal: d
             "rel_uncertainty_low": _percentile(rel, 2.5),
             "rel_uncertainty_high": _percentile(rel, 97.5),
             "samples": int(len(d)),
+            # Replication noise of one sample's effect (sd of the paired differences at the scenario's values,
+            # over the replications a sample runs): an index of that order cannot be told from noise.
+            "noise_sd": nom.get("diff_sd", float("nan")) / math.sqrt(meta.get("replications", 1)),
             "drivers": [{"parameter": r["parameter"], measure: r[measure]} for r in rows[:DRIVERS]],
         }
     return out
@@ -665,6 +687,7 @@ class Loaded:
     region: str
     days: float
     warmup_days: float
+    scenarios: dict[str, Scenario]  # the pair at the scenario's own values, by role (base, alt)
 
 
 def load_sensitivity(path: str | Path) -> Loaded:
@@ -700,17 +723,19 @@ def load_sensitivity(path: str | Path) -> Loaded:
         run["warmup_days"] = exp.warmup_days
     evaluation = SimulationEvaluation(bases, params, run, ranges_path)
     nominal = {p.key: p.nominal for p in params}
-    plain = evaluation.points(nominal)
+    plain = evaluation.scenarios(nominal)
     for p in params:
         for end in (p.low, p.high):
+            if end == p.nominal:
+                continue
             try:
-                evaluation.points({**nominal, p.key: end})
+                evaluation.scenarios({**nominal, p.key: end})
             except ScenarioError as exc:
                 raise ScenarioError(f"{ranges_path}: key ranges.{p.key}: at {end:g} the scenario is refused "
                                     f"({str(exc).split(': ', 1)[-1]})") from None
-    names = (plain["base"].scenario.name, plain["alt"].scenario.name)
-    return Loaded(exp, path, ranges_path, params, evaluation, names, plain["alt"].scenario.region,
-                  plain["alt"].scenario.run.days, plain["alt"].scenario.run.warmup_days)
+    names = (plain["base"].name, plain["alt"].name)
+    return Loaded(exp, path, ranges_path, params, evaluation, names, plain["alt"].region, plain["alt"].run.days,
+                  plain["alt"].run.warmup_days, plain)
 
 
 def check_kpis(loaded: Loaded, available: set[str]) -> None:
@@ -771,6 +796,8 @@ def run_sensitivity(loaded: Loaded, out: Path, workers: int = 1, scheduler: str 
             "seed": exp.seed, "method": exp.method, "ranges": str(exp.ranges), "file": str(loaded.path),
             "parameters": [{"key": p.key, "low": p.low, "high": p.high, "nominal": p.nominal} for p in params],
             "stages": {s.name: {"samples": len(s.values), "varied": s.varied} for s in stages}}
+    if exp.morris is not None and "morris" in meta["stages"]:
+        meta["stages"]["morris"]["levels"] = exp.morris.levels
     summary = summarise(exp, stages, nominal, exp.kpis, meta)
     write_summary(summary, out)
     return summary
@@ -789,8 +816,10 @@ def _nominal(roles: dict[str, DesignPoint], kpis: list[str], replications: int, 
     out_rows: dict[str, dict[str, float]] = {}
     for k in kpis:
         d = diffs[k]
+        sd = float(np.std([a.get(k, 0.0) - b.get(k, 0.0) for a, b in zip(alt, base, strict=True)], ddof=1))
         out_rows[k] = {"base_mean": d.base_mean, "alt_mean": d.alt_mean, "diff_mean": d.diff_mean,
-                       "diff_ci_low": d.diff_ci_low, "diff_ci_high": d.diff_ci_high, "rel_change": d.rel_change}
+                       "diff_ci_low": d.diff_ci_low, "diff_ci_high": d.diff_ci_high, "rel_change": d.rel_change,
+                       "diff_sd": sd}
     return out_rows
 
 

@@ -357,7 +357,7 @@ SENSITIVITY_TITLES = {"seh_arrivals_per_day": "SEH arrivals per day", "ambulance
 
 
 def plot_sensitivity_indices(indices: list[dict[str, Any]], measure: str, kpis: list[str], out_dir: Path,
-                             stage: str, top: int = 12) -> list[Figure]:
+                             stage: str, top: int = 12, floors: dict[str, float] | None = None) -> list[Figure]:
     """Tornado chart per KPI: the inputs ranked by an index (Morris mu_star or Sobol' ST, with S1 beside it)."""
     used = [k for k in kpis if any(r["kpi"] == k for r in indices)]
     if not used:
@@ -375,6 +375,10 @@ def plot_sensitivity_indices(indices: list[dict[str, Any]], measure: str, kpis: 
         if measure == "ST":
             ax.barh(y, [float(r["S1"]) for r in rows], height=0.4, color=COLOURS["base"], label="S1")
             ax.legend(frameon=False, fontsize=7, loc="lower right")
+        floor = (floors or {}).get(kpi)
+        if floor is not None and math.isfinite(floor) and floor > 0:
+            ax.axvline(floor, color="#555555", linestyle="--", linewidth=0.9, label="replication noise")
+            ax.legend(frameon=False, fontsize=7, loc="lower right")
         ax.set_yticks(y, [str(r["parameter"]) for r in rows], fontsize=7)
         ax.set_title(SENSITIVITY_TITLES.get(kpi, kpi) + " (effect zcc − status quo)", fontsize=9)
         ax.grid(axis="x", alpha=0.3)
@@ -387,7 +391,8 @@ def plot_sensitivity_indices(indices: list[dict[str, Any]], measure: str, kpis: 
         "Sobol' indices of the inputs Morris ranked highest"
     return [Figure(f"sensitivity_{stage}", f"What drives the effect: {what}",
                    ("Bars: μ* in the KPI's unit, the mean absolute change of the effect when one input moves over its "
-                    "range, with its bootstrap 95% interval; the longest bars matter most." if measure == "mu_star" else
+                    "range, with its bootstrap 95% interval; the longest bars matter most; bars left of the dashed "
+                    "line (what replication noise alone gives) cannot be told from noise." if measure == "mu_star" else
                     "Orange: total index ST (the input alone and with others), blue: first-order S1, each with its "
                     "bootstrap 95% interval (wide with few samples)."), png, svg)]
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sim import __version__
-from sim.fit.sensitivity import find_summary, read_summary
+from sim.fit.sensitivity import find_summary, morris_noise_floor, read_summary
 from sim.report.plots import Figure, plot_effect_intervals, plot_sensitivity_indices
 from sim.run.results import ResultsError
 from sim.run.runner import Difference
@@ -177,8 +177,11 @@ def write_sensitivity_report(folder: Path | str, out: Path | str | None, css: st
         figures += plot_sensitivity_indices(_read_csv(folder / "sobol" / "indices.csv"), "ST", kpis, figures_dir,
                                             "sobol")
     if (folder / "morris" / "indices.csv").is_file():
+        levels = summary.get("stages", {}).get("morris", {}).get("levels", 4)
+        floors = {k: morris_noise_floor(s["noise_sd"], levels) for k, s in summary["kpis"].items()
+                  if isinstance(s.get("noise_sd"), (int, float))}
         figures += plot_sensitivity_indices(_read_csv(folder / "morris" / "indices.csv"), "mu_star", kpis,
-                                            figures_dir, "morris")
+                                            figures_dir, "morris", floors=floors)
     ranges = "".join(f"<tr><td><code>{_e(p['key'])}</code></td><td>{p['low']:g}</td><td>{p['nominal']:g}</td>"
                      f"<td>{p['high']:g}</td></tr>" for p in summary.get("parameters", []))
     title = f"acutesim sensitivity: {summary['base']} vs {summary['alt']}"
