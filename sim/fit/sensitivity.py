@@ -790,14 +790,15 @@ def run_sensitivity(loaded: Loaded, out: Path, workers: int = 1, scheduler: str 
                                      "rel_change", "n"],
                ([k, *(nominal[k][c] for c in ("base_mean", "alt_mean", "diff_mean", "diff_ci_low", "diff_ci_high",
                                                "rel_change")), nominal_reps] for k in exp.kpis))
-    meta = {"name": exp.name, "base": loaded.base_names[0], "alt": loaded.base_names[1], "region": loaded.region,
+    meta: dict[str, Any] = {"name": exp.name, "base": loaded.base_names[0], "alt": loaded.base_names[1],
+            "region": loaded.region,
             "days": loaded.days, "warmup_days": loaded.warmup_days, "replications": exp.replications,
             "nominal_replications": nominal_reps,
             "seed": exp.seed, "method": exp.method, "ranges": str(exp.ranges), "file": str(loaded.path),
             "parameters": [{"key": p.key, "low": p.low, "high": p.high, "nominal": p.nominal} for p in params],
-            "stages": {s.name: {"samples": len(s.values), "varied": s.varied} for s in stages}}
-    if exp.morris is not None and "morris" in meta["stages"]:
-        meta["stages"]["morris"]["levels"] = exp.morris.levels
+            "stages": {s.name: {"samples": len(s.values), "varied": s.varied,
+                                **({"levels": exp.morris.levels} if s.name == "morris" and exp.morris else {})}
+                       for s in stages}}
     summary = summarise(exp, stages, nominal, exp.kpis, meta)
     write_summary(summary, out)
     return summary
