@@ -319,9 +319,13 @@ def load_model_file(path: str | Path, model: type[M]) -> M:
         return model.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
-        key = ".".join(str(x) for x in err["loc"]) or "(top level)"
+        key = ".".join(str(x) for x in err["loc"])
         msg = "unknown key" if err["type"] == "extra_forbidden" else _describe(err)
-        raise ScenarioError(f"{path}: key {key}: {msg}") from None
+        head = msg.split(": ", 1)[0]
+        if ": " in msg and re.fullmatch(r"[\w.]+", head):  # a check of the whole names its key first
+            key = f"{key}.{head}" if key else head
+            msg = msg.split(": ", 1)[1]
+        raise ScenarioError(f"{path}: key {key or '(top level)'}: {msg}") from None
 
 
 def _describe(err: Mapping[str, Any]) -> str:
