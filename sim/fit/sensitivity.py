@@ -108,7 +108,7 @@ class MorrisSpec(BaseModel):
 class SobolSpec(BaseModel):
     model_config = _CONFIG
     samples: int = Field(ge=2, le=65536, strict=True)  # N base samples; N (k + 2) evaluations
-    inputs: int = Field(default=3, ge=1, le=100, strict=True)  # after Morris: the top inputs
+    inputs: int = Field(default=3, ge=1, le=100, strict=True)  # after Morris: each rank_by KPI's top inputs
     parameters: list[str] | None = None  # or these, named
 
 
@@ -529,16 +529,23 @@ def run_stage(name: Literal["morris", "sobol"], params: list[Parameter], varied:
 
 
 def top_inputs(stage: StageResult, rank_by: list[str], n: int) -> list[str]:
-    """The ``n`` inputs with the largest Morris mu_star, each KPI's mu_star scaled by its largest."""
-    score = dict.fromkeys(stage.varied, 0.0)
+    """The Sobol' inputs: each ranking KPI's ``n`` inputs with the largest Morris mu_star, together.
+
+    Taken in turn (first of every KPI, then the second, ...), so that every ranking KPI's own top
+    ``n`` are in (at most ``n`` times the number of KPIs, fewer where they agree). An input without
+    any effect (mu_star 0) is not taken; when no input has one, the first ``n`` in file order.
+    """
+    ranked: list[list[str]] = []
     for kpi in rank_by:
-        rows = [r for r in stage.indices if r["kpi"] == kpi]
-        top = max((r["mu_star"] for r in rows), default=0.0)
-        for r in rows:
-            if top > 0:
-                score[r["parameter"]] = max(score[r["parameter"]], r["mu_star"] / top)
-    ranked = sorted(stage.varied, key=lambda k: (-score[k], stage.varied.index(k)))
-    return ranked[:n]
+        rows = sorted((r for r in stage.indices if r["kpi"] == kpi and r["mu_star"] > 0),
+                      key=lambda r: (-r["mu_star"], stage.varied.index(r["parameter"])))
+        ranked.append([r["parameter"] for r in rows[:n]])
+    out: list[str] = []
+    for i in range(n):
+        for names in ranked:
+            if i < len(names) and names[i] not in out:
+                out.append(names[i])
+    return out or stage.varied[:n]
 
 
 # ------------------------------------------------------------------------------------------ outputs

@@ -45,7 +45,7 @@ scenarios: [status_quo.yaml, zcc.yaml]
 ranges: ranges.yaml
 method: morris_sobol
 morris: {trajectories: 2}
-sobol: {samples: 2, inputs: 3}
+sobol: {samples: 2, inputs: 2}
 replications: 1
 nominal_replications: 2
 seed: 3
@@ -71,12 +71,13 @@ def test_sensitivity_report_and_compare(tmp_path, capsys):
         assert (out / name).is_file(), name
     summary = json.loads((out / "sensitivity.json").read_text(encoding="utf-8"))
     assert summary["stages"]["morris"]["samples"] == 2 * (4 + 1)
-    assert summary["stages"]["sobol"]["samples"] == 2 * (3 + 2) and len(summary["stages"]["sobol"]["varied"]) == 3
+    varied = summary["stages"]["sobol"]["varied"]  # the top two of SEH and of ambulances, together
+    assert 2 <= len(varied) <= 4 and summary["stages"]["sobol"]["samples"] == 2 * (len(varied) + 2)
     with (out / "morris" / "results.csv").open(encoding="utf-8") as fh:
         effects = [float(r["diff"]) for r in csv.DictReader(fh) if r["kpi"] == "seh_arrivals_per_day"]
     seh = summary["kpis"]["seh_arrivals_per_day"]
     assert min(effects) <= seh["uncertainty_low"] <= seh["uncertainty_high"] <= max(effects)
-    assert seh["stochastic_low"] <= seh["diff"] <= seh["stochastic_high"] and len(seh["drivers"]) == 3
+    assert seh["stochastic_low"] <= seh["diff"] <= seh["stochastic_high"] and len(seh["drivers"]) == min(3, len(varied))
 
     before = _snapshot(out)
     assert main(["--root", str(root), "sensitivity", str(path), "--out", str(out), "--workers", "1"]) == 0
@@ -95,7 +96,7 @@ def test_sensitivity_report_and_compare(tmp_path, capsys):
     text = capsys.readouterr().out
     assert "How sure is the effect" in text and "over the evidence ranges" in text
     lines = [ln for ln in text.splitlines() if "driven most by" in ln]
-    assert len(lines) == 2 and lines[0].strip().startswith("SEH arrivals") and lines[0].count(",") >= 2
+    assert len(lines) == 2 and lines[0].strip().startswith("SEH arrivals") and lines[0].count(",") >= 1
 
     assert main(["--root", str(tmp_path), "report", str(tmp_path / "cmp")]) == 0  # no result for the pair there
     assert "Run <code>acutesim sensitivity FILE</code>" in (tmp_path / "cmp" / "report.html").read_text()

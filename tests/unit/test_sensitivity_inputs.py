@@ -12,7 +12,7 @@ Test plan (hand-made cases, each check can fail; deterministic):
   old proportions; a zcc key is not applied to the status quo; a distribution keeps dist and cv;
 - sampling: unit samples map to low + u (high - low); a zero-width range is a constant; the
   status quo untouched by any range is one design point shared by every sample;
-- top inputs: ranking by scaled mu_star over the chosen KPIs, by hand.
+- top inputs: every ranking KPI's own top inputs by mu_star, taken in turn, by hand.
 """
 
 from __future__ import annotations
@@ -211,14 +211,15 @@ def test_unit_samples_map_onto_the_ranges_and_zero_width_is_constant():
     assert {r["c"] for r in rows} == {0.5}  # not varied: the scenario's value
 
 
-def test_top_inputs_by_scaled_mu_star():
-    stage = StageResult("morris", ["a", "b", "c"], np.zeros((1, 3)), [], {}, {}, {})
-    stage.indices = [{"kpi": "x", "parameter": "a", "mu_star": 10.0}, {"kpi": "x", "parameter": "b", "mu_star": 1.0},
-                     {"kpi": "x", "parameter": "c", "mu_star": 0.0}, {"kpi": "y", "parameter": "a", "mu_star": 0.0},
-                     {"kpi": "y", "parameter": "b", "mu_star": 0.0}, {"kpi": "y", "parameter": "c", "mu_star": 0.5}]
-    # scaled: a 1.0 (x), c 1.0 (y), b 0.1: ties keep the file order
-    assert top_inputs(stage, ["x", "y"], 2) == ["a", "c"]
-    assert top_inputs(stage, ["x"], 2) == ["a", "b"]
+def test_top_inputs_are_every_ranking_kpis_own_top():
+    stage = StageResult("morris", ["a", "b", "c", "d"], np.zeros((1, 4)), [], {}, {}, {})
+    mu = {"x": {"a": 10.0, "b": 1.0, "c": 0.0, "d": 5.0}, "y": {"a": 0.0, "b": 2.0, "c": 0.5, "d": 0.0}}
+    stage.indices = [{"kpi": k, "parameter": p, "mu_star": v} for k, row in mu.items() for p, v in row.items()]
+    assert top_inputs(stage, ["x", "y"], 2) == ["a", "b", "d", "c"]  # x: a, d; y: b, c; in turn
+    assert top_inputs(stage, ["x", "y"], 1) == ["a", "b"]
+    assert top_inputs(stage, ["x"], 3) == ["a", "d", "b"]  # c has no effect on x
+    stage.indices = [{**r, "mu_star": 0.0} for r in stage.indices]
+    assert top_inputs(stage, ["x"], 2) == ["a", "b"]  # nothing has an effect: file order
 
 
 def test_noise_floor_by_hand():
