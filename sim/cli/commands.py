@@ -179,6 +179,11 @@ def cmd_experiment(args: argparse.Namespace) -> int:
         write_results,
     )
 
+    from sim.fit.sensitivity import is_sensitivity_file
+
+    if is_sensitivity_file(read_yaml(user_path(args.experiment))):
+        raise ScenarioError(f"{user_path(args.experiment)}: key ranges: a sensitivity file; run it with "
+                            f"`acutesim sensitivity {args.experiment}`")
     exp, points = load_experiment(user_path(args.experiment))
     _warn([(user_path(args.experiment), p.scenario) for p in points])
     if exp.precision is not None:
