@@ -169,6 +169,7 @@ def _check_precision_kpi(path: Path, kpi: str, scenarios: list[Scenario]) -> Non
 def cmd_experiment(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
+    from sim.fit.sensitivity import is_sensitivity_file
     from sim.run.experiment import (
         collect,
         execute,
@@ -178,8 +179,6 @@ def cmd_experiment(args: argparse.Namespace) -> int:
         tasks_for,
         write_results,
     )
-
-    from sim.fit.sensitivity import is_sensitivity_file
 
     if is_sensitivity_file(read_yaml(user_path(args.experiment))):
         raise ScenarioError(f"{user_path(args.experiment)}: key ranges: a sensitivity file; run it with "
