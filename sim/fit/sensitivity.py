@@ -593,24 +593,27 @@ def _percentile(x: np.ndarray, q: float) -> float:
     return float(np.percentile(x, q)) if len(x) else float("nan")
 
 
-def summarise(exp: SensitivityFile | None, stages: list[StageResult], nominal: dict[str, dict[str, float]],
-              kpis: list[str], meta: dict[str, Any]) -> dict[str, Any]:
+def summarise(stages: list[StageResult], nominal: dict[str, dict[str, float]], kpis: list[str],
+              meta: dict[str, Any], ranked: list[str] | None = None) -> dict[str, Any]:
     """Per KPI: the effect at the scenario's values with its stochastic interval, the uncertainty
     interval over the evidence ranges and the inputs that drive it most.
 
     The uncertainty interval is the 2.5-97.5 percentile range of the sample effects of the stage that
-    varies every input (Morris when it ran, else Sobol'); the drivers are ranked by Sobol' ``ST`` when
-    that stage ran, else by Morris ``mu_star``.
+    varies every input (Morris when it ran, else Sobol'). The drivers of a KPI whose Morris ranking
+    chose the Sobol' inputs (``ranked``) are ranked by Sobol' ``ST``; those of the other KPIs by
+    Morris ``mu_star`` over every input (the Sobol' inputs need not be theirs).
     """
     spread = stages[0]
-    ranking = stages[-1]
-    measure = "ST" if ranking.name == "sobol" else "mu_star"
-    out: dict[str, Any] = {**meta, "ranked_by": f"{ranking.name} {measure}", "kpis": {}}
+    by_name = {s.name: s for s in stages}
+    out: dict[str, Any] = {**meta, "kpis": {}}
     for kpi in kpis:
         d = spread.effect[kpi]
         b = spread.base[kpi]
         with np.errstate(invalid="ignore", divide="ignore"):
             rel = d / b
+        use_sobol = "sobol" in by_name and ("morris" not in by_name or ranked is None or kpi in ranked)
+        ranking = by_name["sobol"] if use_sobol else by_name["morris"]
+        measure = "ST" if use_sobol else "mu_star"
         rows = sorted((r for r in ranking.indices if r["kpi"] == kpi), key=lambda r: -r[measure])
         nom = nominal.get(kpi, {})
         out["kpis"][kpi] = {
@@ -627,7 +630,8 @@ def summarise(exp: SensitivityFile | None, stages: list[StageResult], nominal: d
             # Replication noise of one sample's effect (sd of the paired differences at the scenario's values,
             # over the replications a sample runs): an index of that order cannot be told from noise.
             "noise_sd": nom.get("diff_sd", float("nan")) / math.sqrt(meta.get("replications", 1)),
-            "drivers": [{"parameter": r["parameter"], measure: r[measure]} for r in rows[:DRIVERS]],
+            "ranked_by": f"{ranking.name} {measure}",
+            "drivers": [{"parameter": r["parameter"], measure: r[measure]} for r in rows if r[measure] > 0][:DRIVERS],
         }
     return out
 
@@ -806,7 +810,8 @@ def run_sensitivity(loaded: Loaded, out: Path, workers: int = 1, scheduler: str 
             "stages": {s.name: {"samples": len(s.values), "varied": s.varied,
                                 **({"levels": exp.morris.levels} if s.name == "morris" and exp.morris else {})}
                        for s in stages}}
-    summary = summarise(exp, stages, nominal, exp.kpis, meta)
+    ranked = None if exp.sobol is not None and exp.sobol.parameters else (exp.rank_by or exp.kpis[:2])
+    summary = summarise(stages, nominal, exp.kpis, meta, ranked)
     write_summary(summary, out)
     return summary
 

@@ -359,7 +359,7 @@ SENSITIVITY_TITLES = {"seh_arrivals_per_day": "SEH arrivals per day", "ambulance
 def plot_sensitivity_indices(indices: list[dict[str, Any]], measure: str, kpis: list[str], out_dir: Path,
                              stage: str, top: int = 12, floors: dict[str, float] | None = None) -> list[Figure]:
     """Tornado chart per KPI: the inputs ranked by an index (Morris mu_star or Sobol' ST, with S1 beside it)."""
-    used = [k for k in kpis if any(r["kpi"] == k for r in indices)]
+    used = [k for k in kpis if any(r["kpi"] == k and float(r[measure]) != 0 for r in indices)]  # skip all-zero KPIs
     if not used:
         return []
     rows_of = {k: sorted((r for r in indices if r["kpi"] == k), key=lambda r: -float(r[measure]))[:top] for k in used}

@@ -38,7 +38,8 @@ def _num(x: float | None) -> str:
 
 
 def _drivers(s: dict[str, Any]) -> str:
-    return ", ".join(d["parameter"] for d in s.get("drivers", [])) or "none found"
+    names = ", ".join(d["parameter"] for d in s.get("drivers", [])) or "none found"
+    return f"{names} ({s['ranked_by']})" if s.get("ranked_by") else names
 
 
 def effect_line(kpi: str, s: dict[str, Any], stochastic: tuple[float, float, float] | None = None) -> str:
@@ -62,8 +63,7 @@ def effect_line(kpi: str, s: dict[str, Any], stochastic: tuple[float, float, flo
 def _run_line(summary: dict[str, Any]) -> str:
     stages = ", ".join(f"{name} {v['samples']} samples" for name, v in summary.get("stages", {}).items())
     return (f"{summary['name']}: {summary['base']} vs {summary['alt']}, {stages}, {summary['replications']} "
-            f"replication(s) of {summary['days']:g} days each, seed {summary['seed']}; drivers ranked by "
-            f"{summary['ranked_by']}")
+            f"replication(s) of {summary['days']:g} days each, seed {summary['seed']}")
 
 
 def summary_text(summary: dict[str, Any]) -> str:
