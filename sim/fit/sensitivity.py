@@ -46,6 +46,7 @@ from typing import Any, Literal, Protocol
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from sim import paths
 from sim.config.loader import ScenarioError, load_model_file, load_raw, load_scenario
 from sim.config.provenance import source_problem
 from sim.config.schema import MAX_DAYS, MAX_REPLICATIONS, MAX_SEED, Scenario
@@ -805,7 +806,7 @@ def run_sensitivity(loaded: Loaded, out: Path, workers: int = 1, scheduler: str 
             "region": loaded.region,
             "days": loaded.days, "warmup_days": loaded.warmup_days, "replications": exp.replications,
             "nominal_replications": nominal_reps,
-            "seed": exp.seed, "method": exp.method, "ranges": str(exp.ranges), "file": str(loaded.path),
+            "seed": exp.seed, "method": exp.method, "ranges": str(exp.ranges), "file": paths.shown(loaded.path),
             "parameters": [{"key": p.key, "low": p.low, "high": p.high, "nominal": p.nominal} for p in params],
             "stages": {s.name: {"samples": len(s.values), "varied": s.varied,
                                 **({"levels": exp.morris.levels} if s.name == "morris" and exp.morris else {})}

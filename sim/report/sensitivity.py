@@ -16,7 +16,7 @@ import shlex
 from pathlib import Path
 from typing import Any
 
-from sim import __version__
+from sim import __version__, paths
 from sim.fit.sensitivity import find_summary, morris_noise_floor, read_summary
 from sim.report.plots import Figure, plot_effect_intervals, plot_sensitivity_indices
 from sim.run.results import ResultsError
@@ -88,7 +88,7 @@ def compare_note(results: Path, base_name: str, alt_name: str, diffs: list[Diffe
                 f"the inputs that drive the effect.")
     folder, summary = found
     by_kpi = {d.kpi: d for d in diffs}
-    lines = [f"\nHow sure is the effect (sensitivity result {folder}: {_run_line(summary)}):"]
+    lines = [f"\nHow sure is the effect (sensitivity result {paths.shown(folder)}: {_run_line(summary)}):"]
     for kpi in STATED:
         s = summary["kpis"].get(kpi)
         if s is None:
@@ -144,7 +144,7 @@ def section_for_compare(results: Path, base_name: str, alt_name: str) -> str:
                 "<code>scenarios/experiments/noord_sensitivity.yaml</code>) to add the interval over the evidence "
                 "ranges and the inputs that drive the effect.</p>")
     folder, summary = found
-    return (f"<h2>How sure is the effect</h2><p>From the sensitivity result <code>{_e(folder)}</code> "
+    return (f"<h2>How sure is the effect</h2><p>From the sensitivity result <code>{_e(paths.shown(folder))}</code> "
             f"({_e(_run_line(summary))}).</p>" + headline_table(summary))
 
 
