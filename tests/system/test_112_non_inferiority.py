@@ -53,4 +53,4 @@ def test_112_not_worse_in_noord():
 @pytest.mark.slow
 @pytest.mark.parametrize("region", known_regions())
 def test_112_not_worse_in_every_region(region):
-    _check(region, days=91, replications=5)
+    _check(region, days=182, replications=5)
