@@ -300,53 +300,28 @@ def execute(points: list[DesignPoint], tasks: list[Task], workers: int = 1, sche
     if not todo:
         return 0
     if evaluate is not None:
-        _execute_with(evaluate, {p.key: p for p in points}, todo, workers, scheduler, progress)
-        return len(todo)
-    scenario_of = {p.key: p.scenario for p in points}
-    wrap = progress or (lambda it, total: it)
-    if scheduler:
-        from distributed import Client, as_completed
+        point_of = {p.key: p for p in points}
 
-        with Client(scheduler) as client:
-            futures = [client.submit(run_task, scenario_of[t.point], t.replication, str(t.path), pure=False)
-                       for t in todo]
-            try:
-                for fut in wrap(as_completed(futures), len(futures)):
-                    fut.result()
-            except KeyboardInterrupt:
-                client.cancel(futures)
-                raise
-    elif workers > 1:
-        from concurrent.futures import ProcessPoolExecutor
-        from concurrent.futures import as_completed as done
-
-        from sim.run.workers import init_worker, stop
-
-        pool = ProcessPoolExecutor(max_workers=workers, initializer=init_worker)
-        futures = [pool.submit(run_task, scenario_of[t.point], t.replication, str(t.path)) for t in todo]
-        try:
-            for fut in wrap(done(futures), len(futures)):
-                fut.result()
-        except BaseException:
-            stop(pool)
-            raise
-        pool.shutdown()
+        def job(t: Task) -> tuple[Callable[..., Any], tuple[Any, ...]]:
+            return run_point_task, (evaluate, point_of[t.point], t.replication, str(t.path))
     else:
-        for t in wrap(todo, len(todo)):
-            run_task(scenario_of[t.point], t.replication, str(t.path))
+        scenario_of = {p.key: p.scenario for p in points}
+
+        def job(t: Task) -> tuple[Callable[..., Any], tuple[Any, ...]]:
+            return run_task, (scenario_of[t.point], t.replication, str(t.path))
+    _dispatch(job, todo, workers, scheduler, progress)
     return len(todo)
 
 
-def _execute_with(evaluate: Evaluate, point_of: dict[str, DesignPoint], todo: list[Task], workers: int,
-                  scheduler: str | None, progress: Callable[[Iterable, int], Iterable] | None) -> None:
-    """:func:`execute` with another evaluation: the same three ways to run, the same files."""
+def _dispatch(job: Callable[[Task], tuple[Callable[..., Any], tuple[Any, ...]]], todo: list[Task], workers: int,
+              scheduler: str | None, progress: Callable[[Iterable, int], Iterable] | None) -> None:
+    """Run each task's ``job`` (a function and its arguments): on a Dask cluster, a process pool or serially."""
     wrap = progress or (lambda it, total: it)
     if scheduler:
         from distributed import Client, as_completed
 
         with Client(scheduler) as client:
-            futures = [client.submit(run_point_task, evaluate, point_of[t.point], t.replication, str(t.path),
-                                     pure=False) for t in todo]
+            futures = [client.submit(fn, *args, pure=False) for fn, args in map(job, todo)]
             try:
                 for fut in wrap(as_completed(futures), len(futures)):
                     fut.result()
@@ -360,8 +335,7 @@ def _execute_with(evaluate: Evaluate, point_of: dict[str, DesignPoint], todo: li
         from sim.run.workers import init_worker, stop
 
         pool = ProcessPoolExecutor(max_workers=workers, initializer=init_worker)
-        futures = [pool.submit(run_point_task, evaluate, point_of[t.point], t.replication, str(t.path))
-                   for t in todo]
+        futures = [pool.submit(fn, *args) for fn, args in map(job, todo)]
         try:
             for fut in wrap(done(futures), len(futures)):
                 fut.result()
@@ -371,7 +345,8 @@ def _execute_with(evaluate: Evaluate, point_of: dict[str, DesignPoint], todo: li
         pool.shutdown()
     else:
         for t in wrap(todo, len(todo)):
-            run_point_task(evaluate, point_of[t.point], t.replication, str(t.path))
+            fn, args = job(t)
+            fn(*args)
 
 
 def _cell(value: Any) -> Any:
