@@ -614,7 +614,7 @@ def locations_key(scenario: Scenario, max_k: int, n: int, days: float) -> str:
 def locations_plan(variant_path: Path, max_k: int, n: int, days: float) -> tuple[str, Path]:
     """The job key and folder of ``acutesim locations`` on the variant; raises ScenarioError (one line)."""
     scenario = load(variant_path)
-    if scenario.zcc is None or scenario.zcc.service_level is None:
+    if scenario.zcc is None:
         raise ScenarioError(f"{variant_path}: key zcc.service_level: location planning needs a zcc scenario with a "
                             f"service level (share, minimum_staff)")
     if not 1 <= max_k <= 8:

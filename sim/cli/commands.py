@@ -513,7 +513,7 @@ def cmd_locations(args: argparse.Namespace) -> int:
 
     path = user_path(args.scenario)
     scenario = _load(path, {"run": {"seed": args.seed}} if args.seed is not None else None)
-    if scenario.zcc is None or scenario.zcc.service_level is None:
+    if scenario.zcc is None:
         print(f"error: {path}: key zcc.service_level: location planning needs a zcc scenario with a service level "
               f"(share, minimum_staff)", file=sys.stderr)
         return 2

@@ -1043,7 +1043,7 @@ class Zcc(Strict):
     staffing: str
     staff_groups: dict[str, StaffGroup] | None = None
     staffing_options: dict[str, StaffingOption] = Field(min_length=1)
-    service_level: ServiceLevel | None = None
+    service_level: ServiceLevel  # also the derived rosters' target for calls with no status-quo desk and their minimum
     # Set by the loader once every desk's roster follows the work (sim/config/zcc_rosters.py); a resolved
     # file carries it, so loading that file again keeps its rosters instead of deriving from derived ones.
     rosters_derived: bool = False

@@ -105,7 +105,7 @@ def zcc_call_work(sc: Scenario) -> tuple[dict[str, dw.DeskWork], dict[str, np.nd
     hap_sl = np.sum([shares[n] * posts[n].answered_within(res.haps[n].triage.values) for n in posts], axis=0)
     dispatch_sl = dw.dispatch_work(sc).answered_within(res.meldkamer.desk.values)
     elv_sl = dw.elv_point_work(sc).answered_within(res.elv_point_roster.values)
-    norm_share = z.service_level.share.value if z.service_level is not None else 0.9
+    norm_share = z.service_level.share.value
     plan = np.full(HOURS_PER_WEEK, norm_share)
 
     st = sc.streams.hap_call
@@ -242,7 +242,7 @@ def derive(sc: Scenario, rule: str, budget_factor: float, groups: dict[str, list
                 for h, (old, new) in enumerate(zip(res.meldkamer.desk.values, dispatch, strict=True))]
 
     open_any = np.maximum(patient_open, provider_open)
-    least = int(z.service_level.minimum_staff.value) if z.service_level is not None else 1
+    least = int(z.service_level.minimum_staff.value)
     locations = len(z.locations.sites) if z.locations.mode == "separate" else 1
     minimum = (open_any * least * locations).astype(int)
     gwork = _group_work(sc, work, targets, groups)

@@ -317,7 +317,7 @@ def search(scenario: Scenario, target: Target, replications: int, workers: int =
     other = tuple(ln for ln in BLOCK_KPIS.values() if ln != line)
     kit = z.handling.patient_line if line == "zcc" else z.handling.provider_line
     norm = kit.answer_norm_min.value
-    minimum = z.service_level.minimum_staff.value if z.service_level else 1
+    minimum = z.service_level.minimum_staff.value
     loads = offered_loads(scenario, scenario_path)
     rosters = erlang_start(loads, target.value, norm, minimum)
     floor = erlang_start(loads, target.value, norm, minimum, lines=other)
