@@ -6,6 +6,7 @@ as the independent reference the simulation must reproduce.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -61,6 +62,7 @@ def servers_for_service_level(load: float, mean_service: float, threshold: float
 _TAIL = 1e-12  # stationary probability below which the queue is cut off
 
 
+@functools.lru_cache(maxsize=4096)
 def _reach_service_within(servers: int, mean_service: float, mean_patience: float, t: float,
                           max_ahead: int) -> np.ndarray:
     """P(a caller who finds ``k`` callers waiting ahead is answered within ``t``), k = 0..max_ahead-1.
@@ -92,7 +94,32 @@ def _reach_service_within(servers: int, mean_service: float, mean_patience: floa
         k3 = deriv(g + 0.5 * h * k2)
         k4 = deriv(g + h * k3)
         g = g + h / 6.0 * (k1 + 2 * k2 + 2 * k3 + k4)
-    return np.clip(g, 0.0, 1.0)
+    out = np.clip(g, 0.0, 1.0)
+    out.flags.writeable = False  # cached: the same desk and staff recur in every roster search
+    return out
+
+
+def _queue_cutoff(peak: float, service_rate: float, theta: float) -> int:
+    """How many waiting callers to keep so that longer queues are below ``_TAIL`` at the busiest rate.
+
+    Beyond ``j`` callers waiting the birth-death ratio is peak / (c·mu + j·theta): it falls as
+    the queue grows (callers hang up), so the tail is cut where the running product has dropped
+    ``_TAIL`` below its largest value. (A bound from the first ratio alone runs to tens of thousands
+    of states when a desk is just stable, which made one roster derivation take 14 s.)
+    """
+    if peak <= 0:
+        return 40
+    expected = max(0.0, (peak - service_rate) / theta)
+    span = int(expected + 12 * math.sqrt(peak / theta + expected + 1) + 60)
+    log_tail = math.log(_TAIL)
+    while True:
+        j = np.arange(1, span + 1, dtype=float)
+        cum = np.cumsum(math.log(peak) - np.log(service_rate + j * theta))
+        drop = cum - np.maximum.accumulate(np.maximum(cum, 0.0))
+        past = np.nonzero((drop < log_tail) & (j > expected))[0]
+        if past.size:
+            return max(40, int(j[past[0]]) + 1)
+        span *= 2
 
 
 def erlang_a_answered_within(servers: int, calls_per_min: np.ndarray | float, mean_service: float,
@@ -112,12 +139,7 @@ def erlang_a_answered_within(servers: int, calls_per_min: np.ndarray | float, me
         return np.array([mmc_wait_within(servers, float(a), mean_service, t) if a > 0 else 1.0 for a in load])
     mu, theta = 1.0 / mean_service, 1.0 / mean_patience
     peak = float(lam.max()) if lam.size else 0.0
-    # Queue long enough that callers beyond it are vanishingly rare at the busiest rate.
-    expected_ahead = max(0.0, (peak - servers * mu) / theta)
-    max_ahead = int(expected_ahead + 12 * math.sqrt(expected_ahead + 1) + 40)
-    ratio = peak / (servers * mu + theta)  # a stable queue's tail decays at least this fast
-    if ratio < 1.0:
-        max_ahead = max(max_ahead, int(math.log(_TAIL) / math.log(max(ratio, 1e-300))) + 1)
+    max_ahead = _queue_cutoff(peak, servers * mu, theta)
     n = np.arange(1, servers + max_ahead + 1, dtype=float)
     death = mu * np.minimum(n, servers) + theta * np.maximum(n - servers, 0)
     with np.errstate(divide="ignore"):
