@@ -146,7 +146,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if alt.setting != base.setting:
         from sim.report.sensitivity import compare_note
 
-        print(compare_note(paths.results_dir(), base.name, alt.name, diffs))
+        models = {"base": manifest.model_hash(base), "alt": manifest.model_hash(alt)}
+        print(compare_note(paths.results_dir(), base.name, alt.name, diffs, models))
     print(f"\nresults: {out}/comparison.csv, {out}/replications.csv, {out}/base.resolved.yaml, {out}/alt.resolved.yaml")
     print(f"report:  acutesim report {out}")
     return 0

@@ -50,6 +50,7 @@ from sim import paths
 from sim.config.loader import ScenarioError, load_model_file, load_raw, load_scenario
 from sim.config.provenance import source_problem
 from sim.config.schema import MAX_DAYS, MAX_REPLICATIONS, MAX_SEED, Scenario
+from sim.run import manifest
 from sim.run.experiment import DesignPoint, Evaluate, content_key, execute, tasks_for
 from sim.run.runner import paired
 
@@ -673,18 +674,35 @@ def read_summary(folder: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) and isinstance(data.get("kpis"), dict) else None
 
 
-def find_summary(results: Path, base_name: str, alt_name: str) -> tuple[Path, dict[str, Any]] | None:
-    """The newest sensitivity result under ``results`` for this scenario pair (by scenario names)."""
+@dataclass(frozen=True)
+class FoundSummary:
+    """The newest sensitivity result for a scenario pair; ``same_inputs`` when it was made from the
+    very model inputs asked about (same resolved scenarios apart from their run settings)."""
+
+    folder: Path
+    summary: dict[str, Any]
+    same_inputs: bool
+
+
+def find_summary(results: Path, base_name: str, alt_name: str,
+                 models: dict[str, str] | None = None) -> FoundSummary | None:
+    """The sensitivity result under ``results`` for this scenario pair.
+
+    With ``models`` (the pair's :func:`sim.run.manifest.model_hash` by role) a result of the same
+    inputs is preferred over a newer one of the same names made from other inputs (a scenario
+    file, the calibration or the model changed since); among equals the newest wins.
+    """
     found = []
     for depth in ("*", "*/*", "*/*/*"):
         for path in results.glob(f"{depth}/{SUMMARY}"):
             data = read_summary(path.parent)
             if data and data.get("base") == base_name and data.get("alt") == alt_name:
-                found.append((path.stat().st_mtime, path.parent, data))
+                same = models is None or data.get("models") == models
+                found.append((same, path.stat().st_mtime, path.parent, data))
     if not found:
         return None
-    _, folder, data = max(found, key=lambda f: f[0])
-    return folder, data
+    same, _, folder, data = max(found, key=lambda f: (f[0], f[1]))
+    return FoundSummary(folder, data, same)
 
 
 # ------------------------------------------------------------------------------------------ driver
@@ -803,6 +821,7 @@ def run_sensitivity(loaded: Loaded, out: Path, workers: int = 1, scheduler: str 
                ([k, *(nominal[k][c] for c in ("base_mean", "alt_mean", "diff_mean", "diff_ci_low", "diff_ci_high",
                                                "rel_change")), nominal_reps] for k in exp.kpis))
     meta: dict[str, Any] = {"name": exp.name, "base": loaded.base_names[0], "alt": loaded.base_names[1],
+            "models": {role: manifest.model_hash(sc) for role, sc in loaded.scenarios.items()},
             "region": loaded.region,
             "days": loaded.days, "warmup_days": loaded.warmup_days, "replications": exp.replications,
             "nominal_replications": nominal_reps,

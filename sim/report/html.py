@@ -23,6 +23,7 @@ from sim.measure.format import fmt, signed, units
 from sim.report.plots import Figure, plot_all, read_locations
 from sim.report.sensitivity import section_for_compare, write_sensitivity_report
 from sim.report.tables import HEADLINE, MECHANISMS, with_norms
+from sim.run.manifest import model_hash
 from sim.run.results import Results, ResultsError, load_results
 
 CSS = """
@@ -244,7 +245,9 @@ def render(res: Results, figures: list[Figure], folder_arg: str) -> str:
         "<p>Discrete-event simulation of the Dutch acute care chain"
         + (" — comparison of two scenarios." if res.kind == "compare" else " — one scenario.") + "</p>",
         _meta(res), _headline_sentence(res), _kpi_section(res),
-        section_for_compare(paths.results_dir(), res.names["base"], res.names["alt"]) if res.kind == "compare" else "",
+        section_for_compare(paths.results_dir(), res.names["base"], res.names["alt"],
+                            {label: model_hash(res.scenarios[label]) for label in res.labels})
+        if res.kind == "compare" else "",
         "<h2>Figures</h2>", figure_html or "<p>No figures apply to this folder.</p>",
     ]
     if location:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sim import __version__, paths
-from sim.fit.sensitivity import find_summary, morris_noise_floor, read_summary
+from sim.fit.sensitivity import FoundSummary, find_summary, morris_noise_floor, read_summary
 from sim.report.plots import Figure, plot_effect_intervals, plot_sensitivity_indices
 from sim.run.results import ResultsError
 from sim.run.runner import Difference
@@ -78,17 +78,31 @@ def summary_text(summary: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def compare_note(results: Path, base_name: str, alt_name: str, diffs: list[Difference]) -> str:
-    """The compare output's SEH and ambulance effect with both intervals, or how to get the second one."""
-    found = find_summary(results, base_name, alt_name)
+def _stale(found: FoundSummary) -> str:
+    made = "before acutesim recorded the inputs of a sensitivity result" if "models" not in found.summary \
+        else "from other inputs (a scenario file, the evidence ranges' base or the model changed since)"
+    return (f"the newest sensitivity result for this pair, {paths.shown(found.folder)}, was made {made}; its "
+            f"intervals would not describe these scenarios. Rerun `acutesim sensitivity FILE --overwrite` for them")
+
+
+def compare_note(results: Path, base_name: str, alt_name: str, diffs: list[Difference],
+                 models: dict[str, str] | None = None) -> str:
+    """The compare output's SEH and ambulance effect with both intervals, or how to get the second one.
+
+    ``models`` (the pair's model hashes by role) keeps a sensitivity result of other inputs with the
+    same scenario names from being quoted as if it were this pair's.
+    """
+    found = find_summary(results, base_name, alt_name, models)
     if found is None:
         return (f"\nOver the evidence ranges: no sensitivity result for {base_name} vs {alt_name} under {results}; "
                 f"the interval above is stochastic only. Run `acutesim sensitivity FILE` (e.g. "
                 f"scenarios/experiments/noord_sensitivity.yaml) to get the interval over the evidence ranges and "
                 f"the inputs that drive the effect.")
-    folder, summary = found
+    if not found.same_inputs:
+        return f"\nOver the evidence ranges: the interval above is stochastic only; {_stale(found)}."
+    summary = found.summary
     by_kpi = {d.kpi: d for d in diffs}
-    lines = [f"\nHow sure is the effect (sensitivity result {paths.shown(folder)}: {_run_line(summary)}):"]
+    lines = [f"\nHow sure is the effect (sensitivity result {paths.shown(found.folder)}: {_run_line(summary)}):"]
     for kpi in STATED:
         s = summary["kpis"].get(kpi)
         if s is None:
@@ -135,17 +149,18 @@ def headline_table(summary: dict[str, Any]) -> str:
     return f"<table><thead><tr>{''.join(f'<th>{_e(h)}</th>' for h in head)}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def section_for_compare(results: Path, base_name: str, alt_name: str) -> str:
+def section_for_compare(results: Path, base_name: str, alt_name: str, models: dict[str, str] | None = None) -> str:
     """The compare report's section: both intervals and the drivers, or how to get them."""
-    found = find_summary(results, base_name, alt_name)
+    found = find_summary(results, base_name, alt_name, models)
     if found is None:
         return ("<h2>How sure is the effect</h2><p>The intervals above are stochastic only (replications, inputs as "
                 "given). Run <code>acutesim sensitivity FILE</code> for this scenario pair (example: "
                 "<code>scenarios/experiments/noord_sensitivity.yaml</code>) to add the interval over the evidence "
                 "ranges and the inputs that drive the effect.</p>")
-    folder, summary = found
-    return (f"<h2>How sure is the effect</h2><p>From the sensitivity result <code>{_e(paths.shown(folder))}</code> "
-            f"({_e(_run_line(summary))}).</p>" + headline_table(summary))
+    if not found.same_inputs:
+        return (f"<h2>How sure is the effect</h2><p>The intervals above are stochastic only: {_e(_stale(found))}.</p>")
+    return (f"<h2>How sure is the effect</h2><p>From the sensitivity result <code>{_e(paths.shown(found.folder))}"
+            f"</code> ({_e(_run_line(found.summary))}).</p>" + headline_table(found.summary))
 
 
 def _embed(fig: Figure) -> str:

@@ -13,7 +13,6 @@ cluster run the same tasks and give identical files.
 from __future__ import annotations
 
 import csv
-import hashlib
 import itertools
 import json
 import os
@@ -25,11 +24,12 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from sim.config.loader import ScenarioError, load_model_file, load_scenario, resolved_yaml
+from sim.config.provenance import PROVENANCE_KEYS
 from sim.config.schema import MAX_DAYS, MAX_REPLICATIONS, MAX_SEED, Scenario
 from sim.measure.format import units
+from sim.run import manifest
 from sim.run.runner import SUMMARY_COLUMNS, paired, run_replication, t_interval
 
-PROVENANCE = ("source", "estimate")
 
 
 _CONFIG = ConfigDict(extra="forbid", allow_inf_nan=False)
@@ -106,14 +106,14 @@ def _override(key: str, value: Any, spec: list[Any] | GridFigure) -> dict[str, A
     """The nested override for one grid value; a figure's value brings the grid's provenance."""
     if isinstance(spec, GridFigure):
         parent, _, leaf = key.rpartition(".")
-        note = {k: getattr(spec, k) for k in PROVENANCE if getattr(spec, k)}
+        note = {k: getattr(spec, k) for k in PROVENANCE_KEYS if getattr(spec, k)}
         return _nest(parent, {leaf: value, **note}) if parent else {leaf: value, **note}
     return _nest(key, value)
 
 
 def content_key(scenario: Scenario) -> str:
     """A short hash of the resolved scenario: results are filed under what produced them."""
-    return hashlib.sha256(resolved_yaml(scenario).encode()).hexdigest()[:16]
+    return manifest.scenario_hash(scenario)
 
 
 def _distinct(key: str, values: list[Any], path: Path) -> None:

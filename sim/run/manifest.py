@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.config.loader import ScenarioError, resolved_yaml
+from sim.config.provenance import PROVENANCE_KEYS
 from sim.config.schema import Scenario
 
 MANIFEST = "manifest.json"
@@ -31,7 +32,29 @@ OWN_FOLDERS = ("replications", "figures", "finished", "morris", "sobol")
 
 
 def scenario_hash(scenario: Scenario) -> str:
+    """A short hash of the resolved scenario, run settings included: results are filed under what made them."""
     return hashlib.sha256(resolved_yaml(scenario).encode()).hexdigest()[:16]
+
+
+def model_hash(scenario: Scenario | dict[str, Any]) -> str:
+    """A short hash of the resolved scenario without its run settings (days, seed, replications, start).
+
+    Two results of the same model inputs share it however long they ran: compare uses it to find
+    the sensitivity result that belongs to its scenario pair (a 28-day sensitivity of the same files).
+    A results folder's resolved YAML (read as a dict) gives the same hash as the scenario it stores.
+    """
+    data = dict(scenario) if isinstance(scenario, dict) else scenario.model_dump(mode="json")
+    data.pop("run", None)
+    return hashlib.sha256(json.dumps(_values(data), sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _values(data: Any) -> Any:
+    """The data without provenance texts: a sourced 0.3 and a sampled 0.3 are the same input."""
+    if isinstance(data, dict):
+        return {k: _values(v) for k, v in data.items() if k not in PROVENANCE_KEYS}
+    if isinstance(data, list):
+        return [_values(v) for v in data]
+    return data
 
 
 def manifest(command: str, inputs: dict[str, Any]) -> dict[str, Any]:

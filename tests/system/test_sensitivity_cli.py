@@ -9,6 +9,8 @@ Test plan (the command line as a user runs it; deterministic, seeds fixed):
   interval and tornado figures embedded;
 - `acutesim compare` of the same scenario pair, with that result under the project's results/, states
   the SEH and ambulance effect with both intervals and three drivers; without it, it says how to get one;
+  after a scenario file changed (same names, other inputs) it names the old result as stale instead
+  of quoting its intervals, and so does the report;
 - an unknown KPI is refused before any simulation, exit 2, one line.
 """
 
@@ -98,8 +100,20 @@ def test_sensitivity_report_and_compare(tmp_path, capsys):
     lines = [ln for ln in text.splitlines() if "driven most by" in ln]
     assert len(lines) == 2 and lines[0].strip().startswith("SEH arrivals") and lines[0].count(",") >= 1
 
+    assert main(["--root", str(root), "report", str(tmp_path / "cmp")]) == 0
+    assert "over the evidence ranges (2.5" in (tmp_path / "cmp" / "report.html").read_text()
     assert main(["--root", str(tmp_path), "report", str(tmp_path / "cmp")]) == 0  # no result for the pair there
     assert "Run <code>acutesim sensitivity FILE</code>" in (tmp_path / "cmp" / "report.html").read_text()
+
+    # The same scenario names with other inputs: the old result is named, not quoted.
+    zcc = scen / "zcc.yaml"
+    zcc.write_text(zcc.read_text(encoding="utf-8") + "zcc: {substitution: {seh: {value: 0.2, estimate: test}}}\n",
+                   encoding="utf-8")
+    assert main(["--root", str(root), *args, "--out", str(tmp_path / "cmp2")]) == 0
+    text = capsys.readouterr().out
+    assert "was made from other inputs" in text and "driven most by" not in text
+    assert main(["--root", str(root), "report", str(tmp_path / "cmp2")]) == 0
+    assert "was made from other inputs" in (tmp_path / "cmp2" / "report.html").read_text(encoding="utf-8")
 
 
 def test_compare_without_a_sensitivity_result_says_how_to_get_one(tmp_path, capsys):
