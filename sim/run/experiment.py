@@ -30,8 +30,6 @@ from sim.measure.format import units
 from sim.run import manifest
 from sim.run.runner import SUMMARY_COLUMNS, paired, run_replication, t_interval
 
-
-
 _CONFIG = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
