@@ -1,8 +1,17 @@
 """acutesim: discrete-event simulation of the Dutch acute care chain and zorgcoördinatie."""
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-try:
-    __version__ = version("acutesim")  # written once, in pyproject.toml
-except PackageNotFoundError:  # a source tree that was never installed
-    __version__ = "unknown"
+
+def __getattr__(name: str) -> str:
+    """``__version__`` on first use: reading the installed metadata costs ~30 ms that ``validate`` need not pay."""
+    if name != "__version__":
+        raise AttributeError(f"module 'sim' has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        value = version("acutesim")  # written once, in pyproject.toml
+    except PackageNotFoundError:  # a source tree that was never installed
+        value = "unknown"
+    globals()["__version__"] = value
+    return value

@@ -68,21 +68,25 @@ def _workers(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from sim.fit.sensitivity import is_ranges_file, is_sensitivity_file, load_ranges, load_sensitivity
+    from sim.config.kinds import is_experiment_file, is_ranges_file, is_sensitivity_file
 
     path = user_path(args.scenario)
     data = read_yaml(path)
     if is_sensitivity_file(data):
+        from sim.fit.sensitivity import load_sensitivity
+
         loaded = load_sensitivity(path)
         print(f"{args.scenario}: ok (sensitivity {loaded.exp.name}, {len(loaded.params)} range(s) checked against "
               f"{' and '.join(loaded.exp.scenarios)})")
         return 0
     if is_ranges_file(data):
+        from sim.fit.sensitivity import load_ranges
+
         ranges = load_ranges(path)
         print(f"{args.scenario}: ok ({len(ranges.ranges)} range(s); a sensitivity file that uses them checks them "
               f"against its scenarios)")
         return 0
-    if "scenarios" in data and "region" not in data:
+    if is_experiment_file(data):
         from sim.run.experiment import load_experiment
 
         exp, points = load_experiment(path)
@@ -170,7 +174,7 @@ def _check_precision_kpi(path: Path, kpi: str, scenarios: list[Scenario]) -> Non
 def cmd_experiment(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from sim.fit.sensitivity import is_sensitivity_file
+    from sim.config.kinds import is_sensitivity_file
     from sim.run.experiment import (
         collect,
         execute,

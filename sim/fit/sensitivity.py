@@ -146,14 +146,6 @@ class SensitivityFile(BaseModel):
         return self
 
 
-def is_sensitivity_file(data: dict[str, Any]) -> bool:
-    return "ranges" in data and "scenarios" in data
-
-
-def is_ranges_file(data: dict[str, Any]) -> bool:
-    return isinstance(data.get("ranges"), dict) and "scenarios" not in data
-
-
 def load_ranges(path: str | Path) -> RangesFile:
     return load_model_file(path, RangesFile)
 
