@@ -526,8 +526,10 @@ def read_differences(folder: Path) -> list[Difference]:
         rows = list(csv.DictReader(fh))
     n = manifest.read(folder) or {}
     reps = int(n.get("inputs", {}).get("replications", 0))
+    nan = "nan"  # folders written before comparison.csv carried the alternative's own interval
     return [Difference(r["kpi"], float(r["base_mean"]), float(r["alt_mean"]), float(r["diff_mean"]),
-                       float(r["diff_ci_low"]), float(r["diff_ci_high"]), float(r["rel_change"]), reps)
+                       float(r["diff_ci_low"]), float(r["diff_ci_high"]), float(r["rel_change"]), reps,
+                       float(r.get("alt_ci_low") or nan), float(r.get("alt_ci_high") or nan))
             for r in rows]
 
 
@@ -562,7 +564,12 @@ def table_rows(diffs: list[Difference], names: list[str]) -> list[dict[str, Any]
         d = by.get(name)
         if d is None:
             continue
-        ci = "-" if math.isnan(d.diff_ci_low) else f"{signed(d.diff_ci_low)} to {signed(d.diff_ci_high)}"
+        if not math.isnan(d.diff_ci_low):
+            ci = f"{signed(d.diff_ci_low)} to {signed(d.diff_ci_high)}"
+        elif math.isnan(d.base_mean) and not math.isnan(d.alt_ci_low):  # a KPI of the variant only (the zcc's)
+            ci = f"variant {fmt(d.alt_ci_low)} to {fmt(d.alt_ci_high)}"
+        else:
+            ci = "-"
         out.append({"KPI": name, "status quo": cell(fmt(d.base_mean)), "variant": cell(fmt(d.alt_mean)),
                     "variant - status quo": cell(signed(d.diff_mean)), "95% interval": cell(ci),
                     "change": "n/a" if math.isnan(d.rel_change) else f"{d.rel_change:+.1%}", "unit": units(name)})

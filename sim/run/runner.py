@@ -33,7 +33,10 @@ from sim.measure.levels import daily_occupancy, write_levels
 # The columns of summary.csv and comparison.csv (README's table), written once; ``unit`` last,
 # from sim.measure.format.units, the same label the terminal tables and the report show.
 SUMMARY_COLUMNS = ("kpi", "mean", "ci_low", "ci_high", "n", "unit")
-COMPARISON_COLUMNS = ("kpi", "base_mean", "alt_mean", "diff_mean", "diff_ci_low", "diff_ci_high", "rel_change", "unit")
+# The alternative's own interval comes last (after the unit, so that older readers by position keep
+# working): it is the only interval of a KPI the status quo does not have (the zcc's answer times).
+COMPARISON_COLUMNS = ("kpi", "base_mean", "alt_mean", "diff_mean", "diff_ci_low", "diff_ci_high", "rel_change", "unit",
+                      "alt_ci_low", "alt_ci_high")
 
 
 @dataclass(frozen=True)
@@ -327,7 +330,7 @@ def run_comparison(base: Scenario, alt: Scenario, out_dir: Path, replications: i
         for d in diffs:
             writer.writerow([d.kpi, *(repr(float(x)) for x in (d.base_mean, d.alt_mean, d.diff_mean,
                                                                 d.diff_ci_low, d.diff_ci_high, d.rel_change)),
-                             units(d.kpi)])
+                             units(d.kpi), repr(float(d.alt_ci_low)), repr(float(d.alt_ci_high))])
     os.replace(tmp, out_dir / "comparison.csv")
     write_levels(out_dir / "levels.csv", levels, with_scenario=True)
     return diffs

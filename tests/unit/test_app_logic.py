@@ -14,7 +14,9 @@ Test plan (deterministic cases and counts against independent sources):
 - the run key is the same for the same inputs and differs when n, days or seed differ;
 - the time estimate grows with replications and days;
 - bad input (no location, a town outside the region) is one line as the command line prints it,
-  also from a background job, never a traceback.
+  also from a background job, never a traceback;
+- a KPI only the variant has (the zcc's answer share) keeps its own 95% interval through
+  comparison.csv into the results table.
 """
 
 from __future__ import annotations
@@ -155,3 +157,27 @@ def test_bad_input_is_one_line_as_the_command_line_gives_it():
         time.sleep(0.05)
     assert j.finished and j.error.startswith("error: ") and j.error.endswith("nowhere.yaml: file not found")
     assert j.status() == j.error and "Traceback" not in j.status()
+
+
+def test_a_kpi_of_the_variant_only_shows_the_variants_own_interval(tmp_path):
+    """comparison.csv carries the alternative's interval; the app shows it where there is no difference."""
+    import csv
+    import math
+
+    from sim.app.logic import read_differences, table_rows
+    from sim.run.runner import COMPARISON_COLUMNS, Difference
+
+    nan = float("nan")
+    rows = [Difference("zcc_answer_within_2min", nan, 0.736, nan, nan, nan, nan, 5, 0.731, 0.741),
+            Difference("seh_arrivals_per_day", 581.9, 569.3, -12.6, -16.7, -8.5, -0.0217, 5, 560.0, 578.0)]
+    with (tmp_path / "comparison.csv").open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(COMPARISON_COLUMNS)
+        for d in rows:
+            w.writerow([d.kpi, d.base_mean, d.alt_mean, d.diff_mean, d.diff_ci_low, d.diff_ci_high, d.rel_change,
+                        "share", d.alt_ci_low, d.alt_ci_high])
+    back = read_differences(tmp_path)
+    assert back[0].alt_ci_low == 0.731 and math.isnan(back[0].diff_ci_low)
+    table = {r["KPI"]: r for r in table_rows(back, [d.kpi for d in back])}
+    assert table["zcc_answer_within_2min"]["95% interval"].startswith("variant 0.73")
+    assert "variant" not in table["seh_arrivals_per_day"]["95% interval"]
