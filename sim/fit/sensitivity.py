@@ -114,7 +114,20 @@ class SobolSpec(BaseModel):
     parameters: list[str] | None = None  # or these, named
 
 
+class UncertaintySpec(BaseModel):
+    """Uncertainty propagation: every input drawn uniformly within its range at once (Latin hypercube).
+
+    The interval over the evidence ranges is read from these samples. Morris samples lie on a grid
+    whose end levels carry half the weight, and Sobol' varies only the top inputs, so neither is a
+    draw from the ranges.
+    """
+
+    model_config = _CONFIG
+    samples: int = Field(ge=8, le=65536, strict=True)
+
+
 Method = Literal["morris", "sobol", "morris_sobol"]
+StageName = Literal["morris", "sobol", "uncertainty"]
 
 
 class SensitivityFile(BaseModel):
@@ -128,6 +141,7 @@ class SensitivityFile(BaseModel):
     method: Method = "morris_sobol"
     morris: MorrisSpec | None = None
     sobol: SobolSpec | None = None
+    uncertainty: UncertaintySpec | None = None  # the interval over the ranges (else read from the Morris samples)
     replications: int = Field(ge=1, le=MAX_REPLICATIONS, strict=True)
     nominal_replications: int = Field(default=3, ge=2, le=MAX_REPLICATIONS, strict=True)  # the stochastic interval
     seed: int = Field(ge=0, le=MAX_SEED, strict=True)
@@ -307,9 +321,14 @@ def problem(names: list[str]) -> dict[str, Any]:
     return {"num_vars": len(names), "names": list(names), "bounds": [[0.0, 1.0]] * len(names)}
 
 
-def unit_samples(method: Literal["morris", "sobol"], names: list[str], spec: MorrisSpec | SobolSpec,
+def unit_samples(method: StageName, names: list[str], spec: MorrisSpec | SobolSpec | UncertaintySpec,
                  seed: int) -> np.ndarray:
     """Samples of the unit hypercube in SALib's order (its analysis reads the results in that order)."""
+    if method == "uncertainty":
+        from SALib.sample import latin
+
+        assert isinstance(spec, UncertaintySpec)
+        return np.asarray(latin.sample(problem(names), spec.samples, seed=seed))
     if method == "morris":
         from SALib.sample import morris as morris_sample
 
@@ -423,7 +442,7 @@ def ishigami(point: DesignPoint, replication: int) -> dict[str, float]:
 class StageResult:
     """One sampling stage: what was varied, the samples and the per-sample KPI values."""
 
-    name: Literal["morris", "sobol"]
+    name: StageName
     varied: list[str]
     unit: np.ndarray
     values: list[dict[str, float]]
@@ -503,16 +522,16 @@ def sobol_indices(names: list[str], y: np.ndarray, seed: int) -> list[dict[str, 
              "ST": float(res["ST"][i]), "ST_conf": float(res["ST_conf"][i])} for i, n in enumerate(names)]
 
 
-def run_stage(name: Literal["morris", "sobol"], params: list[Parameter], varied: list[str],
-              spec: MorrisSpec | SobolSpec, seed: int, evaluation: Evaluation, kpis: list[str], replications: int,
-              out: Path, workers: int = 1, scheduler: str | None = None, progress: Progress | None = None
-              ) -> StageResult:
-    """Sample, run and analyse one stage (Morris or Sobol') over the ``varied`` parameters."""
+def run_stage(name: StageName, params: list[Parameter], varied: list[str],
+              spec: MorrisSpec | SobolSpec | UncertaintySpec, seed: int, evaluation: Evaluation, kpis: list[str],
+              replications: int, out: Path, workers: int = 1, scheduler: str | None = None,
+              progress: Progress | None = None) -> StageResult:
+    """Sample, run and analyse one stage (Morris, Sobol' or uncertainty) over the ``varied`` parameters."""
     unit = unit_samples(name, varied, spec, seed)
     values = values_of(params, varied, unit)
     effect, base, alt, _ = run_samples(evaluation, values, kpis, replications, out, workers, scheduler, progress)
     stage = StageResult(name, varied, unit, values, effect, base, alt)
-    for kpi in kpis:
+    for kpi in kpis if name != "uncertainty" else []:  # uncertainty: the samples are the result
         if name == "morris":
             assert isinstance(spec, MorrisSpec)
             rows = morris_indices(varied, unit, effect[kpi], spec.levels, seed)
@@ -565,6 +584,8 @@ def write_stage(stage: StageResult, params: list[Parameter], kpis: list[str], ou
             rel = d / b if b and not math.isnan(b) else float("nan")
             rows.append([i, kpi, b, a, d, rel])
     _write_csv(folder / "results.csv", ["sample", "kpi", "base_mean", "alt_mean", "diff", "rel_change"], rows)
+    if stage.name == "uncertainty":
+        return
     measures = ["mu", "mu_star", "sigma", "mu_star_conf"] if stage.name == "morris" else \
         ["S1", "S1_conf", "ST", "ST_conf"]
     _write_csv(folder / "indices.csv", ["kpi", "parameter", *measures],
@@ -593,12 +614,12 @@ def summarise(stages: list[StageResult], nominal: dict[str, dict[str, float]], k
     interval over the evidence ranges and the inputs that drive it most.
 
     The uncertainty interval is the 2.5-97.5 percentile range of the sample effects of the stage that
-    varies every input (Morris when it ran, else Sobol'). The drivers of a KPI whose Morris ranking
-    chose the Sobol' inputs (``ranked``) are ranked by Sobol' ``ST``; those of the other KPIs by
+    draws every input from its range (the uncertainty stage when it ran; else Morris, else Sobol').
+    The drivers of a KPI whose Morris ranking chose the Sobol' inputs (``ranked``) are ranked by Sobol' ``ST``; those of the other KPIs by
     Morris ``mu_star`` over every input (the Sobol' inputs need not be theirs).
     """
-    spread = stages[0]
     by_name = {s.name: s for s in stages}
+    spread = by_name.get("uncertainty", stages[0])
     out: dict[str, Any] = {**meta, "kpis": {}}
     for kpi in kpis:
         d = spread.effect[kpi]
@@ -606,9 +627,9 @@ def summarise(stages: list[StageResult], nominal: dict[str, dict[str, float]], k
         with np.errstate(invalid="ignore", divide="ignore"):
             rel = d / b
         use_sobol = "sobol" in by_name and ("morris" not in by_name or ranked is None or kpi in ranked)
-        ranking = by_name["sobol"] if use_sobol else by_name["morris"]
+        ranking = by_name.get("sobol") if use_sobol else by_name.get("morris")
         measure = "ST" if use_sobol else "mu_star"
-        rows = sorted((r for r in ranking.indices if r["kpi"] == kpi), key=lambda r: -r[measure])
+        rows = sorted((r for r in (ranking.indices if ranking else []) if r["kpi"] == kpi), key=lambda r: -r[measure])
         nom = nominal.get(kpi, {})
         out["kpis"][kpi] = {
             "base_mean": nom.get("base_mean", float("nan")),
@@ -621,10 +642,11 @@ def summarise(stages: list[StageResult], nominal: dict[str, dict[str, float]], k
             "rel_uncertainty_low": _percentile(rel, 2.5),
             "rel_uncertainty_high": _percentile(rel, 97.5),
             "samples": int(len(d)),
+            "spread_from": spread.name,
             # Replication noise of one sample's effect (sd of the paired differences at the scenario's values,
             # over the replications a sample runs): an index of that order cannot be told from noise.
             "noise_sd": nom.get("diff_sd", float("nan")) / math.sqrt(meta.get("replications", 1)),
-            "ranked_by": f"{ranking.name} {measure}",
+            "ranked_by": f"{ranking.name} {measure}" if ranking else "",
             "drivers": [{"parameter": r["parameter"], measure: r[measure]} for r in rows if r[measure] > 0][:DRIVERS],
         }
     return out
@@ -807,6 +829,11 @@ def run_sensitivity(loaded: Loaded, out: Path, workers: int = 1, scheduler: str 
         stage = run_stage("sobol", params, varied, exp.sobol, exp.seed, **common)  # type: ignore[arg-type]
         write_stage(stage, params, exp.kpis, out)
         stages.append(stage)
+    if exp.uncertainty is not None:
+        say(f"uncertainty: {exp.uncertainty.samples} samples, every input drawn within its range (Latin hypercube)")
+        stage = run_stage("uncertainty", params, keys, exp.uncertainty, exp.seed, **common)  # type: ignore[arg-type]
+        write_stage(stage, params, exp.kpis, out)
+        stages.append(stage)
     nominal = _nominal(roles, exp.kpis, nominal_reps, out)
     _write_csv(out / "nominal.csv", ["kpi", "base_mean", "alt_mean", "diff_mean", "diff_ci_low", "diff_ci_high",
                                      "rel_change", "n"],
@@ -848,7 +875,7 @@ def _nominal(roles: dict[str, DesignPoint], kpis: list[str], replications: int, 
     return out_rows
 
 
-def analytic_run(ranges: RangesFile, origin: str, evaluate: Evaluate, method: Literal["morris", "sobol"],
+def analytic_run(ranges: RangesFile, origin: str, evaluate: Evaluate, method: StageName,
                  spec: MorrisSpec | SobolSpec, seed: int, kpis: list[str], out: Path, workers: int = 1
                  ) -> StageResult:
     """One stage over every range with an analytic ``evaluate`` in place of the simulation (tests, checks)."""

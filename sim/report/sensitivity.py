@@ -73,9 +73,24 @@ def summary_text(summary: dict[str, Any]) -> str:
         lines.append(f"      per day: {_num(s.get('diff'))} (stochastic {_num(s.get('stochastic_low'))} to "
                      f"{_num(s.get('stochastic_high'))}; evidence ranges {_num(s.get('uncertainty_low'))} to "
                      f"{_num(s.get('uncertainty_high'))}, {s.get('samples')} samples)")
-    lines.append("  The stochastic interval holds the inputs as given; the interval over the evidence ranges draws "
-                 "every uncertain input uniformly within its range (with the short runs' noise in it).")
+    lines.append(f"  The stochastic interval holds the inputs as given; {spread_text(summary)}.")
     return "\n".join(lines)
+
+
+def spread_text(summary: dict[str, Any]) -> str:
+    """How the interval over the evidence ranges was drawn (a Morris grid is not a draw from the ranges)."""
+    first: dict[str, Any] = next(iter(summary.get("kpis", {}).values()), {})
+    source = first.get("spread_from", "morris")
+    if source == "uncertainty":
+        how = ("every uncertain input drawn uniformly within its range at once (Latin hypercube, "
+               f"{first.get('samples')} samples)")
+    elif source == "morris":
+        how = ("the Morris samples (a grid whose end levels carry half the weight, so the interval is wider than "
+               "a uniform draw would give; add `uncertainty: {samples: N}` to the file for a proper draw)")
+    else:
+        how = "the Sobol' samples (only the top inputs vary; add `uncertainty: {samples: N}` for a draw of all)"
+    return (f"the interval over the evidence ranges is the middle 95% of the effect with {how}; short runs put "
+            f"some replication noise in it")
 
 
 def _stale(found: FoundSummary) -> str:
@@ -205,9 +220,8 @@ def write_sensitivity_report(folder: Path | str, out: Path | str | None, css: st
         f"<p>{_e(_run_line(summary))}. Ranges: <code>{_e(summary.get('ranges', ''))}</code>; region "
         f"{_e(summary.get('region', ''))}.</p>",
         "<h2>Headline effects with two intervals</h2>",
-        "<p>The stochastic interval is the paired 95% t-interval over replications with every input as given; the "
-        "interval over the evidence ranges is the middle 95% of the effect when every uncertain input is drawn "
-        "uniformly within its range (short runs: it also holds some replication noise).</p>",
+        "<p>The stochastic interval is the paired 95% t-interval over replications with every input as given; "
+        f"{_e(spread_text(summary))}.</p>",
         headline_table(summary),
         "<h2>Figures</h2>", "\n".join(_embed(f) for f in figures),
         "<h2>Evidence ranges</h2><table><thead><tr><th>input</th><th>low</th><th>scenario</th><th>high</th></tr>"

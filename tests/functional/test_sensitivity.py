@@ -12,6 +12,10 @@ Test plan (independent truths):
   contributes S1 = ST = 0 exactly; on the simulation, ranges of zero width give every sample the
   same two scenarios (one status-quo and one zcc design point), an uncertainty interval of zero
   width and every index 0;
+- the uncertainty stage draws every input uniformly within its range (Latin hypercube): the sampled
+  values of one input, sorted, put exactly one sample in each of the N equal strata of its range,
+  and the 2.5-97.5% interval of y = x1 on [0, 10] is 0.25 to 9.75 within 0.1 (a Morris grid's
+  interval would be the range's ends);
 - the engine's files are the evidence: rerunning the same analytic stage runs nothing new;
 - every shipped sensitivity file validates: each range holds its scenario's value and both of its ends
   give a valid scenario.
@@ -29,10 +33,12 @@ from sim.fit.sensitivity import (
     MorrisSpec,
     RangesFile,
     SobolSpec,
+    UncertaintySpec,
     analytic_run,
     ishigami,
     load_sensitivity,
     run_sensitivity,
+    summarise,
 )
 from sim.run.experiment import DesignPoint
 from tests.helpers import ROOT
@@ -134,3 +140,26 @@ def test_shipped_sensitivity_file_validates(path):
     loaded = load_sensitivity(path)
     assert len(loaded.params) >= 10 and loaded.scenarios["alt"].setting == "zcc"
     assert loaded.scenarios["base"].setting == "status_quo"
+
+
+def test_uncertainty_stage_draws_each_input_uniformly_within_its_range(tmp_path):
+    ranges = RangesFile.model_validate({"ranges": {
+        "x1": {"low": 0, "high": 10, "estimate": "test"}, "x2": {"low": 1, "high": 5, "estimate": "test"},
+        "x3": {"low": 0, "high": 1, "estimate": "test"}}})
+    n = 200
+    stage = analytic_run(ranges, "linear", first_input, "uncertainty", UncertaintySpec(samples=n), 4, ["y"],
+                         tmp_path)
+    assert stage.indices == [] and len(stage.values) == n
+    for key, (lo, hi) in {"x1": (0, 10), "x2": (1, 5), "x3": (0, 1)}.items():
+        strata = sorted(int((v[key] - lo) / (hi - lo) * n) for v in stage.values)
+        assert strata == list(range(n)), key  # one sample per stratum: a Latin hypercube
+    summary = summarise([stage], {"y": {}}, ["y"], {"replications": 1})
+    y = summary["kpis"]["y"]
+    assert y["spread_from"] == "uncertainty"
+    assert y["uncertainty_low"] == pytest.approx(0.25, abs=0.1)
+    assert y["uncertainty_high"] == pytest.approx(9.75, abs=0.1)
+
+
+def first_input(point: DesignPoint, replication: int) -> dict[str, float]:
+    """y = x1 (the uncertainty interval of a uniform input is its middle 95%)."""
+    return {"y": float(point.settings["x1"])}
