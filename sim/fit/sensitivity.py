@@ -615,8 +615,9 @@ def summarise(stages: list[StageResult], nominal: dict[str, dict[str, float]], k
 
     The uncertainty interval is the 2.5-97.5 percentile range of the sample effects of the stage that
     draws every input from its range (the uncertainty stage when it ran; else Morris, else Sobol').
-    The drivers of a KPI whose Morris ranking chose the Sobol' inputs (``ranked``) are ranked by Sobol' ``ST``; those of the other KPIs by
-    Morris ``mu_star`` over every input (the Sobol' inputs need not be theirs).
+    The drivers of a KPI whose Morris ranking chose the Sobol' inputs (``ranked``) are ranked by
+    Sobol' ``ST``; those of the other KPIs by Morris ``mu_star`` over every input (the Sobol' inputs
+    need not be theirs).
     """
     by_name = {s.name: s for s in stages}
     spread = by_name.get("uncertainty", stages[0])
