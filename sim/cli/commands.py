@@ -117,7 +117,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(f"acutesim: {scenario.name} (region {scenario.region}), {n} replication(s) of "
           f"{scenario.run.days:g} days after {scenario.run.warmup_days:g} days warm-up, seed {scenario.run.seed}",
           file=sys.stderr)
-    summary = run_scenario(scenario, out, n, event_log=args.event_log, progress=Progress("replication"),
+    progress = Progress("replication")
+    summary = run_scenario(scenario, out, n, event_log=args.event_log, progress=progress, on_resume=progress.resumed,
                            workers=_workers(args))
     print(kpi_table(summary))
     print(f"\nresults: {out}/summary.csv, {out}/replications.csv, {out}/scenario.resolved.yaml")
@@ -145,7 +146,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
                             "replications": n}, args)
     print(f"acutesim: {base.name} vs {alt.name}, {n} paired replication(s) of {base.run.days:g} days, "
           f"seed {base.run.seed}", file=sys.stderr)
-    diffs = run_comparison(base, alt, out, n, Progress("replication pair"), workers=_workers(args))
+    progress = Progress("replication pair")
+    diffs = run_comparison(base, alt, out, n, progress, workers=_workers(args), on_resume=progress.resumed)
     print(comparison_report(diffs))
     if alt.setting != base.setting:
         from sim.report.sensitivity import compare_note

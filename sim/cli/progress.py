@@ -33,6 +33,7 @@ class Progress:
         self.what = what
         self.stream = stream
         self.started = time.perf_counter()
+        self.kept = 0  # steps finished by an earlier, interrupted run of the same command
 
     @property
     def elapsed(self) -> float:
@@ -42,7 +43,16 @@ class Progress:
         print(line, file=self.stream or sys.stderr, flush=True)
 
     def __call__(self, done: int, total: int) -> None:
-        self._print(f"  {self.what} {done}/{total} done {eta_text(self.elapsed, done, total)}")
+        """``done`` of ``total`` steps finished; the time to go is this run's own pace (kept steps aside)."""
+        self._print(f"  {self.what} {done}/{total} done {eta_text(self.elapsed, done - self.kept, total - self.kept)}")
+
+    def resumed(self, kept: int, total: int) -> None:
+        """A rerun found ``kept`` of ``total`` steps finished by an interrupted run: said at once, and left
+        out of the pace (else the time to go of a resumed run would count work it never did)."""
+        self.kept = kept
+        if kept:
+            self._print(f"  {self.what} {kept}/{total} kept from an earlier run of the same command; "
+                        f"{total - kept} to go")
 
     def note(self, message: str, done: float = 0, total: float = 0, at_most: bool = False) -> None:
         """A free-text step (a search's iteration) with the time so far and, given a count, to go."""

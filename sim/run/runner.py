@@ -206,11 +206,12 @@ def run_scenario(
     event_log: bool = False,
     progress: Callable[[int, int], None] | None = None,
     workers: int = 1,
+    on_resume: Callable[[int, int], None] | None = None,
 ) -> list[Summary]:
     """Run ``replications`` replications, writing results into ``out_dir`` as they finish.
 
     Replications finished by an interrupted run of the same scenario into the same folder
-    are kept (``finished/``) and not run again.
+    are kept (``finished/``) and not run again; ``on_resume(kept, total)`` hears of them first.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "scenario.resolved.yaml").write_text(resolved_yaml(scenario), encoding="utf-8")
@@ -221,6 +222,8 @@ def run_scenario(
         found = load_finished(out_dir, "scenario", r, key)
         if found is not None:
             reps[r], levels[("scenario", r)] = found
+    if on_resume and reps:
+        on_resume(len(reps), replications)
     jobs = [(scenario, r, out_dir / f"events_rep{r:03d}.parquet" if event_log else None)
             for r in range(replications) if r not in reps]
     numbers = [job[1] for job in jobs]
@@ -290,8 +293,13 @@ def paired(base: list[dict[str, float]], alt: list[dict[str, float]]) -> list[Di
 
 
 def run_comparison(base: Scenario, alt: Scenario, out_dir: Path, replications: int,
-                   progress: Callable[[int, int], None] | None = None, workers: int = 1) -> list[Difference]:
-    """Run both scenarios with the same seeds, replication by replication; write comparison.csv."""
+                   progress: Callable[[int, int], None] | None = None, workers: int = 1,
+                   on_resume: Callable[[int, int], None] | None = None) -> list[Difference]:
+    """Run both scenarios with the same seeds, replication by replication; write comparison.csv.
+
+    Pairs finished by an interrupted run into the same folder are kept; ``on_resume(kept, total)``
+    hears of them first.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "base.resolved.yaml").write_text(resolved_yaml(base), encoding="utf-8")
     (out_dir / "alt.resolved.yaml").write_text(resolved_yaml(alt), encoding="utf-8")
@@ -303,6 +311,9 @@ def run_comparison(base: Scenario, alt: Scenario, out_dir: Path, replications: i
             found = load_finished(out_dir, label, r, keys[label])
             if found is not None:
                 results[(label, r)], levels[(label, r)] = found
+    kept = sum(1 for r in range(replications) if ("base", r) in results and ("alt", r) in results)
+    if on_resume and kept:
+        on_resume(kept, replications)
     labels = [(label, r) for r in range(replications) for label in ("base", "alt") if (label, r) not in results]
     jobs = [(base if label == "base" else alt, r, None) for label, r in labels]
     with (out_dir / "replications.csv").open("w", newline="", encoding="utf-8") as fh:

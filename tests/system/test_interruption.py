@@ -1,11 +1,13 @@
 """Ctrl-C, SIGTERM and SIGKILL stop a run cleanly and leave no worker behind.
 
-Test plan (deterministic outcomes of real signals on real processes): ``acutesim run`` and
-``acutesim experiment`` on two workers, started in their own process group, get SIGINT (as
-Ctrl-C sends it to the whole group) or SIGTERM (to the main process) once the first progress
-is printed: the command exits 130 within seconds with one ``interrupted`` line and no
-traceback, and no process of the group is left. After SIGKILL of the main process alone the
-workers notice their parent is gone and exit within seconds.
+Test plan (deterministic outcomes of real signals on real processes): ``acutesim run``,
+``acutesim compare`` and ``acutesim experiment`` on two workers, started in their own process
+group, get SIGINT (as Ctrl-C sends it to the whole group) or SIGTERM (to the main process) once
+the first progress is printed: the command exits 130 within seconds with one ``interrupted`` line
+and no traceback, and no process of the group is left. After SIGKILL of the main process alone
+the workers of each of the three commands notice their parent is gone and exit within seconds.
+A run or compare killed after its first replication and rerun says at once what it kept and
+ends with results byte-identical to an uninterrupted run (experiment: tests/system/test_experiment.py).
 """
 
 from __future__ import annotations
@@ -52,15 +54,24 @@ def _start(args: list[str], tmp_path: Path) -> subprocess.Popen:
     return proc
 
 
-def _run_args(tmp_path: Path) -> list[str]:
+def _run_args(tmp_path: Path, command: str = "run") -> list[str]:
     short = tmp_path / "short.yaml"
     short.write_text(f"extends: {NOORD}\nrun: {{warmup_days: 0}}\n", encoding="utf-8")
-    return ["run", str(short), "-n", "6", "--days", "60", "--workers", "2", "--out", str(tmp_path / "out")]
+    if command == "experiment":
+        return ["experiment", str(small_experiment(tmp_path, reps=4, days=20)), "--workers", "2", "--out",
+                str(tmp_path / "out")]
+    scenarios = [str(short)]
+    if command == "compare":
+        zcc = tmp_path / "short_zcc.yaml"
+        zcc.write_text(f"extends: {NOORD.parent / 'zcc.yaml'}\nrun: {{warmup_days: 0}}\n", encoding="utf-8")
+        scenarios.append(str(zcc))
+    return [command, *scenarios, "-n", "6", "--days", "60", "--workers", "2", "--out", str(tmp_path / "out")]
 
 
+@pytest.mark.parametrize("command", ["run", "compare"])
 @pytest.mark.parametrize("how", ["SIGINT", "SIGTERM"])
-def test_run_stops_cleanly(how, tmp_path):
-    proc = _start(_run_args(tmp_path), tmp_path)
+def test_run_stops_cleanly(how, command, tmp_path):
+    proc = _start(_run_args(tmp_path, command), tmp_path)
     if how == "SIGINT":
         os.killpg(proc.pid, signal.SIGINT)
     else:
@@ -72,17 +83,21 @@ def test_run_stops_cleanly(how, tmp_path):
     assert _wait_group_gone(proc.pid, 10)
 
 
-def test_workers_exit_when_the_main_process_is_killed(tmp_path):
-    proc = _start(_run_args(tmp_path), tmp_path)
+@pytest.mark.parametrize("command", ["run", "compare", "experiment"])
+def test_workers_exit_when_the_main_process_is_killed(command, tmp_path):
+    proc = _start(_run_args(tmp_path, command), tmp_path)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
     assert _wait_group_gone(proc.pid, 10), "workers outlived the killed main process"
 
 
-def test_experiment_stops_cleanly_on_ctrl_c(tmp_path):
-    exp = small_experiment(tmp_path, reps=4, days=20)
-    proc = _start(["experiment", str(exp), "--workers", "2", "--out", str(tmp_path / "out")], tmp_path)
-    os.killpg(proc.pid, signal.SIGINT)
+@pytest.mark.parametrize("how", ["SIGINT", "SIGTERM"])
+def test_experiment_stops_cleanly(how, tmp_path):
+    proc = _start(_run_args(tmp_path, "experiment"), tmp_path)
+    if how == "SIGINT":
+        os.killpg(proc.pid, signal.SIGINT)
+    else:
+        proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=20) == 130
     err = (tmp_path / "stderr.txt").read_text()
     assert "Traceback" not in err and "rerun the same command to continue" in err, err
@@ -90,7 +105,7 @@ def test_experiment_stops_cleanly_on_ctrl_c(tmp_path):
 
 
 @pytest.mark.parametrize("command", ["run", "compare"])
-def test_killed_run_or_compare_resumes_to_identical_results(command, tmp_path):
+def test_killed_run_or_compare_resumes_to_identical_results(command, tmp_path, capsys):
     """SIGKILL after the first replication, rerun the same command: finished ones kept, results byte-identical."""
     from sim.cli.main import main
 
@@ -114,6 +129,8 @@ def test_killed_run_or_compare_resumes_to_identical_results(command, tmp_path):
         proc.wait(timeout=10)
     finished = sorted((out / "finished").glob("*.json"))
     assert finished and not (out / table).exists()
+    capsys.readouterr()
     assert main([*args, "--out", str(out)]) == 0
+    assert "1/2 kept from an earlier run" in capsys.readouterr().err  # said at once, before any simulation
     for name in (table, "levels.csv"):
         assert (out / name).read_bytes() == (tmp_path / "whole" / name).read_bytes(), name
