@@ -91,6 +91,12 @@ def test_killed_run_resumes_with_every_replication_once(tmp_path):
     assert all(p.read_text() == text for p, text in finished.items())  # finished work was not redone
     rows = list(csv.DictReader((out / "summary.csv").open()))
     assert {r["n"] for r in rows if r["kpi"] == "seh_arrivals_per_day"} == {"3"}
+    whole = tmp_path / "whole"  # the same experiment without interruption: byte-identical tables
+    assert subprocess.run([*cmd[:-1], str(whole)], capture_output=True).returncode == 0
+    tables = sorted(p.name for p in whole.glob("*.csv"))
+    assert "summary.csv" in tables
+    for name in tables:
+        assert (out / name).read_bytes() == (whole / name).read_bytes(), name
 
 
 def test_changed_scenario_is_not_mixed_with_old_results(tmp_path):
