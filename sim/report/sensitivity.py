@@ -18,12 +18,15 @@ from typing import Any
 
 from sim import __version__, paths
 from sim.fit.sensitivity import FoundSummary, find_summary, morris_noise_floor, read_summary
+from sim.measure.format import units
 from sim.report.plots import Figure, plot_effect_intervals, plot_sensitivity_indices
 from sim.run.results import ResultsError
 from sim.run.runner import Difference
 
 TITLES = {"seh_arrivals_per_day": "SEH arrivals", "ambulance_deployments_per_day": "ambulance deployments",
-          "chain_cost_per_day": "chain cost per day", "staff_cost_per_day": "desk staff cost per day"}
+          "chain_cost_per_day": "chain cost per day", "staff_cost_per_day": "desk staff cost per day",
+          "re_presentations_per_day": "re-presentations within 72 h",
+          "time_to_care_within_window_share": "time to care within the NTS window"}
 STATED = ("seh_arrivals_per_day", "ambulance_deployments_per_day")
 
 
@@ -35,6 +38,14 @@ def _num(x: float | None) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "n/a"
     return f"{x:+,.1f}" if abs(x) < 1000 else f"{x:+,.0f}"
+
+
+def _absolute(kpi: str, values: list[float | None]) -> list[str]:
+    """Absolute differences in the KPI's own unit, all with the same decimals: 3 for a share, none from
+    a thousand (euros), else 1."""
+    finite = [abs(float(v)) for v in values if v is not None and not math.isnan(float(v))]
+    digits = 3 if units(kpi) == "share" else 0 if finite and max(finite) >= 1000 else 1
+    return ["n/a" if v is None or math.isnan(float(v)) else f"{float(v):+,.{digits}f}" for v in values]
 
 
 def _drivers(s: dict[str, Any]) -> str:
@@ -70,9 +81,11 @@ def summary_text(summary: dict[str, Any]) -> str:
     lines = [f"\nSensitivity over the evidence ranges ({_run_line(summary)})"]
     for kpi, s in summary["kpis"].items():
         lines.append(f"  {effect_line(kpi, s)}")
-        lines.append(f"      per day: {_num(s.get('diff'))} (stochastic {_num(s.get('stochastic_low'))} to "
-                     f"{_num(s.get('stochastic_high'))}; evidence ranges {_num(s.get('uncertainty_low'))} to "
-                     f"{_num(s.get('uncertainty_high'))}, {s.get('samples')} samples)")
+        values = [s.get(k) for k in ("diff", "stochastic_low", "stochastic_high", "uncertainty_low",
+                                     "uncertainty_high")]
+        d, lo, hi, ulo, uhi = _absolute(kpi, values)
+        lines.append(f"      absolute ({units(kpi)}): {d} (stochastic {lo} to {hi}; evidence ranges {ulo} to {uhi}, "
+                     f"{s.get('samples')} samples)")
     lines.append(f"  The stochastic interval holds the inputs as given; {spread_text(summary)}.")
     return "\n".join(lines)
 

@@ -134,3 +134,26 @@ def test_killed_run_or_compare_resumes_to_identical_results(command, tmp_path, c
     assert "1/2 kept from an earlier run" in capsys.readouterr().err  # said at once, before any simulation
     for name in (table, "levels.csv"):
         assert (out / name).read_bytes() == (tmp_path / "whole" / name).read_bytes(), name
+
+
+def test_experiment_on_a_dask_cluster_stops_cleanly_and_resumes(tmp_path):
+    """Ctrl-C of an experiment whose work runs on a Dask cluster: one line, exit 130; the cluster (the
+    user's) stays up, and the same command again finishes with every replication exactly once."""
+    from distributed import LocalCluster
+
+    args = _run_args(tmp_path, "experiment")
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster:
+        command = [*args[:2], "--scheduler", cluster.scheduler_address, *args[4:]]
+        proc = _start(command, tmp_path)
+        os.killpg(proc.pid, signal.SIGINT)
+        assert proc.wait(timeout=30) == 130
+        err = (tmp_path / "stderr.txt").read_text()
+        assert "Traceback" not in err and len([ln for ln in err.splitlines() if ln.startswith("interrupted")]) == 1, err
+        assert _wait_group_gone(proc.pid, 10)
+        done = subprocess.run([sys.executable, "-m", "sim", *command], cwd=ROOT, capture_output=True, text=True,
+                              timeout=600)
+        assert done.returncode == 0, done.stderr
+    out = Path(args[-1])
+    reps = sorted(p.name for p in out.rglob("rep*.json"))
+    assert len(reps) == 4 * 4 and not list(out.rglob("*.tmp*"))  # 4 points x 4 replications, each once
