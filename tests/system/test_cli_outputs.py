@@ -90,8 +90,11 @@ def test_compare_writes_paired_comparison(tmp_path, capsys):
     printed = capsys.readouterr().out
     rows = list(csv.DictReader((tmp_path / "comparison.csv").open()))
     assert list(rows[0]) == ["kpi", "base_mean", "alt_mean", "diff_mean", "diff_ci_low", "diff_ci_high", "rel_change",
-                            "unit"]
+                            "unit", "alt_ci_low", "alt_ci_high"]
     by = {r["kpi"]: r for r in rows}
+    zcc_share = by["zcc_answer_within_2min_share"]  # the zcc's own share: no difference, its own interval
+    assert zcc_share["diff_mean"] == "nan"
+    assert float(zcc_share["alt_ci_low"]) <= float(zcc_share["alt_mean"]) <= float(zcc_share["alt_ci_high"])
     seh = by["seh_arrivals_per_day"]
     assert float(seh["diff_mean"]) == pytest.approx(float(seh["alt_mean"]) - float(seh["base_mean"]))
     assert float(seh["diff_ci_low"]) <= float(seh["diff_mean"]) <= float(seh["diff_ci_high"])
