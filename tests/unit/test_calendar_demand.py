@@ -90,3 +90,16 @@ def test_surge_multiplies_only_inside_its_dates(scenario):
     counts = np.bincount(week, minlength=3)
     assert counts[1] / counts[0] == pytest.approx(2.0, rel=0.08)
     assert counts[2] / counts[0] == pytest.approx(1.0, rel=0.08)
+
+
+def test_holiday_country_check_agrees_with_the_library():
+    """The fast check (the library's registry) accepts exactly the codes ``holidays`` lists as supported."""
+    import holidays
+    from holidays.registry import COUNTRIES
+
+    from sim.config.loader import _known_holiday_country
+
+    supported = set(holidays.list_supported_countries())
+    candidates = {c for names in COUNTRIES.values() for c in names[1:]} | {"XX", "nl", "Netherlands"}
+    assert {c for c in candidates if _known_holiday_country(c)} == supported
+    assert _known_holiday_country("NL") and not _known_holiday_country("XX")
