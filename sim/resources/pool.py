@@ -25,7 +25,12 @@ from functools import partial
 
 import simpy
 
+from sim.engine.deadlines import Deadlines
 from sim.engine.stats import PoolProbes
+
+
+def _still_waiting(entry: list) -> bool:
+    return bool(entry[4])
 
 
 class CapacityPool:
@@ -34,6 +39,7 @@ class CapacityPool:
     __slots__ = (
         "env", "name", "capacity", "busy", "waiting", "gate_open", "_queue", "_seq",
         "_busy_level", "_cap_level", "_queue_level", "_probes", "_track_waits", "break_in", "break_in_priority",
+        "_patience",
     )
 
     def __init__(self, env: simpy.Environment, name: str, capacity: int, probes: PoolProbes) -> None:
@@ -53,6 +59,8 @@ class CapacityPool:
         self._track_waits = probes.tracks_waits
         self.break_in: float | None = None
         self.break_in_priority = 0
+        # Waiting requests' patience: one event for all (most are granted before it runs out).
+        self._patience = Deadlines(env, self._give_up, _still_waiting)
 
     # ---------------------------------------------------------------- requests
     def request(self, priority: int = 0, patience: float | None = None) -> simpy.Event | bool:
@@ -72,7 +80,7 @@ class CapacityPool:
         self.waiting += 1
         self._queue_level.add(self.env.now, 1)
         if patience is not None:
-            self.env.timeout(patience).callbacks.append(partial(self._give_up, entry))
+            self._patience.add(patience, entry)
         if self.break_in is not None and priority <= self.break_in_priority and self.capacity > 0:
             self.env.timeout(self.break_in).callbacks.append(partial(self._break_in, entry))
         return ev
@@ -141,7 +149,7 @@ class CapacityPool:
             self._queue_level.add(self.env.now, -1)
             self._grant(entry[2], entry[3])
 
-    def _give_up(self, entry: list, _event: simpy.Event) -> None:
+    def _give_up(self, entry: list) -> None:
         if entry[4]:
             entry[4] = False
             self.waiting -= 1

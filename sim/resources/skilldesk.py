@@ -28,6 +28,7 @@ from functools import partial
 
 import simpy
 
+from sim.engine.deadlines import Deadlines
 from sim.engine.stats import PoolProbes
 
 _ORDER = itertools.count()  # one arrival order across all desks, so overflow keeps FIFO
@@ -41,6 +42,10 @@ class StaffPool:
     skills: frozenset[str]
     capacity: int = 0
     busy: int = 0
+
+
+def _still_waiting(call: _Call) -> bool:
+    return call.active
 
 
 @dataclass
@@ -64,6 +69,8 @@ class SkillDesk:
                  overflow_after: float | None = None, group_probes: Mapping[str, PoolProbes] | None = None,
                  keep_free: Mapping[str, int] | None = None) -> None:
         self.env = env
+        # Waiting calls' patience: one event for all (most are answered before it runs out).
+        self._patience = Deadlines(env, self._give_up, _still_waiting)
         self.name = name
         self.pools = [StaffPool(g, frozenset(skills)) for g, skills in groups.items()]
         skills = sorted({s for p in self.pools for s in p.skills})
@@ -97,7 +104,7 @@ class SkillDesk:
         call = _Call(priority, next(_ORDER), simpy.Event(self.env), self.env.now, skill)
         self._enqueue(call)
         if patience is not None:
-            self.env.timeout(patience).callbacks.append(partial(self._give_up, call))
+            self._patience.add(patience, call)
         if self.overflow_after is not None and self.peers:
             self.env.timeout(self.overflow_after).callbacks.append(partial(self._overflow, call))
         return call.event
@@ -178,7 +185,7 @@ class SkillDesk:
             self._take(group)
             call.event.succeed((self, group))
 
-    def _give_up(self, call: _Call, _event: simpy.Event) -> None:
+    def _give_up(self, call: _Call) -> None:
         if call.active:
             self._leave_queues(call)
             call.event.succeed(None)
