@@ -297,27 +297,18 @@ def cmd_warmup(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from sim.report.html import build_report
+    from sim.report.html import build_report, build_sensitivity_report
     from sim.run.results import ResultsError
 
     folder = user_path(args.results)
     made = manifest.read(folder) if folder.is_dir() else None
-    if made is not None and made["command"] == "sensitivity":
-        from sim.report.html import build_sensitivity_report
-
-        try:
-            out = build_sensitivity_report(folder, args.out)
-        except ResultsError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 2
-        print(f"report: {out}")
-        return 0
-    if made is not None and made["command"] not in ("run", "compare"):
+    if made is not None and made["command"] not in ("run", "compare", "sensitivity"):
         print(f"error: {folder}: made by `acutesim {made['command']}`; a report reads a run, compare or sensitivity "
               f"folder", file=sys.stderr)
         return 2
+    sensitivity = made is not None and made["command"] == "sensitivity"
     try:
-        out = build_report(folder, args.out)
+        out = build_sensitivity_report(folder, args.out) if sensitivity else build_report(folder, args.out)
     except ResultsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -51,7 +51,7 @@ from sim.config.loader import ScenarioError, load_model_file, load_raw, load_sce
 from sim.config.provenance import source_problem
 from sim.config.schema import MAX_DAYS, MAX_REPLICATIONS, MAX_SEED, Scenario
 from sim.run import manifest
-from sim.run.experiment import DesignPoint, Evaluate, content_key, execute, tasks_for
+from sim.run.experiment import DesignPoint, Evaluate, content_key, execute, merge_overrides, nest, tasks_for
 from sim.run.runner import paired
 
 SIGNIFICANT = 6  # digits of sampled values written into the scenarios
@@ -277,20 +277,6 @@ def resolve_parameters(ranges: RangesFile, origin: str | Path, raws: dict[str, d
     return out
 
 
-def _nest(path: Key, value: Any) -> dict[str, Any]:
-    out: Any = value
-    for part in reversed(path):
-        out = {part: out}
-    return out
-
-
-def _merge(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
-    out = dict(a)
-    for k, v in b.items():
-        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
-    return out
-
-
 def overrides(params: list[Parameter], values: dict[str, float], zcc: bool) -> dict[str, Any]:
     """Scenario overrides that set each parameter to its value (each figure with the sample's estimate)."""
     out: dict[str, Any] = {}
@@ -307,11 +293,11 @@ def overrides(params: list[Parameter], values: dict[str, float], zcc: bool) -> d
             largest = max((k for k in mix if k != outcome), key=mix.__getitem__, default=None)
             if largest is not None and rest > 0:  # absorbs the rounding so that the mix sums to 1
                 mix[largest] = round(1.0 - sum(s for k, s in mix.items() if k != largest), 12)
-            figure: dict[str, Any] = _nest(rel[:-2], {"shares": mix}) if len(rel) > 2 else {"shares": mix}
+            figure: dict[str, Any] = nest(rel[:-2], {"shares": mix}) if len(rel) > 2 else {"shares": mix}
         else:
-            figure = _nest(rel, v)
+            figure = nest(rel, v)
         figure["estimate"] = p.note
-        out = _merge(out, _nest(p.owner, figure))
+        out = merge_overrides(out, nest(p.owner, figure))
     return out
 
 
@@ -389,14 +375,14 @@ class SimulationEvaluation:
         """The sample's scenarios by role, loaded and checked like every scenario (not yet keyed)."""
         out = {}
         for role, (label, path) in zip(("base", "alt"), self.bases, strict=True):
-            over = _merge({"run": self.run}, overrides(self.params, values, self._zcc[label]))
+            over = merge_overrides({"run": self.run}, overrides(self.params, values, self._zcc[label]))
             out[role] = load_scenario(path, over, overrides_from=self.origin)
         return out
 
     def points(self, values: dict[str, float]) -> dict[str, DesignPoint]:
         out = {}
         for role, (label, path) in zip(("base", "alt"), self.bases, strict=True):
-            over = _merge({"run": self.run}, overrides(self.params, values, self._zcc[label]))
+            over = merge_overrides({"run": self.run}, overrides(self.params, values, self._zcc[label]))
             text = json.dumps([label, over], sort_keys=True)
             if text not in self._cache:
                 scenario = load_scenario(path, over, overrides_from=self.origin)

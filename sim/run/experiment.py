@@ -16,7 +16,7 @@ import csv
 import itertools
 import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -86,17 +86,19 @@ class Task:
     path: Path
 
 
-def _nest(dotted: str, value: Any) -> dict[str, Any]:
+def nest(path: Sequence[str], value: Any) -> dict[str, Any]:
+    """``value`` under the nested keys ``path``: (``a``, ``b``), 1 -> ``{a: {b: 1}}`` (a scenario override)."""
     out: Any = value
-    for part in reversed(dotted.split(".")):
+    for part in reversed(path):
         out = {part: out}
     return out
 
 
-def _merge(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+def merge_overrides(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    """Two nested overrides in one; ``b`` wins where both set a value."""
     out = dict(a)
     for k, v in b.items():
-        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+        out[k] = merge_overrides(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
     return out
 
 
@@ -105,8 +107,8 @@ def _override(key: str, value: Any, spec: list[Any] | GridFigure) -> dict[str, A
     if isinstance(spec, GridFigure):
         parent, _, leaf = key.rpartition(".")
         note = {k: getattr(spec, k) for k in PROVENANCE_KEYS if getattr(spec, k)}
-        return _nest(parent, {leaf: value, **note}) if parent else {leaf: value, **note}
-    return _nest(key, value)
+        return nest(parent.split("."), {leaf: value, **note}) if parent else {leaf: value, **note}
+    return nest(key.split("."), value)
 
 
 def content_key(scenario: Scenario) -> str:
@@ -171,7 +173,7 @@ def load_experiment(path: str | Path) -> tuple[ExperimentFile, list[DesignPoint]
             overrides: dict[str, Any] = {"run": run}
             for key, value, on in zip(keys, combo, use, strict=True):
                 if on:
-                    overrides = _merge(overrides, _override(key, value, exp.grid[key]))
+                    overrides = merge_overrides(overrides, _override(key, value, exp.grid[key]))
             try:
                 scenario = load_scenario(base_path, overrides, overrides_from=path)
             except ScenarioError as exc:

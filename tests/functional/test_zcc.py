@@ -31,6 +31,7 @@ from sim.chain.model import Model
 from sim.config.loader import load_scenario
 from sim.engine.calendar import MIN_PER_HOUR
 from sim.engine.eventlog import EventLog
+from sim.run.experiment import merge_overrides
 from sim.run.runner import run_replication
 from tests.helpers import ROOT
 
@@ -85,17 +86,10 @@ def _fixed_staff(sc) -> dict:
     return {"zcc": {"staffing": "fixed", "staffing_options": {"fixed": {"groups": groups}}}}
 
 
-def _merge(a: dict, b: dict) -> dict:
-    out = dict(a)
-    for k, v in b.items():
-        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
-    return out
-
-
 def test_zero_alternative_capacity_removes_no_seh_arrivals():
     fixed = _fixed_staff(_zcc(_alternatives_only_district_nursing(0, 0.5)))
-    none_free = run_replication(_zcc(_merge(_alternatives_only_district_nursing(0, 0.5), fixed)), 0)
-    switched_off = run_replication(_zcc(_merge(_alternatives_only_district_nursing(0, 0.0), fixed)), 0)
+    none_free = run_replication(_zcc(merge_overrides(_alternatives_only_district_nursing(0, 0.5), fixed)), 0)
+    switched_off = run_replication(_zcc(merge_overrides(_alternatives_only_district_nursing(0, 0.0), fixed)), 0)
     assert none_free["substitutions_per_day"] == 0
     assert none_free["substitutions_no_capacity_per_day"] > 5
     assert none_free["seh_arrivals_per_day"] == pytest.approx(switched_off["seh_arrivals_per_day"], rel=0.005)
@@ -105,8 +99,8 @@ def test_zero_alternative_capacity_removes_no_seh_arrivals():
 
 def test_free_alternative_capacity_removes_seh_arrivals():
     fixed = _fixed_staff(_zcc(_alternatives_only_district_nursing(60, 0.5)))
-    ample = run_replication(_zcc(_merge(_alternatives_only_district_nursing(60, 0.5), fixed)), 0)
-    switched_off = run_replication(_zcc(_merge(_alternatives_only_district_nursing(60, 0.0), fixed)), 0)
+    ample = run_replication(_zcc(merge_overrides(_alternatives_only_district_nursing(60, 0.5), fixed)), 0)
+    switched_off = run_replication(_zcc(merge_overrides(_alternatives_only_district_nursing(60, 0.0), fixed)), 0)
     assert ample["substitutions_per_day.district_nursing"] > 10
     assert ample["seh_arrivals_per_day"] < switched_off["seh_arrivals_per_day"] - 5
     assert ample["ambulance_deployments_per_day"] < switched_off["ambulance_deployments_per_day"]
