@@ -8,6 +8,11 @@ This keeps flows readable while a patient costs only the events where time
 really passes: that is where the model's speed comes from (see benchmarks/).
 Each event is waited on by exactly one flow (requests and timeouts are made
 per wait), so the flow can travel on the event itself.
+
+A resource that answers a waiting request (a freed triagist takes the next
+caller, a caller's patience runs out) calls :func:`wake`: the waiting flow goes
+on at once, inside the resource's own step, instead of through an event that
+SimPy would put on its heap and take off again at the same time.
 """
 
 from __future__ import annotations
@@ -35,3 +40,21 @@ def run_flow(flow: Generator, value: Any = None) -> None:
 
 def _resume(event: Event) -> None:
     run_flow(event._flow, event._value)  # type: ignore[attr-defined]
+
+
+def wake(event: Event, value: Any) -> None:
+    """Answer ``event`` with ``value`` now: its callbacks run (the waiting flow goes on) without a heap event.
+
+    The flow runs before the rest of the current step (a ``succeed`` would run it after every
+    event already due at this time), so events at the same time may be handled in another order
+    than with ``succeed``; the times are the same. An event no flow waits on (a SimPy process
+    waits on it, or nobody yet) is answered with ``succeed`` as before.
+    """
+    if not hasattr(event, "_flow"):
+        event.succeed(value)
+        return
+    event._ok = True
+    event._value = value
+    callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]  # as SimPy's step
+    for callback in callbacks:  # the flow's _resume and any observer added before it
+        callback(event)

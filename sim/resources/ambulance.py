@@ -5,18 +5,19 @@ is given the nearest idle vehicle by drive time; when none is idle, or the
 number busy has reached the roster's on-duty count, the request queues by
 urgency and takes the next vehicle to come free. A vehicle that delivered a
 patient is idle at once at the hospital and drives back to its post; it is
-dispatched from wherever it is.
+dispatched from wherever it is. Where an idle vehicle is follows from the time
+it reaches its post, read when it is needed (no event for the drive home).
 """
 
 from __future__ import annotations
 
 import bisect
 import heapq
-from functools import partial
 
 import numpy as np
 import simpy
 
+from sim.engine.flow import wake
 from sim.engine.stats import PoolProbes
 
 
@@ -34,7 +35,8 @@ class AmbulanceFleet:
         self.home: list[int] = [int(h) for h in home]
         self.location: list[int] = list(self.home)
         self._idle: list[int] = list(range(len(self.home)))  # idle vehicles, ascending index
-        self.trip: list[int] = [0] * len(self.home)  # invalidates stale return-to-post events
+        # When each vehicle is back at its post: before that an idle vehicle is where it was released.
+        self._home_at: list[float] = [0.0] * len(self.home)
         self.drive_min: list[list[float]] = np.asarray(drive_min, dtype=float).tolist()
         self._drive_to = [list(col) for col in zip(*self.drive_min, strict=True)]  # [to][from]
         self.on_duty = len(self.home)
@@ -69,11 +71,8 @@ class AmbulanceFleet:
         self.location[vehicle] = at_subarea
         self.busy -= 1
         self._busy_level.set(self.env.now, self.busy)
-        self.trip[vehicle] += 1
-        home = self.home[vehicle]
-        if at_subarea != home:
-            back = self.drive_min[at_subarea][home]
-            self.env.timeout(back).callbacks.append(partial(self._at_post, vehicle, self.trip[vehicle]))
+        # Back at the post after the drive home (the sum is computed as a timeout's time would be).
+        self._home_at[vehicle] = self.env.now + self.drive_min[at_subarea][self.home[vehicle]]
         self._serve()
 
     def set_on_duty(self, n: int) -> None:
@@ -81,16 +80,14 @@ class AmbulanceFleet:
         self._duty_level.set(self.env.now, self.on_duty)
         self._serve()
 
-    def _at_post(self, vehicle: int, trip: int, _event: simpy.Event) -> None:
-        if self.trip[vehicle] == trip:  # a new trip (dispatch or release) since then moves the vehicle
-            self.location[vehicle] = self.home[vehicle]
-
     def _assign(self, subarea: int) -> int:
-        """The nearest idle vehicle (lowest index among equals)."""
-        to, loc = self._drive_to[subarea], self.location
+        """The nearest idle vehicle (lowest index among equals); ``location`` then says where it starts."""
+        to, now, loc, home, home_at = self._drive_to[subarea], self.env.now, self.location, self.home, self._home_at
+        for v in self._idle:
+            if loc[v] != home[v] and home_at[v] <= now:
+                loc[v] = home[v]
         times = [to[loc[v]] for v in self._idle]
         vehicle = self._idle.pop(times.index(min(times)))
-        self.trip[vehicle] += 1
         self.busy += 1
         self._busy_level.set(self.env.now, self.busy)
         return vehicle
@@ -98,4 +95,4 @@ class AmbulanceFleet:
     def _serve(self) -> None:
         while self._queue and self.busy < self.on_duty and self._idle:
             _, _, ev, subarea = heapq.heappop(self._queue)
-            ev.succeed(self._assign(subarea))
+            wake(ev, self._assign(subarea))

@@ -21,11 +21,11 @@ busy on top of the capacity until it is released.
 from __future__ import annotations
 
 import heapq
-from functools import partial
 
 import simpy
 
 from sim.engine.deadlines import Deadlines
+from sim.engine.flow import wake
 from sim.engine.stats import PoolProbes
 
 
@@ -39,7 +39,7 @@ class CapacityPool:
     __slots__ = (
         "env", "name", "capacity", "busy", "waiting", "gate_open", "_queue", "_seq",
         "_busy_level", "_cap_level", "_queue_level", "_probes", "_track_waits", "break_in", "break_in_priority",
-        "_patience",
+        "_patience", "_break_ins",
     )
 
     def __init__(self, env: simpy.Environment, name: str, capacity: int, probes: PoolProbes) -> None:
@@ -61,6 +61,8 @@ class CapacityPool:
         self.break_in_priority = 0
         # Waiting requests' patience: one event for all (most are granted before it runs out).
         self._patience = Deadlines(env, self._give_up, _still_waiting)
+        # Break-in times likewise: one event for the queue, not a timeout per waiting request.
+        self._break_ins = Deadlines(env, self._break_in, _still_waiting)
 
     # ---------------------------------------------------------------- requests
     def request(self, priority: int = 0, patience: float | None = None) -> simpy.Event | bool:
@@ -82,7 +84,7 @@ class CapacityPool:
         if patience is not None:
             self._patience.add(patience, entry)
         if self.break_in is not None and priority <= self.break_in_priority and self.capacity > 0:
-            self.env.timeout(self.break_in).callbacks.append(partial(self._break_in, entry))
+            self._break_ins.add(self.break_in, entry)
         return ev
 
     def try_now(self) -> bool:
@@ -98,7 +100,7 @@ class CapacityPool:
         self.break_in = after_min
         self.break_in_priority = for_priority
 
-    def _break_in(self, entry: list, _event: simpy.Event) -> None:
+    def _break_in(self, entry: list) -> None:
         """Still waiting after the break-in time: answered on top of the capacity."""
         if entry[4] and self.gate_open and self.capacity > 0:
             entry[4] = False
@@ -137,7 +139,7 @@ class CapacityPool:
         self._busy_level.add(self.env.now, 1)
         if self._track_waits:
             self._probes.waited(self.env.now - requested_at)
-        ev.succeed(True)
+        wake(ev, True)
 
     def _serve(self) -> None:
         while self.waiting and self.busy < self.capacity and self.gate_open:
@@ -156,4 +158,4 @@ class CapacityPool:
             self._queue_level.add(self.env.now, -1)
             if self._track_waits:
                 self._probes.gave_up(self.env.now - entry[3])
-            entry[2].succeed(False)
+            wake(entry[2], False)

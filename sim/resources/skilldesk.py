@@ -29,6 +29,7 @@ from functools import partial
 import simpy
 
 from sim.engine.deadlines import Deadlines
+from sim.engine.flow import wake
 from sim.engine.stats import PoolProbes
 
 _ORDER = itertools.count()  # one arrival order across all desks, so overflow keeps FIFO
@@ -183,12 +184,12 @@ class SkillDesk:
             heapq.heappop(self._queues[call.skill])
             self._leave_queues(call)
             self._take(group)
-            call.event.succeed((self, group))
+            wake(call.event, (self, group))
 
     def _give_up(self, call: _Call) -> None:
         if call.active:
             self._leave_queues(call)
-            call.event.succeed(None)
+            wake(call.event, None)
 
     def _overflow(self, call: _Call, _event: simpy.Event) -> None:
         """Offer a long-waiting call to the other locations too."""
@@ -200,7 +201,7 @@ class SkillDesk:
             seat = peer.try_now(call.skill)
             if seat is not None:
                 self._leave_queues(call)
-                call.event.succeed(seat)
+                wake(call.event, seat)
                 return
         for peer in self.peers:
             if peer.holds(call.skill):
