@@ -1,14 +1,16 @@
-"""Many deadlines, one event: the patience of callers waiting in one queue.
+"""Many deadlines, one event: the patience of callers waiting in the model's queues.
 
 Every caller who has to wait gets a deadline (their patience). Most are answered before it, so a
-timeout per caller costs a heap event that does nothing when it fires. :class:`Deadlines` keeps the
-deadlines in a heap of its own and has one event on the simulation's heap, at the earliest deadline
-still pending: callers answered before their deadline cost no event at all.
+timeout per caller costs a heap event that does nothing when it fires. The deadlines of every
+queue of one simulation (desk patience, break-in times) are kept in one heap of their own
+(:class:`DeadlineHeap`, one per environment), which has one event on the simulation's heap, at the
+earliest deadline still pending: callers answered before their deadline cost no event at all, and
+a queue whose new deadline is not the earliest of all queues arms nothing.
 
 Results are those of a timeout per caller: a deadline fires at exactly the time such a timeout
 would (``now + patience``, computed once and put on the heap as it is, not re-derived from a later
-clock), items with equal deadlines in the order they were added, and the event is ordered among
-others at its time as a timeout made before that time (SimPy's ``(time, priority, id)``).
+clock), and items with equal deadlines in the order they were added. Only the order among other
+events at exactly the same time may differ (the event was made at another moment).
 """
 
 from __future__ import annotations
@@ -22,25 +24,33 @@ import simpy
 from simpy.events import NORMAL
 
 
-class Deadlines:
-    """Calls ``expire(item)`` when an item's deadline passes while ``pending(item)`` still holds."""
+class DeadlineHeap:
+    """The pending deadlines of one environment, with one event at the earliest still pending."""
 
-    __slots__ = ("env", "_expire", "_pending", "_heap", "_seq", "_armed", "_armed_at")
+    __slots__ = ("env", "_heap", "_seq", "_armed", "_armed_at", "_firing", "armed")
 
-    def __init__(self, env: simpy.Environment, expire: Callable[[Any], None], pending: Callable[[Any], bool]) -> None:
+    def __init__(self, env: simpy.Environment) -> None:
         self.env = env
-        self._expire = expire
-        self._pending = pending
-        self._heap: list[tuple[float, int, Any]] = []
+        self._heap: list[tuple[float, int, Deadlines, Any]] = []
         self._seq = itertools.count()
         self._armed: simpy.Event | None = None
         self._armed_at = float("inf")
+        self._firing = False
+        self.armed = 0  # events put on the simulation's heap (for the benchmark)
 
-    def add(self, after: float, item: Any) -> None:
-        """``item`` expires ``after`` minutes from now unless it stops being pending first."""
+    @classmethod
+    def of(cls, env: simpy.Environment) -> DeadlineHeap:
+        """The environment's heap (made on first use)."""
+        heap = getattr(env, "_acutesim_deadlines", None)
+        if heap is None:
+            heap = cls(env)
+            env._acutesim_deadlines = heap  # type: ignore[attr-defined]
+        return heap
+
+    def push(self, after: float, owner: Deadlines, item: Any) -> None:
         deadline = self.env.now + after  # as Environment.schedule computes a timeout's time
-        heapq.heappush(self._heap, (deadline, next(self._seq), item))
-        if deadline < self._armed_at:
+        heapq.heappush(self._heap, (deadline, next(self._seq), owner, item))
+        if deadline < self._armed_at and not self._firing:
             self._arm(deadline)
 
     def _arm(self, at: float) -> None:
@@ -52,17 +62,40 @@ class Deadlines:
         env = self.env
         heapq.heappush(env._queue, (at, NORMAL, next(env._eid), event))
         self._armed, self._armed_at = event, at
+        self.armed += 1
 
     def _fire(self, event: simpy.Event) -> None:
         if event is not self._armed:
             return  # superseded by an earlier deadline
         self._armed, self._armed_at = None, float("inf")
         now, heap = self.env.now, self._heap
-        while heap and heap[0][0] <= now:
-            _, _, item = heapq.heappop(heap)
-            if self._pending(item):
-                self._expire(item)
-        while heap and not self._pending(heap[0][2]):
+        self._firing = True  # deadlines added by the flows woken here are armed below, once
+        try:
+            while heap and heap[0][0] <= now:
+                _, _, owner, item = heapq.heappop(heap)
+                if owner._pending(item):
+                    owner._expire(item)
+        finally:
+            self._firing = False
+        while heap and not heap[0][2]._pending(heap[0][3]):
             heapq.heappop(heap)
         if heap:
             self._arm(heap[0][0])
+
+
+class Deadlines:
+    """Calls ``expire(item)`` when an item's deadline passes while ``pending(item)`` still holds.
+
+    One queue's handle on its environment's :class:`DeadlineHeap`.
+    """
+
+    __slots__ = ("_expire", "_pending", "_heap")
+
+    def __init__(self, env: simpy.Environment, expire: Callable[[Any], None], pending: Callable[[Any], bool]) -> None:
+        self._expire = expire
+        self._pending = pending
+        self._heap = DeadlineHeap.of(env)
+
+    def add(self, after: float, item: Any) -> None:
+        """``item`` expires ``after`` minutes from now unless it stops being pending first."""
+        self._heap.push(after, self, item)

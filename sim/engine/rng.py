@@ -9,8 +9,11 @@ changes elsewhere.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import itertools
 from bisect import bisect_right
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -41,23 +44,21 @@ class Streams:
         return Uniform(self.generator(name))
 
 
-class Uniform:
-    """Buffered U(0,1) draws from one stream (scalar numpy calls are slow)."""
+def _drawn(blocks: Iterator[list[float]]) -> Iterator[float]:
+    """One draw after another from blocks drawn when needed (a C-level iterator: cheap to step)."""
+    return itertools.chain.from_iterable(blocks)
 
-    __slots__ = ("_rng", "_buf", "_i")
 
-    def __init__(self, rng: np.random.Generator) -> None:
-        self._rng = rng
-        self._buf: list[float] = []
-        self._i = 0
+class Uniform(functools.partial):
+    """Buffered U(0,1) draws from one stream: ``u()`` is the next draw.
 
-    def __call__(self) -> float:
-        if self._i >= len(self._buf):
-            self._buf = self._rng.random(BLOCK).tolist()
-            self._i = 0
-        x = self._buf[self._i]
-        self._i += 1
-        return x
+    Scalar numpy calls are slow, so draws come in blocks; the object is a ``partial`` of
+    ``next`` over the blocks, so a draw is one call into C, not a Python method.
+    """
+
+    def __new__(cls, rng: np.random.Generator) -> Uniform:
+        blocks = (rng.random(BLOCK).tolist() for _ in itertools.repeat(None))
+        return super().__new__(cls, next, _drawn(blocks))
 
     def choice(self, cum: list[float], labels: list[str]) -> str:
         """Draw a label given cumulative probabilities ``cum`` (last = 1)."""
@@ -83,25 +84,20 @@ def _draw_block(rng: np.random.Generator, dist: Dist, n: int) -> np.ndarray:
     raise ValueError(f"unknown distribution {dist.dist}")
 
 
-class Sampler:
-    """Buffered draws of one duration distribution from its own stream."""
+class Sampler(functools.partial):
+    """Buffered draws of one duration distribution from its own stream: ``draw()`` is the next one.
 
-    __slots__ = ("_rng", "_dist", "_buf", "_i", "mean")
+    Like :class:`Uniform`, a ``partial`` of ``next`` over blocks of draws; ``mean`` is the
+    distribution's mean.
+    """
 
-    def __init__(self, rng: np.random.Generator, dist: Dist) -> None:
-        self._rng = rng
-        self._dist = dist
-        self._buf: list[float] = []
-        self._i = 0
+    mean: float
+
+    def __new__(cls, rng: np.random.Generator, dist: Dist) -> Sampler:
+        blocks = (_draw_block(rng, dist, BLOCK).tolist() for _ in itertools.repeat(None))
+        self = super().__new__(cls, next, _drawn(blocks))
         self.mean = dist.mean
-
-    def __call__(self) -> float:
-        if self._i >= len(self._buf):
-            self._buf = _draw_block(self._rng, self._dist, BLOCK).tolist()
-            self._i = 0
-        x = self._buf[self._i]
-        self._i += 1
-        return x
+        return self
 
 
 def residual_stays(rng: np.random.Generator, dist: Dist, n: int) -> np.ndarray:

@@ -83,11 +83,10 @@ class AmbulanceFleet:
     def _assign(self, subarea: int) -> int:
         """The nearest idle vehicle (lowest index among equals); ``location`` then says where it starts."""
         to, now, loc, home, home_at = self._drive_to[subarea], self.env.now, self.location, self.home, self._home_at
-        for v in self._idle:
-            if loc[v] != home[v] and home_at[v] <= now:
-                loc[v] = home[v]
-        times = [to[loc[v]] for v in self._idle]
+        times = [to[home[v]] if home_at[v] <= now else to[loc[v]] for v in self._idle]
         vehicle = self._idle.pop(times.index(min(times)))
+        if home_at[vehicle] <= now:
+            loc[vehicle] = home[vehicle]
         self.busy += 1
         self._busy_level.set(self.env.now, self.busy)
         return vehicle
