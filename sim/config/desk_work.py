@@ -20,6 +20,7 @@ attempts the simulation counts.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -142,8 +143,10 @@ def mystery_callers(sc: Scenario) -> np.ndarray:
     if mc is None:
         return out
     day = DAY_NAMES.index(mc.day)
-    out[day * HOURS_PER_DAY + mc.start_hour: day * HOURS_PER_DAY + mc.end_hour] = (
-        mc.per_post_per_hour * len(sc.resources.haps) / MIN_PER_HOUR)
+    opens, closes = day * HOURS_PER_DAY + mc.start_hour, day * HOURS_PER_DAY + mc.end_hour
+    per_min = mc.per_post_per_hour * len(sc.resources.haps) / MIN_PER_HOUR
+    for h in range(math.floor(opens), math.ceil(closes)):
+        out[h] = per_min * (min(h + 1, closes) - max(h, opens))  # a part hour gets its part (21:00-21:30: half)
     return out
 
 

@@ -346,8 +346,8 @@ class MysteryCalls(Provenance):
     """Test calls with unlimited patience, as in the published mystery-call studies; they measure the wait."""
 
     day: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-    start_hour: int = Field(ge=0, lt=HOURS_PER_DAY)
-    end_hour: int = Field(gt=0, le=HOURS_PER_DAY)
+    start_hour: float = Field(ge=0, lt=HOURS_PER_DAY, description="window start, hours after midnight (21.5 = 21:30)")
+    end_hour: float = Field(gt=0, le=HOURS_PER_DAY, description="window end, hours after midnight (21.5 = 21:30)")
     per_post_per_hour: float = Field(ge=0, le=60)
 
     @model_validator(mode="after")

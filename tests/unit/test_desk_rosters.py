@@ -93,3 +93,18 @@ def test_scaled_roster_keeps_the_scaled_hours_and_open_hours():
         assert all(s == 0 for v, s in zip(week, scaled, strict=True) if v == 0)
         assert all(s <= v for v, s in zip(week, scaled, strict=True))
     assert rosters.is_triage_group(["ambulance_nurse", "gp_triagist"]) and not rosters.is_triage_group(["coordinator"])
+
+
+def test_mystery_call_window_may_end_on_the_half_hour():
+    """Interswitch's window 19:00-21:30: the load of test calls covers hours 19 and 20 and half of 21."""
+    from sim.config.constants import DAY_NAMES, HOURS_PER_DAY
+    from sim.config.desk_work import mystery_callers
+
+    sc = load_scenario(NOORD, {"desks": {"hap_triage": {"mystery_calls": {"start_hour": 19, "end_hour": 21.5}}}})
+    load = mystery_callers(sc)
+    sat = DAY_NAMES.index("sat") * HOURS_PER_DAY
+    full = load[sat + 19]
+    assert full > 0 and load[sat + 20] == full
+    assert load[sat + 21] == pytest.approx(full / 2)
+    assert load[sat + 18] == 0 and load[sat + 22] == 0
+    assert load.sum() == pytest.approx(full * 2.5)

@@ -181,17 +181,23 @@ class StatusQuo(Coordination):
         if rate <= 0:
             return
         day = DAY_NAMES.index(mc.day)
-        window = range(day * HOURS_PER_DAY + mc.start_hour, day * HOURS_PER_DAY + mc.end_hour)
+        opens, closes = day * HOURS_PER_DAY + mc.start_hour, day * HOURS_PER_DAY + mc.end_hour  # hours of week
+        hours = range(math.floor(opens), math.ceil(closes))  # the hours the window touches
+
+        def is_open(t: float) -> bool:
+            return opens <= cal.hour_of_week_at(t) + (t % MIN_PER_HOUR) / MIN_PER_HOUR < closes
+
         # The post: drawn from the same stream as the gaps (one stream for the whole probe).
         post_of = {post.name: post for post in posts}
         pick = Chooser(self.mystery_gap, dict(zip(post_of, self.care.hap.population_shares(), strict=True)))
         while True:
-            how = cal.hour_of_week_at(env.now)
-            if how not in window:
+            if cal.hour_of_week_at(env.now) not in hours:
                 yield env.timeout(MIN_PER_HOUR - env.now % MIN_PER_HOUR)  # check again on the hour
                 continue
+            # Poisson calls drawn through the window's hours; those outside the window (a part hour) are
+            # not made, which leaves a Poisson stream inside it.
             yield env.timeout(-math.log(1.0 - self.mystery_gap()) / rate)
-            if cal.hour_of_week_at(env.now) in window:
+            if is_open(env.now):
                 ctx.start(self.mystery_call(post_of[pick()].index))
 
     def mystery_call(self, post: int) -> Flow:
