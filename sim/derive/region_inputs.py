@@ -6,7 +6,11 @@ Writes, reproducibly and with an ``estimate:`` note on every number:
   profile is fitted to the three Nivel anchor shares (weekday 18-20 h, weekend
   10-12 h, weekend 04-06 h);
 * ``scenarios/<region>/region.yaml``: sites placed by a population-weighted
-  p-median over the region's municipalities; the desks' head counts (HAP
+  p-median over the region's municipalities, except the ambulance posts: the
+  published national number is placed nationally by maximal coverage within the
+  RIVM drive-time norm (:func:`coverage_sites`), so rural regions get more posts
+  per inhabitant, each post with at least one ambulance on duty around the
+  clock; the desks' head counts (HAP
   triagists, meldkamer centralists) from published staffing, their rosters
   computed by the scenario loader (sim/config/rosters.py); rosters by target
   occupancy for GPs, cars, teams and the ELV point; bed pools by target
@@ -19,6 +23,8 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +47,7 @@ from sim.config.constants import (
 )
 from sim.config.loader import load_scenario
 from sim.config.schema import Resources
-from sim.geo.regions import SubArea, known_regions, road_km_matrix, subareas_of
+from sim.geo.regions import SubArea, all_subareas, known_regions, road_km_matrix, straight_km_matrix, subareas_of
 from sim.geo.sites import nearest_site, site_shares
 
 
@@ -131,6 +137,102 @@ def p_median(areas: tuple[SubArea, ...], km: np.ndarray, k: int, candidates: lis
     return sorted(chosen, key=lambda i: -pop[i])
 
 
+# Points per municipality at which coverage is counted: a sunflower (Vogel) pattern on the municipality's disc,
+# the same disc on which the model draws a patient's place (sim/geo/regions.py), each point carrying an equal
+# share of the inhabitants.
+COVER_POINTS = 32
+_GOLDEN_ANGLE = math.pi * (3.0 - math.sqrt(5.0))
+
+
+def _disc_points(areas: tuple[SubArea, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Owner index, radius (km), angle and weight (inhabitants) of each coverage point."""
+    k = np.arange(COVER_POINTS)
+    unit_r = np.sqrt((k + 0.5) / COVER_POINTS)
+    phi = (k * _GOLDEN_ANGLE) % (2 * math.pi)
+    owner = np.repeat(np.arange(len(areas)), COVER_POINTS)
+    radius = np.concatenate([unit_r * a.radius_km for a in areas])
+    angle = np.tile(phi, len(areas))
+    weight = np.repeat([a.population / COVER_POINTS for a in areas], COVER_POINTS)
+    return owner, radius, angle, weight
+
+
+def coverage_road_km(areas: tuple[SubArea, ...], detour_factor: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Road km from every town hall (columns) to every coverage point (rows), with each point's owner and weight.
+
+    The model's trip geometry (:func:`sim.geo.regions.trip_km`): straight km from a town hall at great-circle
+    distance ``D`` to a point at ``(r, theta)`` from its own town hall, ``theta`` measured from the direction of
+    that town hall (bearing on a local east-north plane), times the detour factor.
+    """
+    owner, r, phi, weight = _disc_points(areas)
+    lat = np.radians([a.lat for a in areas])
+    lon = np.radians([a.lon for a in areas])
+    d = straight_km_matrix(areas)[owner]  # [point, site]
+    bearing = np.arctan2(lat[None, :] - lat[owner][:, None],
+                         (lon[None, :] - lon[owner][:, None]) * np.cos(lat[owner])[:, None])
+    cos_theta = np.cos(phi[:, None] - bearing)
+    straight = np.sqrt(np.maximum(0.0, d * d + r[:, None] ** 2 - 2.0 * d * r[:, None] * cos_theta))
+    return straight * detour_factor, owner, weight
+
+
+@dataclass(frozen=True)
+class CoveragePosts:
+    """A region's posts from the national coverage placement."""
+
+    sites: tuple[int, ...]  # indices into subareas_of(region), most populous first
+    covered_share: float  # inhabitants within the drive limit of one of the region's posts
+    for_cover: int  # posts placed to reach inhabitants; the rest shorten the population-weighted drive
+
+
+@lru_cache(maxsize=4)
+def coverage_sites(n_posts: int, cover_km: float, detour_factor: float) -> dict[str, CoveragePosts]:
+    """Place ``n_posts`` posts nationally over the town halls by maximal coverage (RIVM referentiekader method).
+
+    Greedy: each step adds the town hall that brings the most inhabitants within ``cover_km`` road km of a
+    post; once nobody more can be reached, the one that most shortens the population-weighted road distance
+    to the nearest post (p-median). A region's inhabitants count only for posts in the same ROAZ region,
+    since the model runs each region on its own. Ties go to the first town hall in the table.
+    """
+    everyone = all_subareas()
+    km, owner, weight = coverage_road_km(everyone, detour_factor)
+    region_of = np.array([a.roaz_region for a in everyone])
+    same = region_of[owner][:, None] == region_of[None, :]
+    reach = (km <= cover_km) & same
+    far = np.where(same, km, np.inf)
+    nearest = np.full(len(weight), 2.0 * float(km.max()))  # no post in the region yet: beyond any real trip
+    covered = np.zeros(len(weight), dtype=bool)
+    chosen: list[int] = []
+    for_cover: set[int] = set()  # posts that reached someone nobody reached before
+    for _ in range(min(n_posts, len(everyone))):
+        gain_cover = (weight * ~covered) @ reach
+        gain_cover[chosen] = -1.0
+        tied = np.flatnonzero(gain_cover == gain_cover.max())  # ascending: the first wins a full tie
+        gain_dist = (weight[:, None] * np.maximum(0.0, nearest[:, None] - far[:, tied])).sum(axis=0)
+        best = int(tied[int(np.argmax(gain_dist))])
+        if gain_cover[best] > 0:
+            for_cover.add(best)
+        chosen.append(best)
+        covered |= reach[:, best]
+        nearest = np.minimum(nearest, far[:, best])
+    out = {}
+    for region in known_regions():
+        index = {a.code: i for i, a in enumerate(subareas_of(region))}
+        mine = [i for i in chosen if everyone[i].roaz_region == region]
+        pts = region_of[owner] == region
+        share = float(weight[pts & covered].sum() / weight[pts].sum())
+        ordered = sorted(mine, key=lambda i: -everyone[i].population)
+        out[region] = CoveragePosts(sites=tuple(index[everyone[i].code] for i in ordered), covered_share=share,
+                                    for_cover=sum(i in for_cover for i in mine))
+    return out
+
+
+def _largest_remainder(exact: np.ndarray) -> np.ndarray:
+    """Whole numbers adding up to ``round(sum(exact))``, each the floor of its value or one more."""
+    base = np.floor(exact).astype(int)
+    for j in np.argsort(-(exact - base), kind="stable")[: int(round(float(exact.sum()))) - int(base.sum())]:
+        base[j] += 1
+    return base
+
+
 # ----------------------------------------------------------------- rosters
 def _hourly_share(profile: list[float]) -> np.ndarray:
     w = np.asarray(profile, dtype=float)
@@ -216,23 +318,29 @@ def derive_region(region: str, base: dict[str, Any], fig: dict[str, Any]) -> dic
                                    f"occupancy; location = p-median of population among municipalities"},
         }
 
-    n_post = max(1, round(f["ambulance_posts"] * share))
-    post_sites = p_median(areas, km, n_post)
-    post_share = site_shares(pops, nearest_site(km, post_sites), len(post_sites))
-    fleet = max(n_post, round(f["ambulances"] * share))
-    vehicles = np.maximum(1, np.floor(post_share * fleet)).astype(int)
-    while vehicles.sum() < fleet:
-        vehicles[int(np.argmax(post_share * fleet - vehicles))] += 1
+    amb = base["care"]["ambulance"]
+    speed, drive_min = amb["urgent_speed_kmh"]["value"], f["ambulance_post_drive_minutes"]
+    placed = coverage_sites(int(f["ambulance_posts"]), drive_min / MIN_PER_HOUR * speed,
+                            float(travel["detour_factor"]["value"]))[region]
+    post_sites = list(placed.sites)
+    n_post = len(post_sites)
+    post_share = site_shares(pops, nearest_site(km, post_sites), n_post)
+    spare = f["ambulances"] - f["ambulance_posts"]  # vehicles beyond one per 24/7 post, nationally
+    fleet = n_post + round(spare * share)
+    vehicles = np.ones(n_post, dtype=int) + _largest_remainder(post_share * (fleet - n_post))
+    placement = (f"{n_post} of the {f['ambulance_posts']:g} posts open 24/7 (vzinfo 2023) stand in this region: "
+                 f"placed nationally by the method of RIVM's referentiekader (as many inhabitants as possible within "
+                 f"{drive_min:g} min of urgent driving at {speed:g} km/h, the uncalibrated speed, from a post in "
+                 f"their own region; {placed.for_cover} posts reach {placed.covered_share:.1%} of the region, the "
+                 f"rest shorten the population-weighted drive), at town halls, not at the real standplaatsen")
     posts = {f"post_{slug(areas[i].name)}": {
         "subarea": areas[i].code,
         "vehicles": {"value": int(vehicles[j]),
-                     "estimate": f"{fleet} ambulances in the region ({f['ambulances']:g} nationally, AZN 2022, x "
-                                 f"population share {share:.4f}), spread over posts by population served "
-                                 f"({post_share[j]:.1%}); the post stands at the town hall of a population "
-                                 f"p-median, not at a real standplaats: RIVM's list (vzinfo.nl, Locaties "
-                                 f"ambulancestandplaatsen 2020) is public but not shipped"}}
+                     "estimate": f"{fleet} ambulances in the region: one per post and the region's population "
+                                 f"share {share:.4f} of the other {spare:g} of the {f['ambulances']:g} nationally "
+                                 f"(AZN 2022); here one and {vehicles[j] - 1} by population served "
+                                 f"({post_share[j]:.1%}). {placement}"}}
         for j, i in enumerate(post_sites)}
-    day = f["ambulances_weekday_day"] * share
     night_start, night_end = f["ambulance_night_start_hour"], f["ambulance_night_end_hour"]
     evening_start = f["ambulance_evening_start_hour"]
     on_duty = []
@@ -241,7 +349,9 @@ def derive_region(region: str, base: dict[str, Any], fig: dict[str, Any]) -> dic
         evening_or_weekend = hod >= evening_start or DAY_NAMES[d] in WEEKEND_DAYS
         level = f["ambulance_night_share_of_day"] if (hod >= night_start or hod < night_end) else (
             f["ambulance_evening_weekend_share_of_day"] if evening_or_weekend else 1.0)
-        on_duty.append(min(fleet, max(1, round(day * level))))
+        workload = max(0.0, f["ambulances_weekday_day"] * level - f["ambulance_posts"]) * share
+        on_duty.append(min(fleet, n_post + round(workload)))
+    day = n_post + (f["ambulances_weekday_day"] - f["ambulance_posts"]) * share
 
     bed_requests = sum(f[f"{kind}_admissions_per_year"] for kind in FOLLOWUP_BED_KINDS) * share
     elv_handling = desks["elv_point"]["handling"]["mean"]
@@ -271,10 +381,13 @@ def derive_region(region: str, base: dict[str, Any], fig: dict[str, Any]) -> dic
         "ambulance": {
             "posts": posts,
             "on_duty": {"values": on_duty,
-                        "estimate": f"{f['ambulances_weekday_day']:g} ambulances on weekdays in daytime (RIVM 2023) x "
-                                    f"population share {share:.4f} = {day:.1f}; evenings and weekend days "
-                                    f"{f['ambulance_evening_weekend_share_of_day']:.0%}, nights "
-                                    f"{f['ambulance_night_share_of_day']:.0%} of that (estimate)"},
+                        "estimate": f"one crew on duty at each of the region's {n_post} posts around the clock (24/7 "
+                                    f"posts) plus the region's population share {share:.4f} of the national crews "
+                                    f"beyond the {f['ambulance_posts']:g} posts: {f['ambulances_weekday_day']:g} "
+                                    f"ambulances on weekdays in daytime (RIVM 2023), so {day:.1f} here; evenings and "
+                                    f"weekend days {f['ambulance_evening_weekend_share_of_day']:.0%}, nights "
+                                    f"{f['ambulance_night_share_of_day']:.0%} of the national number (estimate), "
+                                    f"never fewer than the posts"},
         },
         "elv_point_roster": {"values": _occupancy_roster(bed_requests, prof["provider"], elv_handling,
                                                          f["elv_point_target_occupancy"], least, always),

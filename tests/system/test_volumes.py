@@ -40,11 +40,11 @@ def test_calibrated_noord_meets_target(name, noord_kpis):
         f"{name}: simulated {value:,.4g} vs published {t.centre:,.4g} {t.unit} ({t.source})"
 
 
-@pytest.mark.xfail(strict=True, reason="known deficiency (issue 12): one urgent driving speed for every trip "
-                   "(calibrated to the national A1 p95, 17 min) leaves rural noord at about 75% of A1 responses "
-                   "within 15 minutes and a p95 of about 24 min, while the national share (92%) is met; a "
-                   "distance- or road-dependent travel time is the fix. Strict: when this passes, remove the mark")
 def test_a1_within_norm_plausible(noord_kpis):
+    # Issue 12: with posts placed by population share noord had 22 posts and ~75% within 15 min (p95 ~24 min);
+    # placed by RIVM's coverage method (sim/derive/region_inputs.coverage_sites) it has 35 and ~83% at the
+    # calibrated 55 km/h (~96% at the uncalibrated 75 km/h; published: Drenthe 93% in 2019, RTV Drenthe;
+    # Fryslan 93% in 2017, Omrop Fryslan). The national calibration (55 km/h) predates the change: rerun it.
     assert 0.8 <= noord_kpis["a1_on_scene_15min_share"] <= 1.0
 
 

@@ -3,7 +3,11 @@
 Test plan (the CBS population total; deterministic cases): every region has a
 status-quo and a zcc scenario that validate; region populations add up to the
 national total over 342 municipalities; site placement (p-median) puts one site
-in a populous place and k sites at k different places. That the shipped files
+in a populous place and k sites at k different places; the ambulance-post
+coverage placement gives a point at a town hall the drive of the model's trip
+geometry, places exactly the national number of posts, every region at least
+one, and gives rural noord more posts per inhabitant than urban west (the
+reason for the method, issue 12). That the shipped files
 are exactly what the derivation writes is checked in
 tests/system/test_derive_regions.py.
 """
@@ -13,7 +17,7 @@ from __future__ import annotations
 import pytest
 
 from sim.config.loader import load_scenario
-from sim.derive.region_inputs import p_median
+from sim.derive.region_inputs import COVER_POINTS, coverage_road_km, coverage_sites, p_median
 from sim.geo.regions import all_subareas, known_regions, road_km_matrix, subareas_of
 from tests.helpers import ROOT
 
@@ -39,3 +43,26 @@ def test_p_median_prefers_population():
     assert areas[one].name in ("Groningen", "Tytsjerksteradiel", "Smallingerland", "Leeuwarden", "Assen",
                                "Midden-Groningen", "Tynaarlo", "Noordenveld")
     assert len(set(p_median(areas, km, 5))) == 5
+
+
+def test_coverage_points_follow_the_trip_geometry():
+    areas = subareas_of("noord")
+    km, owner, weight = coverage_road_km(areas, 1.3)
+    assert km.shape == (len(areas) * COVER_POINTS, len(areas))
+    assert weight.sum() == pytest.approx(sum(a.population for a in areas))
+    own = km[range(len(owner)), owner]  # from the own town hall: r x detour, inside the disc
+    radius = [areas[i].radius_km for i in owner]
+    assert all(0 <= d <= 1.3 * r + 1e-9 for d, r in zip(own, radius, strict=True))
+
+
+def test_coverage_places_the_national_number_and_favours_rural_regions():
+    placed = coverage_sites(226, 12 / 60 * 75, 1.3)  # the shipped case (cached for derive-regions)
+    assert sum(len(p.sites) for p in placed.values()) == 226
+    for p in placed.values():
+        assert len(p.sites) >= 1 and len(set(p.sites)) == len(p.sites)
+        assert 0 < p.covered_share <= 1 and p.for_cover <= len(p.sites)
+
+    def per_million(region: str) -> float:
+        return len(placed[region].sites) / sum(a.population for a in subareas_of(region)) * 1e6
+
+    assert per_million("noord") > 2 * per_million("west")
