@@ -12,9 +12,10 @@ over the week in shifts that follow the desk's demand:
   and the other shifts at the same calls per person-hour as the reference shift.
 
 Within a shift the staff level is constant (people work shifts, demand varies
-by the hour): each shift gets staff in proportion to its share of the week's
-demand, rounded to whole people, with a minimum when the desk is open. Peaks
-within a shift therefore queue, as they do at a real desk.
+by the hour), rounded to whole people, with a minimum when the desk is open. A
+desk says what the level follows (``shifts.staffed_for``): the shift's average
+demand (peaks within a shift queue) or its busiest hour (the planner covers every
+hour of the shift, quieter hours have slack); the week's hours are the same.
 
 Pure functions of configuration values: the loader fills in a roster that a
 scenario does not give explicitly, and ``acutesim derive-regions`` uses the same
@@ -53,24 +54,40 @@ def shift_of_hour(starts_weekday: Sequence[int], starts_weekend: Sequence[int]) 
 
 
 def shift_roster(phone_hours_per_week: float, demand: Sequence[float], shifts: Sequence[int],
-                 minimum_when_open: int) -> list[int]:
-    """Staff per hour: each shift's hours in proportion to its demand, whole people, a minimum when open.
+                 minimum_when_open: int, staffed_for: str = "average") -> list[int]:
+    """Staff per hour: one level per shift, whole people, a minimum when open.
 
     ``demand`` is the desk's hour-of-week demand profile (relative weights); an hour
-    with zero demand is closed (nobody on duty). Rounding makes the total differ from
-    ``phone_hours_per_week`` by at most half a person per shift-hour.
+    with zero demand is closed (nobody on duty). ``staffed_for`` says what a shift's level
+    follows, the week's hours being the same either way:
+
+    * ``average``: the shift's mean demand (its hours in proportion to its demand), so the
+      busiest hour of a shift queues most;
+    * ``busiest_hour``: the demand of the shift's busiest hour, as a planner who must cover
+      every hour of a fixed shift staffs it; quieter hours of the shift then have slack.
+
+    Rounding makes the total differ from ``phone_hours_per_week`` by at most half a
+    person per shift-hour.
     """
     total = float(sum(demand))
     if total <= 0 or phone_hours_per_week <= 0:
         return [0] * HOURS_PER_WEEK
     open_hours: dict[int, int] = {}
     shift_demand: dict[int, float] = {}
+    busiest: dict[int, float] = {}
     for h in range(HOURS_PER_WEEK):
         if demand[h] > 0:
             s = shifts[h]
             open_hours[s] = open_hours.get(s, 0) + 1
             shift_demand[s] = shift_demand.get(s, 0.0) + float(demand[h])
-    level = {s: phone_hours_per_week * shift_demand[s] / total / open_hours[s] for s in open_hours}
+            busiest[s] = max(busiest.get(s, 0.0), float(demand[h]))
+    if staffed_for == "average":
+        level = {s: phone_hours_per_week * shift_demand[s] / total / open_hours[s] for s in open_hours}
+    elif staffed_for == "busiest_hour":
+        hours_if_busiest = sum(busiest[s] * open_hours[s] for s in open_hours)
+        level = {s: phone_hours_per_week * busiest[s] / hours_if_busiest for s in open_hours}
+    else:
+        raise ValueError(f"staffed_for: expected 'average' or 'busiest_hour', got '{staffed_for}'")
     return [max(minimum_when_open, round(level[shifts[h]])) if demand[h] > 0 else 0 for h in range(HOURS_PER_WEEK)]
 
 

@@ -305,6 +305,8 @@ class Shifts(Provenance):
 
     weekday: list[int] = Field(min_length=1, max_length=HOURS_PER_DAY)
     weekend: list[int] = Field(min_length=1, max_length=HOURS_PER_DAY)
+    staffed_for: Literal["average", "busiest_hour"] = Field(
+        description="what a shift's staff level follows: its average demand or its busiest hour")
 
     @field_validator("weekday", "weekend")
     @classmethod
@@ -1141,10 +1143,12 @@ class Scenario(Strict):
             hours = rosters.phone_hours_from_headcount(
                 site.triagists.value, hs.fte_per_head.value, fte, hs.leave_share.value, hs.absence_share.value,
                 hs.break_share.value, hs.phone_share.value)
-            values = rosters.shift_roster(hours, hap_profile.values, hap_shifts, hs.minimum_on_duty.value)
+            values = rosters.shift_roster(hours, hap_profile.values, hap_shifts, hs.minimum_on_duty.value,
+                                          hs.shifts.staffed_for)
             note = (f"{site.triagists.value:g} triagists (head count) x {hs.fte_per_head.value:g} FTE x {fte:g} h x "
                     f"(1 - leave, absence, breaks) x {hs.phone_share.value:g} on the phone = {hours:,.0f} phone hours "
-                    f"a week, spread over shifts by HAP demand (desks.hap_triage.staffing; sim/config/rosters.py)")
+                    f"a week, spread over shifts by HAP demand, each shift staffed for its "
+                    f"{hs.shifts.staffed_for.replace('_', ' ')} (desks.hap_triage.staffing; sim/config/rosters.py)")
             haps[name] = site.model_copy(update={"triage_roster": Roster(values=values, estimate=note)})
         mk = res.meldkamer
         if mk.roster is None:
@@ -1154,7 +1158,8 @@ class Scenario(Strict):
             shifts = rosters.shift_of_hour(ds.shifts.weekday, ds.shifts.weekend)
             hours = rosters.phone_hours_from_reference(mk.centralists_weekday_day.value, ds.phone_share.value,
                                                        emergency_profile.values, shifts, ds.reference_hour.value)
-            values = rosters.shift_roster(hours, emergency_profile.values, shifts, ds.minimum_on_duty.value)
+            values = rosters.shift_roster(hours, emergency_profile.values, shifts, ds.minimum_on_duty.value,
+                                          ds.shifts.staffed_for)
             note = (f"{mk.centralists_weekday_day.value:g} centralists on weekdays in daytime x "
                     f"{ds.phone_share.value:g} taking 112 calls; other shifts at the same calls per centralist-hour "
                     f"= {hours:,.0f} phone hours a week (desks.dispatch_112.staffing; sim/config/rosters.py)")

@@ -40,6 +40,24 @@ def test_shift_roster_spends_the_hours_in_proportion_to_demand():
     assert sum(roster) == 168 * 4
 
 
+def test_shift_roster_for_the_busiest_hour_by_hand():
+    """Two 12-hour shifts; the morning has one hour at 4 and eleven at 1, the afternoon all at 2.
+
+    Staffed for the average the morning gets (4 + 11) / 12 = 1.25 x the afternoon's 2 per unit;
+    staffed for the busiest hour the levels go 4 : 2, with the week's hours unchanged:
+    84 morning hours x 4k + 84 afternoon hours x 2k = 168 x 3 gives k = 1, so 4 and 2.
+    """
+    shifts = rosters.shift_of_hour([0, 12], [0, 12])
+    demand = [4.0 if h % 24 == 0 else (1.0 if h % 24 < 12 else 2.0) for h in range(WEEK)]
+    busiest = rosters.shift_roster(168 * 3, demand, shifts, minimum_when_open=0, staffed_for="busiest_hour")
+    assert busiest[0] == busiest[11] == 4 and busiest[12] == 2
+    assert sum(busiest) == 168 * 3
+    average = rosters.shift_roster(168 * 3, demand, shifts, minimum_when_open=0)
+    assert average[0] < busiest[0]
+    with pytest.raises(ValueError, match="staffed_for"):
+        rosters.shift_roster(10, demand, shifts, 0, staffed_for="median")
+
+
 def test_shift_roster_levels_within_a_shift_closes_and_keeps_a_minimum():
     shifts = rosters.shift_of_hour([8, 17, 23], [8, 17, 23])
     demand = [0.0 if (h // 24) < 5 and 8 <= h % 24 < 17 else 1.0 + (h % 24 == 18) for h in range(WEEK)]
