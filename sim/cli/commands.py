@@ -402,7 +402,10 @@ def cmd_national(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     print(f"acutesim: the Netherlands, {len(regional)} regions x {n} replication(s) of {first.run.days:g} days "
           f"({args.scenario}), seed {first.run.seed}", file=sys.stderr)
-    national, per_region = run_national(regional, n, _workers(args), progress=Progress("region-replication"))
+    print(f"acutesim: on {f'Dask scheduler {args.scheduler}' if args.scheduler else f'{_workers(args)} local worker(s)'}",
+          file=sys.stderr)
+    national, per_region = run_national(regional, n, _workers(args), progress=Progress("region-replication"),
+                                        scheduler=args.scheduler)
     summary = summarise(national)
     write_summary(summary, out / "summary.csv")
     for region, reps in per_region.items():
@@ -422,7 +425,7 @@ def cmd_national(args: argparse.Namespace) -> int:
         print(f"acutesim: {args.alt} in every region, the same {n} replication(s)", file=sys.stderr)
         alt_national, alt_per_region = run_national(
             alt_regional, n, _workers(args),
-            progress=Progress("region-replication"))
+            progress=Progress("region-replication"), scheduler=args.scheduler)
         budget = budget_rows(per_region, alt_per_region, national, alt_national, DAYS_PER_YEAR)
         table = budget_markdown(budget)
         (out / "budget.md").write_text(f"# {args.alt} against {args.scenario}, per region\n\n{table}",

@@ -186,6 +186,8 @@ def build_parser() -> argparse.ArgumentParser:
     nat.add_argument("--out", help="output folder (default: results/national/<scenario>/)")
     _add_scenarios(nat)
     _add_workers(nat)
+    nat.add_argument("--scheduler", help="address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786: the "
+                     "region replications run on its workers instead of --workers local processes")
     vr = sub.add_parser("validation-report",
                         help="analytic checks and the calibrated national status quo against every target")
     vr.add_argument("--out", help="folder (default: results/validation)")

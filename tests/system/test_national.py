@@ -2,7 +2,8 @@
 
 Test plan: a national run of two real regions equals the sum of the same
 regions run alone (same seeds: conservation across the aggregation), and is
-the same serially and on two workers. The aggregation rule itself is checked
+the same serially, on two workers and on a Dask cluster (what
+``acutesim national --scheduler`` uses). The aggregation rule itself is checked
 against hand computations in tests/unit/test_national_aggregate.py.
 """
 
@@ -31,3 +32,16 @@ def test_national_run_is_the_sum_of_its_regions():
         assert national[0][kpi] == pytest.approx(alone["euregio"][kpi] + alone["zwolle"][kpi])
     parallel, _ = run_national(regional, 1, workers=2)
     assert all(same(a, b) for a, b in zip(parallel, national, strict=True))
+
+
+def test_national_run_on_a_dask_cluster_equals_the_serial_run():
+    from distributed import LocalCluster
+
+    overrides = {"run": {"days": 2, "warmup_days": 1}}
+    regional = {r: s for r, s in region_scenarios("status_quo.yaml", overrides).items() if r in ("euregio", "zwolle")}
+    serial, serial_regions = run_national(regional, 2, workers=1)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster:
+        dask, dask_regions = run_national(regional, 2, scheduler=cluster.scheduler_address)
+    assert all(same(a, b) for a, b in zip(dask, serial, strict=True))
+    assert all(same(a, b) for r in regional for a, b in zip(dask_regions[r], serial_regions[r], strict=True))
