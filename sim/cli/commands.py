@@ -402,8 +402,8 @@ def cmd_national(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     print(f"acutesim: the Netherlands, {len(regional)} regions x {n} replication(s) of {first.run.days:g} days "
           f"({args.scenario}), seed {first.run.seed}", file=sys.stderr)
-    print(f"acutesim: on {f'Dask scheduler {args.scheduler}' if args.scheduler else f'{_workers(args)} local worker(s)'}",
-          file=sys.stderr)
+    where = f"Dask scheduler {args.scheduler}" if args.scheduler else f"{_workers(args)} local worker(s)"
+    print(f"acutesim: on {where}", file=sys.stderr)
     national, per_region = run_national(regional, n, _workers(args), progress=Progress("region-replication"),
                                         scheduler=args.scheduler)
     summary = summarise(national)

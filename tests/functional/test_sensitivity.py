@@ -29,6 +29,7 @@ import math
 import pytest
 import yaml
 
+from sim.config.loader import load_scenario
 from sim.fit.sensitivity import (
     MorrisSpec,
     RangesFile,
@@ -102,8 +103,9 @@ def test_zero_width_range_gives_no_variance_to_its_input(tmp_path):
 
 
 def test_zero_width_ranges_on_the_simulation_give_no_parameter_variance(tmp_path):
-    ranges = {"zcc.substitution.seh": {"low": 0.1, "high": 0.1, "estimate": "fixed"},
-              "streams.call_112.rate_per_1000_per_year": {"low": 72.138, "high": 72.138, "estimate": "fixed"}}
+    rate = load_scenario(ROOT / "scenarios" / "noord" / "status_quo.yaml").streams.call_112.rate_per_1000_per_year.value
+    ranges = {"zcc.substitution.seh": {"low": 0.1, "high": 0.1, "estimate": "fixed"},  # the zcc file's value
+              "streams.call_112.rate_per_1000_per_year": {"low": rate, "high": rate, "estimate": "fixed"}}
     (tmp_path / "ranges.yaml").write_text(yaml.safe_dump({"ranges": ranges}), encoding="utf-8")
     noord = ROOT / "scenarios" / "noord"
     (tmp_path / "sens.yaml").write_text(f"""name: zero
