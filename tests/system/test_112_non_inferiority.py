@@ -47,7 +47,9 @@ def _check(region: str, days: int, replications: int) -> None:
 
 
 def test_112_not_worse_in_noord():
-    _check("noord", days=84, replications=5)
+    # 24 weeks: since the ambulance posts and recalibration of 27 Nov 2026, 12 weeks left the paired interval of the
+    # A1 share as wide as the margin (mean change +0.0002, lower bound -0.0051): too little power to tell
+    _check("noord", days=168, replications=5)
 
 
 @pytest.mark.slow
