@@ -24,6 +24,7 @@ functions, so a roster is computed in one place only.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from sim.config.constants import DAY_NAMES, HOURS_PER_DAY, HOURS_PER_WEEK, WEEKEND_DAYS
@@ -123,13 +124,19 @@ def scale_roster(values: Sequence[int], factor: float) -> list[int]:
     """
     if factor == 1.0:
         return list(values)
-    raw = [v * factor for v in values]
-    out = [int(x) for x in raw]
-    short = int(round(sum(raw))) - sum(out)
-    by_remainder = sorted(range(len(raw)), key=lambda i: (-(raw[i] - out[i]), i))
+    out = largest_remainder([v * factor for v in values])
+    return [max(o, 1) if v > 0 else o for o, v in zip(out, values, strict=True)]
+
+
+def largest_remainder(exact: Sequence[float]) -> list[int]:
+    """Whole numbers adding up to ``round(sum(exact))``: each the floor of its value, or one more for the
+    largest remainders (the first among equal remainders). For non-negative values."""
+    out = [math.floor(x) for x in exact]
+    short = int(round(sum(exact))) - sum(out)
+    by_remainder = sorted(range(len(out)), key=lambda i: (-(exact[i] - out[i]), i))
     for i in by_remainder[:max(short, 0)]:
         out[i] += 1
-    return [max(o, 1) if v > 0 else o for o, v in zip(out, values, strict=True)]
+    return out
 
 
 def is_triage_group(skills: Sequence[str]) -> bool:

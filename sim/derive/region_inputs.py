@@ -46,6 +46,7 @@ from sim.config.constants import (
     WEEKS_PER_YEAR,
 )
 from sim.config.loader import load_scenario
+from sim.config.rosters import largest_remainder
 from sim.config.schema import Resources
 from sim.geo.regions import SubArea, all_subareas, known_regions, road_km_matrix, straight_km_matrix, subareas_of
 from sim.geo.sites import nearest_site, site_shares
@@ -225,14 +226,6 @@ def coverage_sites(n_posts: int, cover_km: float, detour_factor: float) -> dict[
     return out
 
 
-def _largest_remainder(exact: np.ndarray) -> np.ndarray:
-    """Whole numbers adding up to ``round(sum(exact))``, each the floor of its value or one more."""
-    base = np.floor(exact).astype(int)
-    for j in np.argsort(-(exact - base), kind="stable")[: int(round(float(exact.sum()))) - int(base.sum())]:
-        base[j] += 1
-    return base
-
-
 # ----------------------------------------------------------------- rosters
 def _hourly_share(profile: list[float]) -> np.ndarray:
     w = np.asarray(profile, dtype=float)
@@ -327,7 +320,7 @@ def derive_region(region: str, base: dict[str, Any], fig: dict[str, Any]) -> dic
     post_share = site_shares(pops, nearest_site(km, post_sites), n_post)
     spare = f["ambulances"] - f["ambulance_posts"]  # vehicles beyond one per 24/7 post, nationally
     fleet = n_post + round(spare * share)
-    vehicles = np.ones(n_post, dtype=int) + _largest_remainder(post_share * (fleet - n_post))
+    vehicles = np.ones(n_post, dtype=int) + np.array(largest_remainder((post_share * (fleet - n_post)).tolist()))
     placement = (f"{n_post} of the {f['ambulance_posts']:g} posts open 24/7 (vzinfo 2023) stand in this region: "
                  f"placed nationally by the method of RIVM's referentiekader (as many inhabitants as possible within "
                  f"{drive_min:g} min of urgent driving at {speed:g} km/h, the uncalibrated speed, from a post in "
