@@ -232,14 +232,23 @@ def hap_minutes_per_call(sc: Scenario) -> float:
     return d.handling.mean + d.gp_input_share.value * d.gp_input_time.mean + d.after_call_work.mean
 
 
-def hap_post_work(sc: Scenario) -> dict[str, DeskWork]:
-    """Each post's triage desk in the status quo: its share of HAP callers and test calls."""
+def hap_centre_shares(sc: Scenario) -> dict[str, float]:
+    """Share of the region's HAP callers each triage centre answers (the sum over its posts)."""
+    posts = hap_post_shares(sc)
+    return {name: sum(posts[p] for p in centre.posts) for name, centre in sc.resources.hap_triage_centres.items()}
+
+
+def hap_centre_work(sc: Scenario) -> dict[str, DeskWork]:
+    """Each triage centre's desk in the status quo: its share of HAP callers and of test calls.
+
+    Test calls go to a post drawn by population served, as in the model
+    (``StatusQuo.mystery_calls``), so a centre gets them in its callers' share.
+    """
     d = sc.desks.hap_triage
-    calls = hap_callers(sc)
-    tests = mystery_callers(sc) / max(len(sc.resources.haps), 1)
-    return {name: DeskWork(calls * share + tests, hap_minutes_per_call(sc), d.patience.mean,
+    calls, tests = hap_callers(sc), mystery_callers(sc)
+    return {name: DeskWork((calls + tests) * share, hap_minutes_per_call(sc), d.patience.mean,
                            d.answer_norm_min.value)
-            for name, share in hap_post_shares(sc).items()}
+            for name, share in hap_centre_shares(sc).items()}
 
 
 def dispatch_work(sc: Scenario, transferred: np.ndarray | None = None) -> DeskWork:

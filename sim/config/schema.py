@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 # Written once in sim.config.constants; importable from here too.
+from sim.geo.driving import UrgentDrive
 from sim.config.constants import (  # noqa: F401
     ALTERNATIVES,
     AMBULANCE_URGENCIES,
@@ -401,7 +402,7 @@ class HapCare(Strict):
 
 
 class AmbulanceCare(Strict):
-    """Ambulance timings (minutes) and driving speed."""
+    """Ambulance timings (minutes) and driving: urgent rides accelerate to a cruising speed (sim/geo/driving.py)."""
 
     dispatch_delay: Dist
     chute_time: Dist
@@ -409,6 +410,20 @@ class AmbulanceCare(Strict):
     handover: Dist
     planned_ride: Dist
     urgent_speed_kmh: SpeedKmh
+    urgent_acceleration_m_s2: Annotated[Value, AfterValidator(
+        lambda v: _at_most(v, 10.0, "an acceleration in m/s2", above_zero=True))]
+    urgent_drive_variation: Dist  # factor on the drive time (mean 1): traffic, route, finding the address
+
+    @field_validator("urgent_drive_variation")
+    @classmethod
+    def _factor_of_mean_one(cls, v: Dist) -> Dist:
+        if abs(v.mean - 1.0) > 1e-9:
+            raise ValueError(f"mean: a factor on the drive time must have mean 1 (got {v.mean:g})")
+        return v
+
+    def urgent_drive(self) -> UrgentDrive:
+        """Minutes of an urgent ride per road km: cruising at ``urgent_speed_kmh`` after accelerating."""
+        return UrgentDrive(self.urgent_speed_kmh.value, self.urgent_acceleration_m_s2.value)
     normal_speed_kmh: SpeedKmh
     a1_norm_min: Value
     a2_norm_min: Value
@@ -840,6 +855,17 @@ class HapSite(Strict):
     car_roster: Roster
 
 
+class HapTriageCentre(Provenance):
+    """Where a huisartsendienstenstructuur (HDS) answers the calls for its posts: one desk, one queue.
+
+    An HDS runs several posts behind one telephone number, and its triagists answer
+    every caller of those posts from one call centre; the desk's roster is the sum of
+    its posts' triage rosters (each post's from its own head count).
+    """
+
+    posts: list[str] = Field(min_length=1)
+
+
 class SehSite(Strict):
     subarea: str
     places: Count
@@ -874,6 +900,7 @@ class Resources(Strict):
     """A region's capacities: sites, rosters and bed pools."""
 
     haps: dict[str, HapSite] = Field(min_length=1)
+    hap_triage_centres: dict[str, HapTriageCentre] = Field(min_length=1)
     sehs: dict[str, SehSite] = Field(min_length=1)
     meldkamer: Meldkamer
     ambulance: AmbulanceFleet
@@ -886,6 +913,30 @@ class Resources(Strict):
     @classmethod
     def _every_bed_pool(cls, v: dict[str, Count]) -> dict[str, Count]:
         return _exact_keys(v, BED_POOLS, "bed pools")
+
+    @model_validator(mode="after")
+    def _every_post_in_one_centre(self) -> Resources:
+        """Each HAP post's callers are answered by exactly one triage centre."""
+        answered_by: dict[str, str] = {}
+        for centre, spec in self.hap_triage_centres.items():
+            for post in spec.posts:
+                if post not in self.haps:
+                    raise ValueError(f"hap_triage_centres.{centre}.posts: unknown post '{post}'; expected one of "
+                                     f"{', '.join(self.haps)}")
+                if post in answered_by:
+                    raise ValueError(f"hap_triage_centres.{centre}.posts: post '{post}' is already answered by "
+                                     f"'{answered_by[post]}' (a post has one triage centre)")
+                answered_by[post] = centre
+        missing = [p for p in self.haps if p not in answered_by]
+        if missing:
+            raise ValueError(f"hap_triage_centres: no centre answers post(s) {', '.join(missing)}; "
+                             f"expected every post of resources.haps in one centre's posts")
+        return self
+
+    def centre_rosters(self) -> dict[str, list[int]]:
+        """Each triage centre's roster: the hour-by-hour sum of its posts' triage rosters."""
+        return {name: [sum(hours) for hours in zip(*(self.haps[p].triage.values for p in spec.posts), strict=True)]
+                for name, spec in self.hap_triage_centres.items()}
 
 
 # -------------------------------------------------------------------------- zcc
@@ -1131,25 +1182,35 @@ class Scenario(Strict):
         emergency_profile = self.profiles.get(self.streams.call_112.profile)
         if hap_profile is None or emergency_profile is None:
             return self  # _profiles_exist names the missing profile
-        haps = {}
+        haps = dict(res.haps)
         hs = desks.hap_triage.staffing
         hap_shifts = rosters.shift_of_hour(hs.shifts.weekday, hs.shifts.weekend)
-        for name, site in res.haps.items():
-            if site.triage_roster is not None:
-                haps[name] = site
+        for centre, spec in res.hap_triage_centres.items():
+            # A centre rosters its posts' head count as one desk; each post's roster is its share of it.
+            derived = [name for name in spec.posts if res.haps[name].triage_roster is None]
+            for name in derived:
+                if res.haps[name].triagists is None:
+                    raise ValueError(f"resources.haps.{name}: needs triagists (head count) or triage_roster")
+            if not derived:
                 continue
-            if site.triagists is None:
-                raise ValueError(f"resources.haps.{name}: needs triagists (head count) or triage_roster")
+            heads = [res.haps[name].triagists.value for name in derived]  # type: ignore[union-attr]
             hours = rosters.phone_hours_from_headcount(
-                site.triagists.value, hs.fte_per_head.value, fte, hs.leave_share.value, hs.absence_share.value,
+                sum(heads), hs.fte_per_head.value, fte, hs.leave_share.value, hs.absence_share.value,
                 hs.break_share.value, hs.phone_share.value)
             values = rosters.shift_roster(hours, hap_profile.values, hap_shifts, hs.minimum_on_duty.value,
                                           hs.shifts.staffed_for)
-            note = (f"{site.triagists.value:g} triagists (head count) x {hs.fte_per_head.value:g} FTE x {fte:g} h x "
-                    f"(1 - leave, absence, breaks) x {hs.phone_share.value:g} on the phone = {hours:,.0f} phone hours "
-                    f"a week, spread over shifts by HAP demand, each shift staffed for its "
-                    f"{hs.shifts.staffed_for.replace('_', ' ')} (desks.hap_triage.staffing; sim/config/rosters.py)")
-            haps[name] = site.model_copy(update={"triage_roster": Roster(values=values, estimate=note)})
+            total = sum(heads)
+            split = [rosters.largest_remainder([v * h / total for h in heads]) if total > 0 else [0] * len(heads)
+                     for v in values]
+            for k, name in enumerate(derived):
+                note = (f"{heads[k]:g} of the {total:g} triagists (head count) of triage centre {centre}: its "
+                        f"head count x {hs.fte_per_head.value:g} FTE x {fte:g} h x (1 - leave, absence, breaks) x "
+                        f"{hs.phone_share.value:g} on the phone = {hours:,.0f} phone hours a week, spread over "
+                        f"shifts by HAP demand, each shift staffed for its "
+                        f"{hs.shifts.staffed_for.replace('_', ' ')}, then shared out to the posts by head count "
+                        f"(desks.hap_triage.staffing; sim/config/rosters.py)")
+                haps[name] = res.haps[name].model_copy(
+                    update={"triage_roster": Roster(values=[row[k] for row in split], estimate=note)})
         mk = res.meldkamer
         if mk.roster is None:
             if mk.centralists_weekday_day is None:

@@ -99,10 +99,11 @@ def zcc_call_work(sc: Scenario) -> tuple[dict[str, dw.DeskWork], dict[str, np.nd
     provider_open = _open(flows.provider_line_hours.values) * float(flows.provider_line)
     forwarded = patient_open * float(flows.forward_hap_calls)
     res = sc.resources
-    # The status quo's answer shares: per HAP post, the 112 desk, the ELV point.
-    posts = dw.hap_post_work(sc)
-    shares = dw.hap_post_shares(sc)
-    hap_sl = np.sum([shares[n] * posts[n].answered_within(res.haps[n].triage.values) for n in posts], axis=0)
+    # The status quo's answer shares: per HAP triage centre, the 112 desk, the ELV point.
+    centres = dw.hap_centre_work(sc)
+    shares = dw.hap_centre_shares(sc)
+    rosters = res.centre_rosters()
+    hap_sl = np.sum([shares[n] * centres[n].answered_within(rosters[n]) for n in centres], axis=0)
     dispatch_sl = dw.dispatch_work(sc).answered_within(res.meldkamer.desk.values)
     elv_sl = dw.elv_point_work(sc).answered_within(res.elv_point_roster.values)
     norm_share = z.service_level.share.value

@@ -239,6 +239,33 @@ def _occupancy_roster(per_year: float, profile: list[float], minutes: float, occ
             for h in range(HOURS_PER_WEEK)]
 
 
+def triage_centres(areas: tuple[SubArea, ...], km: np.ndarray, sites: list[int], pops: np.ndarray,
+                   n_centres: int) -> list[list[int]]:
+    """Group HAP posts into ``n_centres`` triage centres (indices into ``sites``), nearest first.
+
+    Agglomerative, complete linkage on road km between the posts' town halls: the
+    two groups whose farthest pair of posts is closest merge first, and groups in
+    one province merge before groups across a provincial border (estimate: an HDS
+    serves the GPs of one area, which rarely crosses a province). Groups are returned
+    largest population first, posts in site order.
+    """
+    groups = [[j] for j in range(len(sites))]
+    province = [areas[i].province for i in sites]
+    while len(groups) > max(1, n_centres):
+        best: tuple[bool, float, int, int] | None = None
+        for a in range(len(groups)):
+            for b in range(a + 1, len(groups)):
+                across = len({province[j] for j in groups[a] + groups[b]}) > 1
+                far = max(float(km[sites[x], sites[y]]) for x in groups[a] for y in groups[b])
+                if best is None or (across, far) < best[:2]:
+                    best = (across, far, a, b)
+        assert best is not None
+        _, _, a, b = best
+        groups[a] = sorted(groups[a] + groups[b])
+        del groups[b]
+    return sorted(groups, key=lambda g: (-float(sum(pops[j] for j in g)), g))
+
+
 # ----------------------------------------------------------------- regions
 def derive_region(region: str, base: dict[str, Any], fig: dict[str, Any]) -> dict[str, Any]:
     """The ``resources`` section of one region, derived from national figures."""
@@ -291,6 +318,19 @@ def derive_region(region: str, base: dict[str, Any], fig: dict[str, Any]) -> dic
                                        f"to this post) at {f['car_target_occupancy']:.0%} occupancy; {note}"},
         }
 
+    n_centres = max(1, min(n_hap, round(f["hap_organisations"] * share)))
+    post_names = list(haps)
+    centres = {}
+    for group in triage_centres(areas, km, hap_sites, hap_share, n_centres):
+        served = sum(hap_share[j] for j in group)
+        centres[f"triage_{slug(areas[hap_sites[group[0]]].name)}"] = {
+            "posts": [post_names[j] for j in group],
+            "estimate": f"{f['hap_organisations']:g} HDS run {f['hap_posts']:g} posts (InEen benchmark); each HDS "
+                        f"answers its posts' callers at one triage centre behind one number, so the region gets "
+                        f"its population share {share:.4f} of the HDS ({n_centres}), its posts grouped with their "
+                        f"nearest neighbours in the same province (sim/derive/region_inputs.py triage_centres); "
+                        f"{served:.1%} of the region's callers; the real HDS areas are not used"}
+
     n_seh = max(1, round(f["seh_locations"] * share))
     seh_sites = p_median(areas, km, n_seh)
     seh_share = site_shares(pops, nearest_site(km, seh_sites), len(seh_sites))
@@ -311,8 +351,7 @@ def derive_region(region: str, base: dict[str, Any], fig: dict[str, Any]) -> dic
                                    f"occupancy; location = p-median of population among municipalities"},
         }
 
-    amb = base["care"]["ambulance"]
-    speed, drive_min = amb["urgent_speed_kmh"]["value"], f["ambulance_post_drive_minutes"]
+    speed, drive_min = f["ambulance_post_planning_speed_kmh"], f["ambulance_post_drive_minutes"]
     placed = coverage_sites(int(f["ambulance_posts"]), drive_min / MIN_PER_HOUR * speed,
                             float(travel["detour_factor"]["value"]))[region]
     post_sites = list(placed.sites)
@@ -323,7 +362,7 @@ def derive_region(region: str, base: dict[str, Any], fig: dict[str, Any]) -> dic
     vehicles = np.ones(n_post, dtype=int) + np.array(largest_remainder((post_share * (fleet - n_post)).tolist()))
     placement = (f"{n_post} of the {f['ambulance_posts']:g} posts open 24/7 (vzinfo 2023) stand in this region: "
                  f"placed nationally by the method of RIVM's referentiekader (as many inhabitants as possible within "
-                 f"{drive_min:g} min of urgent driving at {speed:g} km/h, the uncalibrated speed, from a post in "
+                 f"{drive_min:g} min of urgent driving at {speed:g} km/h, a planning speed, from a post in "
                  f"their own region; {placed.for_cover} posts reach {placed.covered_share:.1%} of the region, the "
                  f"rest shorten the population-weighted drive), at town halls, not at the real standplaatsen")
     posts = {f"post_{slug(areas[i].name)}": {
@@ -362,6 +401,7 @@ def derive_region(region: str, base: dict[str, Any], fig: dict[str, Any]) -> dic
     ggz = f["ggz_crisis_contacts_per_year"] * share
     return {
         "haps": haps,
+        "hap_triage_centres": centres,
         "sehs": sehs,
         "meldkamer": {
             "subarea": areas[hap_sites[0]].code,

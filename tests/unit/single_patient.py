@@ -284,5 +284,13 @@ def chain(overrides: dict[str, Any] | None = None, setting: str = "status_quo") 
 
 
 def minutes(km: float, speed_kmh: float) -> float:
-    """Drive time over ``km`` road kilometres at ``speed_kmh``."""
+    """Drive time over ``km`` road kilometres at ``speed_kmh`` (a constant speed: visiting cars, conveyance)."""
     return km / speed_kmh * 60.0
+
+
+def urgent_minutes(km: float, amb: Any) -> float:
+    """Urgent drive time over ``km`` road km, written out from Kolesar's curve (not sim.geo.driving):
+    ``2 sqrt(d/a)`` until cruising speed, ``v/a + d/v`` beyond, ``v`` in km/min and ``a`` in km/min^2."""
+    v = amb.urgent_speed_kmh.value / 60.0
+    a = amb.urgent_acceleration_m_s2.value * 3.6  # m/s2 x 3600 s2/min2 / 1000 m/km
+    return 2.0 * (km / a) ** 0.5 if km <= v * v / a else v / a + km / v

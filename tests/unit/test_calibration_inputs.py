@@ -46,10 +46,12 @@ def test_shipped_calibration_file_is_complete():
     assert sum(t.group == "volume" for t in cal.targets.values()) == 14
     performance = {t.kpi: t for t in cal.targets.values() if t.group == "performance"}
     assert set(performance) == {"hap_answer_time_mean.urgent", "hap_answer_time_mean.mystery_calls",
-                                "hap_answer_time_mean.non_urgent", "a1_response_time_p95"}
+                                "hap_answer_time_mean.non_urgent", "a1_response_time_p95",
+                                "a1_response_part_mean.drive"}
     assert performance["hap_answer_time_mean.urgent"].range == pytest.approx((12 / 60, 14 / 60), abs=1e-4)
     assert performance["hap_answer_time_mean.mystery_calls"].range == (7.0, 9.0)
     assert performance["a1_response_time_p95"].value == 17.0 and performance["a1_response_time_p95"].tolerance == 0.1
+    assert performance["a1_response_part_mean.drive"].value == pytest.approx(6 + 36 / 60, abs=0.01)  # 6:36
     assert len(cal.validation) >= 3
     for name, v in cal.validation.items():
         assert v.source and 1990 < v.year <= 2025 and v.why_independent and v.evidence, name

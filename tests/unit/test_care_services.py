@@ -24,7 +24,7 @@ import pytest
 from sim.chain.care.ambulance import Call
 from sim.chain.record import RESPONSE_PARTS
 from sim.config.loader import load_scenario
-from tests.unit.single_patient import SQ, TOL, chain, minutes, share
+from tests.unit.single_patient import SQ, TOL, chain, minutes, share, urgent_minutes
 
 
 def approx(x: float) -> object:
@@ -64,7 +64,7 @@ def test_ambulance_treats_on_scene_when_not_conveyed():
     amb = c.scenario.care.ambulance
     p = c.patient("call_112", urgency="A2")
     c.run(c.model.care.ambulance.job(p, Call.at(0.0)))
-    drive = minutes(c.ambulance_drive_km(p), amb.urgent_speed_kmh.value)
+    drive = urgent_minutes(c.ambulance_drive_km(p), amb)
     response = amb.chute_time.mean + drive
     assert c.log.events(p) == ["arrive", "ambulance_dispatched", "on_scene", "end"]
     assert c.log.time_of(p, "on_scene") == approx(response)
@@ -87,7 +87,7 @@ def test_response_from_the_call_is_answer_plus_triage_plus_turnout_plus_drive():
     amb = c.scenario.care.ambulance
     p = c.patient("call_112", urgency="A1", at=5.0)
     c.run(c.model.care.ambulance.job(p, Call(rang=1.0, answered=3.0)))
-    drive = minutes(c.ambulance_drive_km(p), amb.urgent_speed_kmh.value)
+    drive = urgent_minutes(c.ambulance_drive_km(p), amb)
     assert drive > 0
     assert c.log.time_of(p, "on_scene") == approx(1.0 + 2.0 + 2.0 + amb.chute_time.mean + drive)
     assert c.tally("ambulance.response.a1") == [approx(2.0 + 2.0 + amb.chute_time.mean + drive)]
@@ -105,7 +105,7 @@ def test_waiting_for_a_vehicle_is_a_part_of_the_response():
     c.model.care.ambulance.fleet.set_on_duty(0)
     p = c.patient("call_112", urgency="A2", at=10.0)
     c.run(c.model.care.ambulance.job(p, Call.at(10.0)))
-    drive = minutes(c.ambulance_drive_km(p), amb.urgent_speed_kmh.value)
+    drive = urgent_minutes(c.ambulance_drive_km(p), amb)
     assert c.tally("ambulance.response_part.a2.vehicle_wait") == [50.0]
     assert c.log.time_of(p, "on_scene") == approx(60.0 + amb.chute_time.mean + drive)
     assert c.tally("ambulance.response.a2") == [approx(50.0 + amb.chute_time.mean + drive)]
@@ -125,7 +125,7 @@ def test_ambulance_conveys_a1_to_nearest_seh_and_patient_goes_home():
     p = c.patient("call_112", urgency="A1")
     c.run(c.model.care.ambulance.job(p, Call.at(0.0)))
     seh, _km_seh = c.nearest_seh()
-    on_scene_at = amb.chute_time.mean + minutes(c.ambulance_drive_km(p), amb.urgent_speed_kmh.value)
+    on_scene_at = amb.chute_time.mean + urgent_minutes(c.ambulance_drive_km(p), amb)
     at_seh = (on_scene_at + amb.on_scene.mean + minutes(c.seh_drive_km(p), amb.normal_speed_kmh.value)
               + amb.handover.mean)
     end = at_seh + sc.care.seh.los_home.mean

@@ -33,7 +33,7 @@ from __future__ import annotations
 import pytest
 
 from sim.chain.record import RESPONSE_PARTS
-from tests.unit.single_patient import AMPLE, TOL, chain, merge, minutes, mix, roster, share
+from tests.unit.single_patient import AMPLE, TOL, chain, merge, minutes, mix, roster, share, urgent_minutes
 
 TUESDAY_9H = (24 + 9) * 60.0  # 2 January 2024 09:00 (the run starts on Monday 1 January, a holiday)
 TUESDAY_10H = TUESDAY_9H + 60.0  # office hours
@@ -85,7 +85,7 @@ def test_hap_u1_call_gets_the_ambulance_urgency_of_the_mapping(ambulance_urgency
     p = c.patient("hap_call", urgency="U1")
     c.enter(p)
     triage = sc.desks.hap_triage.handling.mean
-    response = amb.chute_time.mean + minutes(c.ambulance_drive_km(p), amb.urgent_speed_kmh.value)
+    response = amb.chute_time.mean + urgent_minutes(c.ambulance_drive_km(p), amb)
     end = triage + response + amb.on_scene.mean
     events = ["arrive", "answered", "triaged", "ambulance_dispatched", "on_scene"]
     if ambulance_urgency == "A1":
@@ -113,7 +113,7 @@ def test_hap_u1_call_gets_both_a_home_visit_and_an_ambulance(setting):
     triage = sc.desks.hap_triage.handling.mean
     if setting == "zcc":  # triaged at the zcc's patient line when it takes HAP calls at this hour
         triage = c.log.time_of(p, "triaged")
-    response = amb.chute_time.mean + minutes(c.ambulance_drive_km(p), amb.urgent_speed_kmh.value)
+    response = amb.chute_time.mean + urgent_minutes(c.ambulance_drive_km(p), amb)
     assert c.log.places(p)[2] == ("triaged", "home_visit_and_ambulance")
     assert c.log.events(p)[3:] == ["ambulance_dispatched", "on_scene", "end"]
     assert c.log.end_time(p) == approx(triage + response + amb.on_scene.mean)
@@ -154,7 +154,7 @@ def test_112_a1_conveyed_and_home_from_the_seh(setting):
     c.enter(p)
     seh, _km_seh = c.nearest_seh()
     dispatched = min(amb.dispatch_delay.mean, handling)
-    on_scene = dispatched + amb.chute_time.mean + minutes(c.ambulance_drive_km(p), amb.urgent_speed_kmh.value)
+    on_scene = dispatched + amb.chute_time.mean + urgent_minutes(c.ambulance_drive_km(p), amb)
     at_seh = on_scene + amb.on_scene.mean + minutes(c.seh_drive_km(p), amb.normal_speed_kmh.value) + amb.handover.mean
     end = at_seh + sc.care.seh.los_home.mean
     rows = c.log.of(p)
@@ -170,7 +170,7 @@ def test_112_a1_conveyed_and_home_from_the_seh(setting):
     parts = {part: c.tally(f"ambulance.response_part.a1.{part}") for part in RESPONSE_PARTS}
     assert parts == {"answer": [0.0], "triage": [approx(dispatched)], "vehicle_wait": [0.0],
                      "turnout": [amb.chute_time.mean],
-                     "drive": [approx(minutes(c.ambulance_drive_km(p), amb.urgent_speed_kmh.value))]}
+                     "drive": [approx(urgent_minutes(c.ambulance_drive_km(p), amb))]}
     assert c.busy_minutes("dispatch_112") == approx(handling)  # the centralist stays on the line
     assert c.count("warm_transfers") == 0
 
@@ -400,7 +400,7 @@ def test_zcc_warm_transfer_of_an_a2_call_then_extended_triage(after):
         assert c.log.end_time(p) == approx(triaged + sc.care.hap.consult.mean)
         assert p.urgency == h.extended_triage_urgency.value
     else:
-        response = triaged + amb.chute_time.mean + minutes(c.ambulance_drive_km(p), amb.urgent_speed_kmh.value)
+        response = triaged + amb.chute_time.mean + urgent_minutes(c.ambulance_drive_km(p), amb)
         assert c.log.events(p) == [e for e, _pl in head] + ["ambulance_dispatched", "on_scene", "end"]
         assert c.log.end_time(p) == approx(response + amb.on_scene.mean)
         assert c.tally("ambulance.response.a2") == [approx(response)]  # from the moment the caller rang 112
@@ -430,7 +430,7 @@ def test_zcc_substitutes_the_ambulance_only_when_district_nursing_has_room(nurse
         assert c.count("substitutions.district_nursing") == 1 and c.count("substitutions_instead_of.ambulance") == 1
         assert c.count("ambulance_rides_avoided.substitution") == 1 and c.count("ambulance_deployments") == 0
     else:
-        response = amb.chute_time.mean + minutes(c.ambulance_drive_km(p), amb.urgent_speed_kmh.value)
+        response = amb.chute_time.mean + urgent_minutes(c.ambulance_drive_km(p), amb)
         assert c.log.events(p) == [e for e, _pl in head] + ["no_alternative", "ambulance_dispatched",
                                                             "on_scene", "end"]
         assert c.log.end_time(p) == approx(triage + response + amb.on_scene.mean)

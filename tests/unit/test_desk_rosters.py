@@ -93,10 +93,37 @@ def test_loader_computes_keeps_or_refuses_a_desk_roster():
     more = {"desks": {"hap_triage": {"staffing": {"fte_per_head": {"value": 1.0, "estimate": "test"}}}}}
     assert sum(load_scenario(NOORD, more).resources.haps["hap_groningen"].triage.values) > \
         sum(groningen.triage.values)
+    new_post = {"haps": {"hap_new": {"subarea": "GM0014", "gp_roster": {"values": [1] * WEEK, "estimate": "t"},
+                                     "car_roster": {"values": [1] * WEEK, "estimate": "t"}}}}
+    with pytest.raises(ScenarioError, match="no centre answers post.s. hap_new"):
+        load_scenario(NOORD, {"resources": new_post})
+    centre = {"hap_triage_centres": {"triage_new": {"posts": ["hap_new"], "estimate": "t"}}}
     with pytest.raises(ScenarioError, match="triagists"):
-        load_scenario(NOORD, {"resources": {"haps": {"hap_new": {"subarea": "GM0014",
-                      "gp_roster": {"values": [1] * WEEK, "estimate": "t"},
-                      "car_roster": {"values": [1] * WEEK, "estimate": "t"}}}}})
+        load_scenario(NOORD, {"resources": {**new_post, **centre}})
+
+
+def test_a_triage_centre_rosters_its_posts_as_one_desk():
+    """A centre's roster is one shift roster of its posts' summed head count, shared out to the posts by head
+    count: the posts' rosters add up to it hour by hour, and a post with more triagists never gets fewer."""
+    from sim.config import rosters
+
+    sc = load_scenario(NOORD)
+    res, hs = sc.resources, sc.desks.hap_triage.staffing
+    name, centre = next((n, c) for n, c in res.hap_triage_centres.items() if len(c.posts) > 1)
+    heads = sum(res.haps[p].triagists.value for p in centre.posts)
+    hours = rosters.phone_hours_from_headcount(heads, hs.fte_per_head.value, sc.staffing.fte_hours_per_week.value,
+                                               hs.leave_share.value, hs.absence_share.value, hs.break_share.value,
+                                               hs.phone_share.value)
+    expected = rosters.shift_roster(hours, sc.profiles[sc.streams.hap_call.profile].values,
+                                    rosters.shift_of_hour(hs.shifts.weekday, hs.shifts.weekend),
+                                    hs.minimum_on_duty.value, hs.shifts.staffed_for)
+    assert res.centre_rosters()[name] == expected
+    by_heads = sorted(centre.posts, key=lambda p: res.haps[p].triagists.value)
+    for small, large in zip(by_heads, by_heads[1:]):
+        assert all(s <= b for s, b in zip(res.haps[small].triage.values, res.haps[large].triage.values))
+    with pytest.raises(ScenarioError, match="already answered by"):
+        load_scenario(NOORD, {"resources": {"hap_triage_centres": {"triage_twice": {
+            "posts": [centre.posts[0]], "estimate": "t"}}}})
 
 
 def test_scaled_roster_keeps_the_scaled_hours_and_open_hours():

@@ -53,14 +53,15 @@ class Ambulance:
         self.ctx = ctx
         self.seh = seh
         # Drive times as Python floats ([from][to]): a numpy scalar would make the clock a numpy float.
-        self.drive_urgent: list[list[float]] = ctx.travel.minutes(care.urgent_speed_kmh.value).tolist()
-        self.urgent_kmh = care.urgent_speed_kmh.value
+        self.urgent = care.urgent_drive()
+        self.drive_urgent: list[list[float]] = self.urgent.minutes_matrix(ctx.travel.km).tolist()
         self.normal_kmh = care.normal_speed_kmh.value
         home = [ctx.area_index[p.subarea] for p in spec.posts.values() for _ in range(p.vehicles.value)]
         self.fleet = AmbulanceFleet(ctx.env, home, self.drive_urgent, ctx.probes(rec.AMBULANCES))
         self.on_duty = spec.on_duty.values
         self.dispatch_delay = st.sampler("care.ambulance.dispatch_delay", care.dispatch_delay)
         self.t_chute = st.sampler("care.ambulance.chute", care.chute_time)
+        self.drive_variation = st.sampler("care.ambulance.drive_variation", care.urgent_drive_variation)
         self.t_on_scene = st.sampler("care.ambulance.on_scene", care.on_scene)
         self.t_handover = st.sampler("care.ambulance.handover", care.handover)
         self.t_planned = st.sampler("care.ambulance.planned_ride", care.planned_ride)
@@ -80,7 +81,7 @@ class Ambulance:
         record.ambulance_deployed(p.urgency)
         record.log(p, "ambulance_dispatched", str(vehicle))
         turnout = self.t_chute()
-        drive = ctx.travel.to_patient_min(fleet.location[vehicle], p, self.urgent_kmh)
+        drive = self.urgent.minutes(ctx.travel.to_patient_km(fleet.location[vehicle], p)) * self.drive_variation()
         yield env.timeout(turnout + drive)
         record.ambulance_response(p.urgency, env.now - call.rang, answer=call.answered - call.rang,
                                   triage=alarmed - call.answered, vehicle_wait=assigned - alarmed,

@@ -1,6 +1,7 @@
 """The status quo: HAP triage desks, the 112 dispatch desk, the ELV point and calling around.
 
-Each HAP post triages its own callers by phone; the RAV centralist triages
+Each HAP organisation (HDS) triages the callers of its posts by phone at one
+triage centre; the RAV centralist triages
 112 calls and dispatches the nearest ambulance; the regional ELV coordination
 point finds short-stay, rehab and crisis beds; district nursing and crisis GGZ
 are found by calling providers one by one (each attempt takes time and
@@ -29,7 +30,7 @@ from sim.config.constants import (
 from sim.config.rosters import scale_roster
 from sim.resources import CapacityPool
 
-DESK_ROSTERS = 1  # roster order: (1, 0) dispatch desk, (1, 1) ELV point; HAP desks are (0, post, 0)
+DESK_ROSTERS = 1  # roster order: (1, 0) dispatch desk, (1, 1) ELV point; HAP desks are (0, first post of the centre, 0)
 
 
 class StatusQuo(Coordination):
@@ -40,13 +41,17 @@ class StatusQuo(Coordination):
         sc, st = ctx.scenario, ctx.streams
         r = sc.routing
         res = sc.resources
-        self.hap_desks: list[CapacityPool] = []
-        for post, site in zip(care.hap.posts, res.haps.values(), strict=False):
+        # One desk per triage centre (an HDS answers all its posts' callers); hap_desks[i] is post i's desk.
+        post_index = {name: i for i, name in enumerate(res.haps)}
+        desk_of_post: dict[int, CapacityPool] = {}
+        for centre, roster in res.centre_rosters().items():
+            members = [post_index[name] for name in res.hap_triage_centres[centre].posts]
             desk = ctx.pool(rec.HAP_DESK, 0)
             desk.allow_break_in(sc.desks.hap_triage.urgent_line_break_in.value, ctx.priorities.urgent_line)
-            ctx.rosters.add((care.hap.ROSTER_GROUP, post.index, 0), desk,
-                            scale_roster(site.triage.values, sc.staffing.triage_staff_factor.value))
-            self.hap_desks.append(desk)
+            ctx.rosters.add((care.hap.ROSTER_GROUP, min(members), 0), desk,
+                            scale_roster(roster, sc.staffing.triage_staff_factor.value))
+            desk_of_post.update(dict.fromkeys(members, desk))
+        self.hap_desks: list[CapacityPool] = [desk_of_post[post.index] for post in care.hap.posts]
         self.dispatch = ctx.pool(rec.DISPATCH_DESK, 0)
         self.elv_point = ctx.pool(rec.ELV_DESK, 0)
         ctx.rosters.add((DESK_ROSTERS, 0), self.dispatch, res.meldkamer.desk.values)

@@ -1,0 +1,49 @@
+"""The urgent drive model (sim/geo/driving.py) against its closed form and its limits."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sim.geo.driving import UrgentDrive
+
+DRIVE = UrgentDrive(cruise_kmh=90.0, acceleration_m_s2=0.13)
+
+
+def test_short_trips_accelerate_long_trips_cruise():
+    v, a = 1.5, 0.13 * 3.6  # km/min, km/min^2
+    assert DRIVE.cruise_from_km == pytest.approx(v * v / a)
+    assert DRIVE.minutes(1.0) == pytest.approx(2 * (1.0 / a) ** 0.5)  # never at cruising speed
+    assert DRIVE.minutes(20.0) == pytest.approx(v / a + 20.0 / v)  # accelerate, then cruise
+    assert DRIVE.minutes(30.0) - DRIVE.minutes(20.0) == pytest.approx(10.0 / v)  # beyond: 1/v per km
+    assert DRIVE.minutes(0.0) == 0.0
+
+
+def test_curve_is_continuous_where_cruising_starts():
+    d = DRIVE.cruise_from_km
+    assert DRIVE.minutes(d * (1 - 1e-9)) == pytest.approx(DRIVE.minutes(d * (1 + 1e-9)), rel=1e-6)
+
+
+def test_high_acceleration_tends_to_a_constant_speed():
+    fast = UrgentDrive(cruise_kmh=60.0, acceleration_m_s2=1e6)
+    assert fast.minutes(12.0) == pytest.approx(12.0, rel=1e-3)
+
+
+@given(st.floats(min_value=0.0, max_value=200.0))
+def test_reach_inverts_minutes_and_matrix_matches_scalar(km):
+    assert DRIVE.km_within(DRIVE.minutes(km)) == pytest.approx(km, rel=1e-9, abs=1e-9)
+    assert DRIVE.minutes_matrix(np.array([[km]]))[0, 0] == pytest.approx(DRIVE.minutes(km))
+
+
+def test_average_speed_rises_with_distance():
+    speeds = [km / DRIVE.minutes(km) * 60 for km in (1, 3, 6, 10, 20, 40)]
+    assert speeds == sorted(speeds) and speeds[-1] < 90.0
+
+
+def test_refuses_zero_speed_or_acceleration():
+    with pytest.raises(ValueError):
+        UrgentDrive(0.0, 0.1)
+    with pytest.raises(ValueError):
+        UrgentDrive(90.0, 0.0)
