@@ -98,6 +98,7 @@ def mmc_hap_scenario(servers: int, calls_per_hour: float, handling_min: float, d
     first = next(iter(data["resources"]["haps"].values()))
     first["triage_roster"] = roster(servers)
     data["resources"]["haps"] = {"hap_only": first}
+    data["resources"]["hap_triage_centres"] = {"triage_only": {"posts": ["hap_only"], "estimate": EST}}
     data["run"].update({"days": days, "warmup_days": 5})
     return build(data)
 
