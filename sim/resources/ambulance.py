@@ -47,14 +47,17 @@ class AmbulanceFleet:
         self.drive_min: list[list[float]] = np.asarray(drive_min, dtype=float).tolist()
         self._drive_to = [list(col) for col in zip(*self.drive_min, strict=True)]  # [to][from]
         # Per sub-area: every vehicle by the drive from its post, then by index (the dispatch order at the post).
-        self._nearest_at_post = [sorted(range(len(self.home)), key=lambda v, to=to: (to[self.home[v]], v))
-                                 for to in self._drive_to]
+        self._nearest_at_post = [self._by_drive_from_post(to) for to in self._drive_to]
         self.on_duty = len(self.home)
         self.busy = 0
         self._queue: list[tuple] = []
         self._seq = 0
         self._busy_level = probes.busy
         self._duty_level = probes.capacity  # vehicles on duty
+
+    def _by_drive_from_post(self, to: list[float]) -> list[int]:
+        """Every vehicle, nearest post first (drive times ``to`` one sub-area), then by index."""
+        return sorted(range(len(self.home)), key=lambda v: (to[self.home[v]], v))
 
     @property
     def size(self) -> int:
