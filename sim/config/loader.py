@@ -18,6 +18,7 @@ naming the file (the one that set the offending key), the key and what is expect
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import hashlib
 import re
 import typing
@@ -112,12 +113,40 @@ def read_yaml(path: Path) -> dict[str, Any]:
         raise ScenarioError(f"{path}: a binary file (it holds NUL bytes); expected a YAML text file")
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     if digest in _PARSED:
-        return copy.deepcopy(_PARSED[digest])
+        return _fresh(_PARSED[digest])
     data = _parse(path, text)
     if len(_PARSED) > 256:
         _PARSED.clear()
-    _PARSED[digest] = copy.deepcopy(data)
+    _PARSED[digest] = _fresh(data)
     return data
+
+
+# What YAML gives that cannot change: shared between copies as they are.
+_IMMUTABLE = (str, int, float, type(None), dt.date, bytes)
+
+
+def _fresh(data: Any) -> Any:
+    """A copy of parsed YAML whose mappings and lists are new (values that cannot change are shared).
+
+    What ``copy.deepcopy`` gives for this data, at a fraction of the cost (no memo of every
+    object): loading a scenario copies every file of its chain a few times. Anything else YAML
+    can give, and a structure that refers to itself (an alias inside its own anchor), goes to
+    ``deepcopy``.
+    """
+    try:
+        return _copy_tree(data)
+    except RecursionError:
+        return copy.deepcopy(data)
+
+
+def _copy_tree(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {k: _copy_tree(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_copy_tree(v) for v in data]
+    if isinstance(data, _IMMUTABLE):
+        return data
+    return copy.deepcopy(data)
 
 
 def _parse(path: Path, text: str) -> dict[str, Any]:
@@ -198,7 +227,7 @@ def _merge(base: dict[str, Any], over: dict[str, Any], base_org: OriginTree, ove
         if isinstance(val, dict) and isinstance(old, dict) and key not in REPLACED_WHOLE and not _new_dist(val, old):
             out[key], org[key] = _merge(old, val, org[key], sub_org, path, prefix + (str(key),))
         else:
-            out[key] = copy.deepcopy(val)
+            out[key] = _fresh(val)
             org[key] = sub_org
     return out, org
 
