@@ -56,7 +56,40 @@ class _Loader(_YAML_BASE):
 
     PyYAML keeps the last of two equal keys without a word, and raises a bare ``ValueError``
     on ``2024-02-30``; as text the date reaches the schema, whose message names its key.
+
+    Scenario files are mostly short plain scalars that repeat (roster values, shares): the tag
+    of such a scalar and the value it stands for are worked out once per process and looked up
+    after that (both depend on the text alone; the values kept are numbers, booleans, None
+    and strings, which cannot change).
     """
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is yaml.ScalarNode and len(value) <= _SHORT and not self.yaml_path_resolvers:
+            key = (value, implicit)
+            tag = _TAGS.get(key)
+            if tag is None:
+                tag = _TAGS[key] = super().resolve(kind, value, implicit)
+            return tag
+        return super().resolve(kind, value, implicit)
+
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        if type(node) is yaml.ScalarNode and len(node.value) <= _SHORT:
+            key = (node.tag, node.value)
+            known = _SCALARS.get(key)
+            if known is not None:
+                return known[0]
+            data = super().construct_object(node, deep)
+            if type(data) in _KEPT:
+                _SCALARS[key] = (data,)
+            return data
+        return super().construct_object(node, deep)
+
+
+# Short plain scalars: their tags and values, once worked out (see _Loader).
+_SHORT = 32
+_TAGS: dict[tuple[str, Any], str] = {}
+_SCALARS: dict[tuple[str, str], tuple[Any]] = {}
+_KEPT = (int, float, bool, str, type(None))
 
 
 def _construct_map(loader: Any, node: yaml.MappingNode) -> Any:

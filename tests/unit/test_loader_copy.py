@@ -60,3 +60,32 @@ def test_read_yaml_hands_out_fresh_copies(tmp_path: Path):
     first = loader.read_yaml(f)
     first["a"]["b"].append(3)
     assert loader.read_yaml(f) == {"a": {"b": [1, 2]}}
+
+
+class _Uncached(loader._Loader):
+    """The reference: the safe loader's own tag resolution and construction, nothing remembered."""
+
+    resolve = loader._YAML_BASE.resolve
+    construct_object = loader._YAML_BASE.construct_object
+
+
+_ROOT = paths.scenarios_dir().parent
+_YAML_FILES = sorted(str(p.relative_to(_ROOT)) for d in ("scenarios", "calibration")
+                     for p in (_ROOT / d).rglob("*.yaml"))
+
+
+@pytest.mark.parametrize("name", _YAML_FILES)
+def test_remembered_scalars_parse_as_the_safe_loader(name):
+    """Every shipped YAML file, parsed cold and again warm, equals the uncached parse (types included)."""
+    text = (_ROOT / name).read_text(encoding="utf-8")
+    reference = _typed(yaml.load(text, Loader=_Uncached))
+    assert _typed(yaml.load(text, Loader=loader._Loader)) == reference
+    assert _typed(yaml.load(text, Loader=loader._Loader)) == reference
+
+
+def test_remembered_scalars_keep_yaml_types():
+    """The same text under another tag, or quoted, keeps its own type; timestamps and odd numbers too."""
+    text = ("a: [1, '1', 1.0, 0x10, 0o7, 1_000, .inf, yes, 'yes', ~, null, '', 2024-01-01, 2024-02-30, !!str 5]\n"
+            "b: {1: x, '1': y, 2.5: z, off: w}\n")
+    for _ in range(2):
+        assert _typed(yaml.load(text, Loader=loader._Loader)) == _typed(yaml.load(text, Loader=_Uncached))
