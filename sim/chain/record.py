@@ -10,6 +10,7 @@ the decisions are taken, ending with the patient's one outcome.
 
 from __future__ import annotations
 
+import functools
 import weakref
 from typing import Protocol
 
@@ -59,6 +60,7 @@ def line_key(desk: str, line: str) -> str:
     return f"{desk}.{line}"
 
 
+@functools.cache  # one per desk, line and hour: made on every answered HAP call, so made once
 def hour_wait_key(desk: str, line: str, hour_of_week: int) -> str:
     """Answer waits on a line by the hour of the week the caller rang (0 = Monday 00:00)."""
     return f"{desk}.{line}.answer_wait_by_hour.{hour_of_week:03d}"

@@ -12,7 +12,6 @@ import argparse
 import math
 import sys
 from collections.abc import Callable
-from importlib.metadata import PackageNotFoundError, version
 from typing import NoReturn
 
 from sim.paths import ROOT_ENV
@@ -78,15 +77,34 @@ def _add_scenarios(parser: argparse.ArgumentParser) -> None:
 
 def package_version() -> str:
     """The installed acutesim version (package metadata, so it is written once: pyproject.toml)."""
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("acutesim")
     except PackageNotFoundError:  # a source tree that was never installed
         return "unknown (not installed)"
 
 
+class _VersionAction(argparse.Action):
+    """``--version``: the version is read from the package metadata only when asked for.
+
+    Reading it (importing ``importlib.metadata`` and finding the distribution) costs ~30 ms that
+    every other command, ``validate`` first, would pay when building the parser.
+    """
+
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS,
+                         help=help or "show program's version number and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object,
+                 option_string: str | None = None) -> None:
+        print(f"acutesim {package_version()}")  # on stdout, as argparse's own version action
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog="acutesim", description="Simulate the Dutch acute care chain.")
-    parser.add_argument("--version", action="version", version=f"acutesim {package_version()}")
+    parser.add_argument("--version", action=_VersionAction)
     parser.add_argument("--root", help="project folder with scenarios/, calibration/, results/ and docs/ "
                                        f"(sets ${ROOT_ENV}; default: the checkout that holds the package)")
     sub = parser.add_subparsers(dest="command", required=True)

@@ -18,6 +18,7 @@ naming the file (the one that set the offending key), the key and what is expect
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import hashlib
 import re
 import typing
@@ -55,7 +56,40 @@ class _Loader(_YAML_BASE):
 
     PyYAML keeps the last of two equal keys without a word, and raises a bare ``ValueError``
     on ``2024-02-30``; as text the date reaches the schema, whose message names its key.
+
+    Scenario files are mostly short plain scalars that repeat (roster values, shares): the tag
+    of such a scalar and the value it stands for are worked out once per process and looked up
+    after that (both depend on the text alone; the values kept are numbers, booleans, None
+    and strings, which cannot change).
     """
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is yaml.ScalarNode and len(value) <= _SHORT and not self.yaml_path_resolvers:
+            key = (value, implicit)
+            tag = _TAGS.get(key)
+            if tag is None:
+                tag = _TAGS[key] = super().resolve(kind, value, implicit)
+            return tag
+        return super().resolve(kind, value, implicit)
+
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        if type(node) is yaml.ScalarNode and len(node.value) <= _SHORT:
+            key = (node.tag, node.value)
+            known = _SCALARS.get(key)
+            if known is not None:
+                return known[0]
+            data = super().construct_object(node, deep)
+            if type(data) in _KEPT:
+                _SCALARS[key] = (data,)
+            return data
+        return super().construct_object(node, deep)
+
+
+# Short plain scalars: their tags and values, once worked out (see _Loader).
+_SHORT = 32
+_TAGS: dict[tuple[str, Any], str] = {}
+_SCALARS: dict[tuple[str, str], tuple[Any]] = {}
+_KEPT = (int, float, bool, str, type(None))
 
 
 def _construct_map(loader: Any, node: yaml.MappingNode) -> Any:
@@ -112,12 +146,40 @@ def read_yaml(path: Path) -> dict[str, Any]:
         raise ScenarioError(f"{path}: a binary file (it holds NUL bytes); expected a YAML text file")
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     if digest in _PARSED:
-        return copy.deepcopy(_PARSED[digest])
+        return _fresh(_PARSED[digest])
     data = _parse(path, text)
     if len(_PARSED) > 256:
         _PARSED.clear()
-    _PARSED[digest] = copy.deepcopy(data)
+    _PARSED[digest] = _fresh(data)
     return data
+
+
+# What YAML gives that cannot change: shared between copies as they are.
+_IMMUTABLE = (str, int, float, type(None), dt.date, bytes)
+
+
+def _fresh(data: Any) -> Any:
+    """A copy of parsed YAML whose mappings and lists are new (values that cannot change are shared).
+
+    What ``copy.deepcopy`` gives for this data, at a fraction of the cost (no memo of every
+    object): loading a scenario copies every file of its chain a few times. Anything else YAML
+    can give, and a structure that refers to itself (an alias inside its own anchor), goes to
+    ``deepcopy``.
+    """
+    try:
+        return _copy_tree(data)
+    except RecursionError:
+        return copy.deepcopy(data)
+
+
+def _copy_tree(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {k: _copy_tree(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_copy_tree(v) for v in data]
+    if isinstance(data, _IMMUTABLE):
+        return data
+    return copy.deepcopy(data)
 
 
 def _parse(path: Path, text: str) -> dict[str, Any]:
@@ -198,7 +260,7 @@ def _merge(base: dict[str, Any], over: dict[str, Any], base_org: OriginTree, ove
         if isinstance(val, dict) and isinstance(old, dict) and key not in REPLACED_WHOLE and not _new_dist(val, old):
             out[key], org[key] = _merge(old, val, org[key], sub_org, path, prefix + (str(key),))
         else:
-            out[key] = copy.deepcopy(val)
+            out[key] = _fresh(val)
             org[key] = sub_org
     return out, org
 
@@ -432,14 +494,49 @@ def _known_holiday_country(code: str) -> bool:
     Read from the library's registry of countries: asking for the calendar itself (or listing the
     supported countries) imports every one of its 250 country modules, a third of ``validate``'s time.
     """
-    try:
-        from holidays.registry import COUNTRIES
-    except ImportError:  # a holidays release without the registry: ask the slow way
-        import holidays
+    codes = _registry_codes()
+    if codes is None:
+        try:
+            from holidays.registry import COUNTRIES
+        except ImportError:  # a holidays release without the registry: ask the slow way
+            import holidays
 
-        return code in holidays.list_supported_countries()
+            return code in holidays.list_supported_countries()
+        codes = {c for names in COUNTRIES.values() for c in names[1:]}
     # (class name, alpha-2, alpha-3, other codes or class aliases): the codes are the short upper-case names.
-    return any(code in names[1:] for names in COUNTRIES.values()) and code.isupper() and len(code) <= 3
+    return code in codes and code.isupper() and len(code) <= 3
+
+
+def _registry_codes() -> set[str] | None:
+    """The codes and aliases of ``holidays.registry.COUNTRIES``, read from its source file; None if not readable so.
+
+    Importing even the registry runs the package's ``__init__`` (calendars, ``dateutil``): an
+    eighth of ``validate``'s time, for a check that needs one literal table. Read afresh on every
+    call (nothing is kept on disk), from the installed package's own file.
+    """
+    import ast
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("holidays")
+        if spec is None or spec.origin is None:
+            return None
+        tree = ast.parse(Path(spec.origin).with_name("registry.py").read_text(encoding="utf-8"))
+        for node in tree.body:
+            target: ast.expr
+            value: ast.expr | None
+            if isinstance(node, ast.AnnAssign):
+                target, value = node.target, node.value
+            elif isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target, value = node.targets[0], node.value
+            else:
+                continue
+            if isinstance(target, ast.Name) and target.id == "COUNTRIES" and value is not None:
+                table = ast.literal_eval(value)
+                return {c for names in table.values() for c in names[1:]}
+    except (ImportError, OSError, ValueError, SyntaxError, TypeError, AttributeError):
+        return None
+    return None
 
 
 def _check_calendar(scenario: Scenario, res: Resolved, path: Path) -> None:

@@ -24,6 +24,20 @@ import simpy
 from simpy.events import NORMAL
 
 
+def event_at(env: simpy.Environment, at: float, callback: Callable[[simpy.Event], None]) -> simpy.Event:
+    """An event at exactly the clock time ``at`` that calls ``callback``.
+
+    A timeout of ``at - now`` could land a rounding step off ``at``; this puts ``at`` on the heap
+    as it is (so a time booked earlier as ``now + delay`` is kept to the bit).
+    """
+    event = simpy.Event(env)
+    event._ok = True  # a triggered event, as a Timeout is
+    event._value = None
+    event.callbacks.append(callback)
+    heapq.heappush(env._queue, (at, NORMAL, next(env._eid), event))
+    return event
+
+
 class DeadlineHeap:
     """The pending deadlines of one environment, with one event at the earliest still pending."""
 
@@ -55,13 +69,7 @@ class DeadlineHeap:
 
     def _arm(self, at: float) -> None:
         """One event at ``at`` (a later one already on the heap is superseded and does nothing)."""
-        event = simpy.Event(self.env)
-        event._ok = True  # a triggered event, as a Timeout is
-        event._value = None
-        event.callbacks.append(self._fire)
-        env = self.env
-        heapq.heappush(env._queue, (at, NORMAL, next(env._eid), event))
-        self._armed, self._armed_at = event, at
+        self._armed, self._armed_at = event_at(self.env, at, self._fire), at
         self.armed += 1
 
     def _fire(self, event: simpy.Event) -> None:

@@ -8,6 +8,7 @@ them, so KPIs cover the measurement period only.
 
 from __future__ import annotations
 
+import heapq
 from array import array
 from collections import defaultdict
 
@@ -15,32 +16,59 @@ import numpy as np
 
 
 class TimeWeighted:
-    """Time-average of a piecewise-constant level (busy servers, occupied beds)."""
+    """Time-average of a piecewise-constant level (busy servers, occupied beds).
 
-    __slots__ = ("level", "_last", "_area", "_start")
+    A change may also be booked for a later time (:meth:`add_at`, a server that will come free
+    with no event to mark it): it is applied, at its own time, before the next change, reset or
+    read-out at or after that time, so the average is exactly that of a change made then.
+    """
+
+    __slots__ = ("level", "_last", "_area", "_start", "_due")
 
     def __init__(self) -> None:
         self.level = 0.0
         self._last = 0.0
         self._area = 0.0
         self._start = 0.0
+        self._due: list[tuple[float, float]] = []  # booked (time, delta), a heap
 
     def set(self, now: float, level: float) -> None:
+        if self._due:
+            self._catch_up(now)
         self._area += self.level * (now - self._last)
         self._last = now
         self.level = level
 
     def add(self, now: float, delta: float) -> None:
+        if self._due:
+            self._catch_up(now)
         self._area += self.level * (now - self._last)
         self._last = now
         self.level += delta
 
+    def add_at(self, at: float, delta: float) -> None:
+        """Change the level by ``delta`` at ``at`` (not before the last change)."""
+        heapq.heappush(self._due, (at, delta))
+
+    def _catch_up(self, now: float) -> None:
+        """Apply the booked changes due by ``now``, in time order, each at its own time."""
+        due = self._due
+        while due and due[0][0] <= now:
+            at, delta = heapq.heappop(due)
+            self._area += self.level * (at - self._last)
+            self._last = at
+            self.level += delta
+
     def reset(self, now: float) -> None:
+        if self._due:
+            self._catch_up(now)
         self._last = now
         self._start = now
         self._area = 0.0
 
     def mean(self, now: float) -> float:
+        if self._due:
+            self._catch_up(now)
         span = now - self._start
         area = self._area + self.level * (now - self._last)
         return area / span if span > 0 else float("nan")

@@ -103,3 +103,12 @@ def test_holiday_country_check_agrees_with_the_library():
     candidates = {c for names in COUNTRIES.values() for c in names[1:]} | {"XX", "nl", "Netherlands"}
     assert {c for c in candidates if _known_holiday_country(c)} == supported
     assert _known_holiday_country("NL") and not _known_holiday_country("XX")
+
+
+def test_holiday_registry_read_from_its_source_equals_the_imported_one():
+    """``validate`` reads the registry's table from its source file (no import of ``holidays``): the same codes."""
+    from holidays.registry import COUNTRIES
+
+    from sim.config.loader import _registry_codes
+
+    assert _registry_codes() == {c for names in COUNTRIES.values() for c in names[1:]}

@@ -96,3 +96,16 @@ def test_112_to_the_hap_is_a_double_triage_and_the_warm_transfer_avoids_it():
     q = z.patient("call_112", at=TUESDAY_20H)
     z.enter(q, days=2)
     assert q.triages == 1 and z.count(rec.DOUBLE_TRIAGE) == 0 and z.count(rec.DOUBLE_TRIAGE_AVOIDED) == 1
+
+
+def test_shifted_urgency_table_equals_the_rule():
+    """The looked-up true urgency is the rule's: one step per error, kept within U1-U5; unknown urgencies raise."""
+    from sim.chain.coordination.true_need import shifted
+    from sim.config.constants import NTS_URGENCIES
+
+    for i, u in enumerate(NTS_URGENCIES):
+        for error in (-2, -1, 0, 1, 2):
+            assert shifted(u, error) == NTS_URGENCIES[min(max(i + error, 0), len(NTS_URGENCIES) - 1)]
+    assert shifted("U1", -1) == "U1" and shifted("U5", 1) == "U5" and shifted("U3", -1) == "U2"
+    with pytest.raises(ValueError):
+        shifted("A1", 0)

@@ -34,10 +34,19 @@ from sim.engine.rng import Sampler, Uniform
 UNDER, CORRECT, OVER = -1, 0, 1
 
 
-def shifted(urgency: str, error: int) -> str:
-    """The true urgency of a patient triaged ``urgency`` with ``error`` (-1 too low: one more urgent)."""
+def _shifted(urgency: str, error: int) -> str:
     i = NTS_URGENCIES.index(urgency) + error
     return NTS_URGENCIES[min(max(i, 0), len(NTS_URGENCIES) - 1)]
+
+
+# Every (urgency, error) a decision can have, worked out once: a triage looks its answer up.
+_SHIFTED = {(u, e): _shifted(u, e) for u in NTS_URGENCIES for e in (UNDER, CORRECT, OVER)}
+
+
+def shifted(urgency: str, error: int) -> str:
+    """The true urgency of a patient triaged ``urgency`` with ``error`` (-1 too low: one more urgent)."""
+    found = _SHIFTED.get((urgency, error))
+    return found if found is not None else _shifted(urgency, error)  # (an unknown urgency raises there)
 
 
 class TrueNeedJudge:
