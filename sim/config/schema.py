@@ -15,8 +15,6 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-# Written once in sim.config.constants; importable from here too.
-from sim.geo.driving import UrgentDrive
 from sim.config.constants import (  # noqa: F401
     ALTERNATIVES,
     AMBULANCE_URGENCIES,
@@ -35,6 +33,9 @@ from sim.config.constants import (  # noqa: F401
     ZCC_CALL_TYPES,
     ZCC_SKILLS,
 )
+
+# Written once in sim.config.constants; importable from here too.
+from sim.geo.driving import UrgentDrive
 
 
 def _exact_keys(v: dict, keys: Iterable[str], what: str) -> dict:

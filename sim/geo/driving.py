@@ -29,7 +29,7 @@ M_PER_KM = 1000.0
 
 @dataclass(frozen=True)
 class UrgentDrive:
-    """Drive minutes for a road distance at cruising speed ``cruise_kmh`` after accelerating at ``acceleration_m_s2``."""
+    """Drive minutes for a road distance: cruising at ``cruise_kmh`` after accelerating at ``acceleration_m_s2``."""
 
     cruise_kmh: float
     acceleration_m_s2: float

@@ -40,15 +40,15 @@ def test_calibrated_noord_meets_target(name, noord_kpis):
         f"{name}: simulated {value:,.4g} vs published {t.centre:,.4g} {t.unit} ({t.source})"
 
 
-@pytest.mark.xfail(strict=True, reason="known deficiency (issue 12): noord's A1 response is more spread than "
-                   "published. Posts placed by RIVM's coverage method (35 in noord, was 22 by population share) "
-                   "lifted noord from 75% to about 83% within 15 minutes at 55 km/h, but the recalibrated urgent "
-                   "speed (52 km/h, national p95 17 min) stands in for delays the model lacks (dispatch and turnout "
-                   "tails, a busy nearest vehicle), which rural noord pays in drive time: 79% within 15, p95 19.1 "
-                   "min (published: Drenthe 93% in 2019, Fryslan 93% in 2017). Strict: when this passes, remove "
-                   "the mark")
+@pytest.mark.xfail(strict=True, reason="known deficiency (issue 12): noord's A1 response is longer than "
+                   "published. Nationally the calibrated drive curve meets the mean drive (6:36), the p95 (17:00) "
+                   "and 91% within 15 min (published 92.4%), but every post stands at a town hall and patients lie "
+                   "uniformly on their municipality's disc, so in noord's large municipalities the drive from the "
+                   "nearest post is long: 83% within 15, p95 20.4 min (published: Drenthe 93% in 2019, Fryslan 93% "
+                   "in 2017; national p95 17 min +10%). Strict: when this passes, remove the mark")
 def test_a1_within_norm_plausible(noord_kpis):
-    assert 0.8 <= noord_kpis["a1_on_scene_15min_share"] <= 1.0
+    assert noord_kpis["a1_on_scene_15min_share"] >= 0.90  # published ~93% in Drenthe and Fryslan
+    assert noord_kpis["a1_response_time_p95"] <= 17.0 * 1.1  # the national target's tolerance
 
 
 def test_service_levels_plausible(noord_kpis):

@@ -119,8 +119,8 @@ def test_a_triage_centre_rosters_its_posts_as_one_desk():
                                     hs.minimum_on_duty.value, hs.shifts.staffed_for)
     assert res.centre_rosters()[name] == expected
     by_heads = sorted(centre.posts, key=lambda p: res.haps[p].triagists.value)
-    for small, large in zip(by_heads, by_heads[1:]):
-        assert all(s <= b for s, b in zip(res.haps[small].triage.values, res.haps[large].triage.values))
+    for small, large in zip(by_heads, by_heads[1:], strict=False):
+        assert all(s <= b for s, b in zip(res.haps[small].triage.values, res.haps[large].triage.values, strict=True))
     with pytest.raises(ScenarioError, match="already answered by"):
         load_scenario(NOORD, {"resources": {"hap_triage_centres": {"triage_twice": {
             "posts": [centre.posts[0]], "estimate": "t"}}}})
