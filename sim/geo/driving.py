@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:  # numpy only when a model is built: the scenario schema imports this module at start-up
+    import numpy as np
 
 SECONDS_PER_MINUTE = 60.0
 MIN_PER_HOUR = 60.0  # sim.geo sits below sim.config, so the constant is not imported from there
@@ -62,6 +64,8 @@ class UrgentDrive:
 
     def minutes_matrix(self, km: np.ndarray) -> np.ndarray:
         """:meth:`minutes` of every entry of a distance matrix."""
+        import numpy as np
+
         v, a = self.v, self.a
         km = np.maximum(np.asarray(km, dtype=float), 0.0)
         return np.where(km <= v * v / a, 2.0 * np.sqrt(km / a), v / a + km / v)
