@@ -7,7 +7,8 @@ in a populous place and k sites at k different places; the ambulance-post
 coverage placement gives a point at a town hall the drive of the model's trip
 geometry, places exactly the national number of posts, every region at least
 one, and gives rural noord more posts per inhabitant than urban west (the
-reason for the method, issue 12). That the shipped files
+reason for the method, issue 12); HAP posts are grouped into triage centres nearest first
+within a province, and the regions' centres add up to InEen's 52 HDS. That the shipped files
 are exactly what the derivation writes is checked in
 tests/system/test_derive_regions.py.
 """
@@ -66,3 +67,30 @@ def test_coverage_places_the_national_number_and_favours_rural_regions():
         return len(placed[region].sites) / sum(a.population for a in subareas_of(region)) * 1e6
 
     assert per_million("noord") > 2 * per_million("west")
+
+
+def test_triage_centres_group_the_nearest_posts_of_one_province_first():
+    """Deterministic case: two pairs of posts close together in two provinces, and a fifth post far away in
+    the first province. Two centres: the far post joins its own province's pair, never the nearer pair over
+    the border; one centre holds every post; the 52 HDS are shared out as the regions' centres."""
+    import numpy as np
+
+    from sim.derive.region_inputs import triage_centres
+    from sim.geo.regions import SubArea
+
+    def area(code: str, province: str) -> SubArea:
+        return SubArea(code, code, province, "vr", 1000, 52.0, 5.0, "r", 10.0)
+
+    areas = (area("a", "P"), area("b", "P"), area("c", "Q"), area("d", "Q"), area("e", "P"))
+    km = np.array([[0, 1, 10, 11, 30], [1, 0, 9, 10, 29], [10, 9, 0, 1, 12], [11, 10, 1, 0, 13],
+                   [30, 29, 12, 13, 0]], dtype=float)
+    sites, pops = [0, 1, 2, 3, 4], np.array([0.3, 0.2, 0.2, 0.2, 0.1])
+    assert triage_centres(areas, km, sites, pops, 2) == [[0, 1, 4], [2, 3]]
+    assert triage_centres(areas, km, sites, pops, 3) == [[0, 1], [2, 3], [4]]
+    assert triage_centres(areas, km, sites, pops, 1) == [[0, 1, 2, 3, 4]]
+    total = 0
+    for region in known_regions():
+        res = load_scenario(ROOT / "scenarios" / region / "status_quo.yaml").resources
+        total += len(res.hap_triage_centres)
+        assert sorted(p for c in res.hap_triage_centres.values() for p in c.posts) == sorted(res.haps)
+    assert total == 52  # InEen: 52 HDS
