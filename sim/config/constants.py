@@ -12,6 +12,8 @@ from __future__ import annotations
 
 # ------------------------------------------------------------------- time
 MIN_PER_HOUR = 60.0
+SECONDS_PER_MINUTE = 60.0
+M_PER_KM = 1000.0
 MIN_PER_DAY = 1440.0
 HOURS_PER_DAY = 24
 DAYS_PER_WEEK = 7

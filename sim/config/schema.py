@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+# Written once in sim.config.constants; importable from here too.
 from sim.config.constants import (  # noqa: F401
     ALTERNATIVES,
     AMBULANCE_URGENCIES,
@@ -26,15 +27,16 @@ from sim.config.constants import (  # noqa: F401
     HAP_TRIAGE_OUTCOMES,
     HOURS_PER_DAY,
     HOURS_PER_WEEK,
+    M_PER_KM,
+    MIN_PER_HOUR,
     NTS_URGENCIES,
     RE_PRESENTATION_ROUTES,
+    SECONDS_PER_MINUTE,
     TEAM_KINDS,
     TRIAGE_DESKS,
     ZCC_CALL_TYPES,
     ZCC_SKILLS,
 )
-
-# Written once in sim.config.constants; importable from here too.
 from sim.geo.driving import UrgentDrive
 
 
@@ -57,6 +59,7 @@ def _labels_within(mix: Mix, allowed: tuple[str, ...]) -> Mix:
 MAX_COUNT = 100_000  # beds, places, vehicles, staff on duty per hour, redials
 MAX_RATE_PER_1000 = 100_000.0  # arrivals per 1000 inhabitants per year
 MAX_SPEED_KMH = 300.0
+MAX_ACCELERATION_M_S2 = 10.0  # a figure above this is a unit mistake (km/h per second, say), not a vehicle
 MAX_MULTIPLIER = 100.0
 MAX_DAYS = 3_650.0  # ten years per replication
 MAX_REPLICATIONS = 10_000
@@ -412,8 +415,11 @@ class AmbulanceCare(Strict):
     planned_ride: Dist
     urgent_speed_kmh: SpeedKmh
     urgent_acceleration_m_s2: Annotated[Value, AfterValidator(
-        lambda v: _at_most(v, 10.0, "an acceleration in m/s2", above_zero=True))]
+        lambda v: _at_most(v, MAX_ACCELERATION_M_S2, "an acceleration in m/s2", above_zero=True))]
     urgent_drive_variation: Dist  # factor on the drive time (mean 1): traffic, route, finding the address
+    normal_speed_kmh: SpeedKmh
+    a1_norm_min: Value
+    a2_norm_min: Value
 
     @field_validator("urgent_drive_variation")
     @classmethod
@@ -424,10 +430,8 @@ class AmbulanceCare(Strict):
 
     def urgent_drive(self) -> UrgentDrive:
         """Minutes of an urgent ride per road km: cruising at ``urgent_speed_kmh`` after accelerating."""
-        return UrgentDrive(self.urgent_speed_kmh.value, self.urgent_acceleration_m_s2.value)
-    normal_speed_kmh: SpeedKmh
-    a1_norm_min: Value
-    a2_norm_min: Value
+        return UrgentDrive(v=self.urgent_speed_kmh.value / MIN_PER_HOUR,
+                           a=self.urgent_acceleration_m_s2.value * SECONDS_PER_MINUTE**2 / M_PER_KM)
 
 
 
@@ -860,8 +864,9 @@ class HapTriageCentre(Provenance):
     """Where a huisartsendienstenstructuur (HDS) answers the calls for its posts: one desk, one queue.
 
     An HDS runs several posts behind one telephone number, and its triagists answer
-    every caller of those posts from one call centre; the desk's roster is the sum of
-    its posts' triage rosters (each post's from its own head count).
+    every caller of those posts from one call centre. The loader rosters the centre's summed
+    head count as one desk and shares that roster out to the posts by head count
+    (``Scenario._desk_rosters``), so the desk's roster is the sum of its posts' rosters.
     """
 
     posts: list[str] = Field(min_length=1)

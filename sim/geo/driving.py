@@ -24,31 +24,21 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # numpy only when a model is built: the scenario schema imports this module at start-up
     import numpy as np
 
-SECONDS_PER_MINUTE = 60.0
-MIN_PER_HOUR = 60.0  # sim.geo sits below sim.config, so the constant is not imported from there
-M_PER_KM = 1000.0
-
 
 @dataclass(frozen=True)
 class UrgentDrive:
-    """Drive minutes for a road distance: cruising at ``cruise_kmh`` after accelerating at ``acceleration_m_s2``."""
+    """Drive minutes for a road distance: cruising at ``v`` km/min after accelerating at ``a`` km/min².
 
-    cruise_kmh: float
-    acceleration_m_s2: float
+    In the model's own units (km, minutes); the scenario gives km/h and m/s²
+    (``AmbulanceCare.urgent_drive`` converts them).
+    """
+
+    v: float
+    a: float
 
     def __post_init__(self) -> None:
-        if self.cruise_kmh <= 0 or self.acceleration_m_s2 <= 0:
+        if self.v <= 0 or self.a <= 0:
             raise ValueError("cruise speed and acceleration must be above 0")
-
-    @property
-    def v(self) -> float:
-        """Cruising speed in km per minute."""
-        return self.cruise_kmh / MIN_PER_HOUR
-
-    @property
-    def a(self) -> float:
-        """Acceleration in km per minute squared."""
-        return self.acceleration_m_s2 * SECONDS_PER_MINUTE**2 / M_PER_KM
 
     @property
     def cruise_from_km(self) -> float:

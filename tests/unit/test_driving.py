@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from sim.geo.driving import UrgentDrive
 
-DRIVE = UrgentDrive(cruise_kmh=90.0, acceleration_m_s2=0.13)
+KMH, M_S2 = 1 / 60, 3600 / 1000  # km/h to km/min, m/s2 to km/min2 (by hand, not the schema's conversion)
+DRIVE = UrgentDrive(v=90.0 * KMH, a=0.13 * M_S2)
 
 
 def test_short_trips_accelerate_long_trips_cruise():
@@ -27,7 +28,7 @@ def test_curve_is_continuous_where_cruising_starts():
 
 
 def test_high_acceleration_tends_to_a_constant_speed():
-    fast = UrgentDrive(cruise_kmh=60.0, acceleration_m_s2=1e6)
+    fast = UrgentDrive(v=60.0 * KMH, a=1e6 * M_S2)
     assert fast.minutes(12.0) == pytest.approx(12.0, rel=1e-3)
 
 
@@ -42,8 +43,19 @@ def test_average_speed_rises_with_distance():
     assert speeds == sorted(speeds) and speeds[-1] < 90.0
 
 
+def test_scenario_units_convert_to_the_models():
+    """The scenario's km/h and m/s2 become km/min and km/min2 (sim.config.schema.AmbulanceCare.urgent_drive)."""
+    from sim.config.loader import load_scenario
+    from tests.helpers import ROOT
+
+    amb = load_scenario(ROOT / "scenarios/noord/status_quo.yaml").care.ambulance
+    drive = amb.urgent_drive()
+    assert drive.v == pytest.approx(amb.urgent_speed_kmh.value * KMH)
+    assert drive.a == pytest.approx(amb.urgent_acceleration_m_s2.value * M_S2)
+
+
 def test_refuses_zero_speed_or_acceleration():
     with pytest.raises(ValueError):
-        UrgentDrive(0.0, 0.1)
+        UrgentDrive(0.0, 0.1 * M_S2)
     with pytest.raises(ValueError):
-        UrgentDrive(90.0, 0.0)
+        UrgentDrive(90.0 * KMH, 0.0)
