@@ -195,7 +195,7 @@ def commute_by_location(scenario: Scenario, sites: list[str]) -> list[dict[str, 
     from sim.plan.locations import residence
 
     areas = subareas_of(scenario.region)
-    km = road_km_matrix(areas, scenario.care.travel.detour_factor.value)
+    km = road_km_matrix(areas, scenario.care.travel.detour_factor.value, scenario.care.travel.settlement())
     index = {a.code: i for i, a in enumerate(areas)}
     chosen = [index[c] for c in sites]
     nearest = nearest_site(km, chosen)

@@ -24,7 +24,7 @@ from sim.engine.calendar import Calendar
 from sim.engine.flow import run_flow
 from sim.engine.rng import Sampler, Streams, Uniform, cumulative
 from sim.engine.stats import PoolProbes
-from sim.geo.regions import SubArea, road_km_matrix, straight_km_matrix, trip_km
+from sim.geo.regions import Settlement, SubArea, road_km_matrix, straight_km_matrix, trip_km
 from sim.resources import CapacityPool
 
 Flow = Generator[Any, Any, Any]
@@ -93,14 +93,20 @@ class Travel:
     ``km`` is the planning matrix (road km between town halls; a trip inside a
     municipality counts its mean, 2R/3 x detour): it chooses the nearest post,
     SEH or vehicle. A trip to a patient is drawn: from a town hall to the
-    patient's own place on the disc of their municipality, times the detour factor.
+    patient's own place in their municipality (:class:`sim.geo.regions.Settlement`), times the detour factor.
     """
 
-    def __init__(self, areas: tuple[SubArea, ...], detour_factor: float) -> None:
-        self.km = road_km_matrix(areas, detour_factor)
+    def __init__(self, areas: tuple[SubArea, ...], detour_factor: float, settlement: Settlement) -> None:
+        self.km = road_km_matrix(areas, detour_factor, settlement)
         self.straight: list[list[float]] = straight_km_matrix(areas).tolist()
         self.radius: list[float] = [a.radius_km for a in areas]
+        self.areas = areas
+        self.settlement = settlement
         self.detour = detour_factor
+
+    def place_r(self, subarea: int, u: float) -> float:
+        """Km from the town hall of an inhabitant of ``subarea`` at uniform ``u`` (town or countryside)."""
+        return self.settlement.place_r(self.areas[subarea], u)
 
     def minutes(self, speed_kmh: float) -> np.ndarray:
         return self.km / speed_kmh * MIN_PER_HOUR
@@ -144,7 +150,7 @@ class Context:
         self.area_index = {a.code: i for i, a in enumerate(areas)}
         self.populations = np.array([a.population for a in areas], dtype=float)
         travel = scenario.care.travel
-        self.travel = Travel(areas, travel.detour_factor.value)
+        self.travel = Travel(areas, travel.detour_factor.value, travel.settlement())
         self._u_place = self.streams.uniform("geo.patient_place")
         self.priorities: Priorities = scenario.priorities
         self.rosters = Rosters()
@@ -174,9 +180,9 @@ class Context:
         run_flow(flow)
 
     def new_patient(self, stream: str, subarea: int, urgency: str, need: str, arrived: float) -> Patient:
-        """A patient, placed uniformly on the disc of their municipality (stream ``geo.patient_place``)."""
+        """A patient, placed in the town or the countryside of their municipality (stream ``geo.patient_place``)."""
         u = self._u_place
-        r = self.travel.radius[subarea] * math.sqrt(u())
+        r = self.travel.place_r(subarea, u())
         return Patient(self.record.created, stream, subarea, urgency, need, arrived, r, math.cos(TWO_PI * u()))
 
     def returning_patient(self, p: Patient, stream: str) -> Patient:

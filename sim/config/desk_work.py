@@ -219,7 +219,7 @@ def provider_requests(sc: Scenario, need: str) -> np.ndarray:
 def hap_post_shares(sc: Scenario) -> dict[str, float]:
     """Share of the region's inhabitants for whom each HAP is the nearest post (as the model assigns them)."""
     areas = subareas_of(sc.region)
-    km = road_km_matrix(areas, sc.care.travel.detour_factor.value)
+    km = road_km_matrix(areas, sc.care.travel.detour_factor.value, sc.care.travel.settlement())
     code = {a.code: i for i, a in enumerate(areas)}
     names = list(sc.resources.haps)
     nearest = nearest_site(km, [code[sc.resources.haps[n].subarea] for n in names])

@@ -67,8 +67,10 @@ def shift_roster(phone_hours_per_week: float, demand: Sequence[float], shifts: S
     * ``busiest_hour``: the demand of the shift's busiest hour, as a planner who must cover
       every hour of a fixed shift staffs it; quieter hours of the shift then have slack.
 
-    Rounding makes the total differ from ``phone_hours_per_week`` by at most half a
-    person per shift-hour.
+    Levels are whole people and the week keeps its hours (:func:`round_keeping_hours`): rounding
+    each shift to the nearest person would add or drop up to half a person in every shift, and
+    by chance more in one desk than in another (a small desk's hours then depend on where its
+    levels fall between two whole numbers, not on its staffing).
     """
     total = float(sum(demand))
     if total <= 0 or phone_hours_per_week <= 0:
@@ -89,7 +91,28 @@ def shift_roster(phone_hours_per_week: float, demand: Sequence[float], shifts: S
         level = {s: phone_hours_per_week * busiest[s] / hours_if_busiest for s in open_hours}
     else:
         raise ValueError(f"staffed_for: expected 'average' or 'busiest_hour', got '{staffed_for}'")
-    return [max(minimum_when_open, round(level[shifts[h]])) if demand[h] > 0 else 0 for h in range(HOURS_PER_WEEK)]
+    whole = round_keeping_hours(level, open_hours, phone_hours_per_week, minimum_when_open)
+    return [whole[shifts[h]] if demand[h] > 0 else 0 for h in range(HOURS_PER_WEEK)]
+
+
+def round_keeping_hours(level: dict[int, float], hours: dict[int, int], target: float,
+                        minimum: int) -> dict[int, int]:
+    """Whole staff levels per shift whose week comes closest to ``target`` hours.
+
+    Each shift starts at the floor of its exact level (at least ``minimum``); then, in order of the
+    largest fractional remainder (the first shift among equal remainders), a shift gets one person
+    more while that brings the week's hours (level x the shift's ``hours``) closer to ``target``: a
+    largest-remainder rounding weighted by the shifts' lengths. A shift raised to the minimum takes
+    no extra person (the minimum already added hours the staffing does not have).
+    """
+    whole = {s: max(minimum, math.floor(x)) for s, x in level.items()}
+    total = sum(whole[s] * hours[s] for s in level)
+    by_remainder = sorted(level, key=lambda s: (-(level[s] - math.floor(level[s])), s))
+    for s in by_remainder:
+        if whole[s] == math.floor(level[s]) and total + hours[s] / 2 < target:
+            whole[s] += 1
+            total += hours[s]
+    return whole
 
 
 def phone_hours_from_headcount(headcount: float, fte_per_head: float, hours_per_fte: float, leave: float,

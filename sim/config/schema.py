@@ -37,7 +37,8 @@ from sim.config.constants import (  # noqa: F401
     ZCC_CALL_TYPES,
     ZCC_SKILLS,
 )
-from sim.geo.driving import UrgentDrive
+from sim.geo.driving import DriveSpread, UrgentDrive
+from sim.geo.regions import Settlement
 
 
 def _exact_keys(v: dict, keys: Iterable[str], what: str) -> dict:
@@ -405,6 +406,14 @@ class HapCare(Strict):
 
 
 
+class DriveVariationByDistance(Provenance):
+    """How the spread of one ride's drive time falls with its distance (:class:`sim.geo.driving.DriveSpread`)."""
+
+    reference_km: float = Field(gt=0)  # the distance at which the factor has the cv of urgent_drive_variation
+    shortest_km: float = Field(gt=0)  # shorter rides spread as much as one of this distance
+    exponent: float = Field(ge=0, le=1)  # cv falls as (reference / distance) ** exponent; 0: the same everywhere
+
+
 class AmbulanceCare(Strict):
     """Ambulance timings (minutes) and driving: urgent rides accelerate to a cruising speed (sim/geo/driving.py)."""
 
@@ -417,6 +426,7 @@ class AmbulanceCare(Strict):
     urgent_acceleration_m_s2: Annotated[Value, AfterValidator(
         lambda v: _at_most(v, MAX_ACCELERATION_M_S2, "an acceleration in m/s2", above_zero=True))]
     urgent_drive_variation: Dist  # factor on the drive time (mean 1): traffic, route, finding the address
+    urgent_drive_variation_by_distance: DriveVariationByDistance
     normal_speed_kmh: SpeedKmh
     a1_norm_min: Value
     a2_norm_min: Value
@@ -426,7 +436,15 @@ class AmbulanceCare(Strict):
     def _factor_of_mean_one(cls, v: Dist) -> Dist:
         if abs(v.mean - 1.0) > 1e-9:
             raise ValueError(f"mean: a factor on the drive time must have mean 1 (got {v.mean:g})")
+        if v.dist not in ("lognormal", "fixed"):
+            raise ValueError(f"dist: the drive-time factor is lognormal (its spread follows the distance) or "
+                             f"fixed (no spread), got {v.dist}")
         return v
+
+    def urgent_drive_spread(self) -> DriveSpread:
+        """How one ride's drive-time factor spreads at its distance (sim/geo/driving.py)."""
+        d = self.urgent_drive_variation_by_distance
+        return DriveSpread(self.urgent_drive_variation.cv or 0.0, d.reference_km, d.shortest_km, d.exponent)
 
     def urgent_drive(self) -> UrgentDrive:
         """Minutes of an urgent ride per road km: cruising at ``urgent_speed_kmh`` after accelerating."""
@@ -496,9 +514,24 @@ class CallingAround(Strict):
 
 
 class Travel(Strict):
-    """Road-distance approximation between sub-areas."""
+    """Road-distance approximation between sub-areas, and where inhabitants live around their town hall."""
 
     detour_factor: Value
+    town_share: Share  # inhabitants living in the town around their municipality's town hall
+    town_density_per_km2: Value  # inhabitants per km² of that town
+
+    @model_validator(mode="after")
+    def _a_settlement(self) -> Travel:
+        if self.town_share.value >= 1.0:
+            raise ValueError(f"town_share: expected below 1 (the countryside keeps some inhabitants), "
+                             f"got {self.town_share.value:g}")
+        if self.town_density_per_km2.value <= 0:
+            raise ValueError(f"town_density_per_km2: expected above 0, got {self.town_density_per_km2.value:g}")
+        return self
+
+    def settlement(self) -> Settlement:
+        """The geometry of where inhabitants live (:class:`sim.geo.regions.Settlement`)."""
+        return Settlement(self.town_share.value, self.town_density_per_km2.value)
 
 
 class Care(Strict):

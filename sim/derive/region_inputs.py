@@ -48,7 +48,15 @@ from sim.config.constants import (
 from sim.config.loader import load_scenario
 from sim.config.rosters import largest_remainder
 from sim.config.schema import Resources
-from sim.geo.regions import SubArea, all_subareas, known_regions, road_km_matrix, straight_km_matrix, subareas_of
+from sim.geo.regions import (
+    Settlement,
+    SubArea,
+    all_subareas,
+    known_regions,
+    road_km_matrix,
+    straight_km_matrix,
+    subareas_of,
+)
 from sim.geo.sites import nearest_site, site_shares
 
 
@@ -138,33 +146,46 @@ def p_median(areas: tuple[SubArea, ...], km: np.ndarray, k: int, candidates: lis
     return sorted(chosen, key=lambda i: -pop[i])
 
 
-# Points per municipality at which coverage is counted: a sunflower (Vogel) pattern on the municipality's disc,
-# the same disc on which the model draws a patient's place (sim/geo/regions.py), each point carrying an equal
-# share of the inhabitants.
+# Points per municipality at which coverage is counted: a sunflower (Vogel) pattern on the town around the
+# town hall and another on the municipality's disc, the places where the model draws a patient
+# (sim/geo/regions.py, Settlement), each point carrying an equal share of its part of the inhabitants.
 COVER_POINTS = 32
 _GOLDEN_ANGLE = math.pi * (3.0 - math.sqrt(5.0))
 
 
-def _disc_points(areas: tuple[SubArea, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Owner index, radius (km), angle and weight (inhabitants) of each coverage point."""
+def settlement_of(travel: dict[str, Any]) -> Settlement:
+    """The settlement geometry of a scenario's ``care.travel`` section (plain YAML data)."""
+    return Settlement(float(travel["town_share"]["value"]), float(travel["town_density_per_km2"]["value"]))
+
+
+def _disc_points(areas: tuple[SubArea, ...], settlement: Settlement
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Owner index, radius (km), angle and weight (inhabitants) of each coverage point.
+
+    Per municipality ``COVER_POINTS`` points on the town's disc weighted by ``share`` of its inhabitants,
+    then ``COVER_POINTS`` on the municipality's disc weighted by the rest.
+    """
     k = np.arange(COVER_POINTS)
     unit_r = np.sqrt((k + 0.5) / COVER_POINTS)
     phi = (k * _GOLDEN_ANGLE) % (2 * math.pi)
-    owner = np.repeat(np.arange(len(areas)), COVER_POINTS)
-    radius = np.concatenate([unit_r * a.radius_km for a in areas])
-    angle = np.tile(phi, len(areas))
-    weight = np.repeat([a.population / COVER_POINTS for a in areas], COVER_POINTS)
+    s = settlement.share
+    owner = np.repeat(np.arange(len(areas)), 2 * COVER_POINTS)
+    radius = np.concatenate([np.r_[unit_r * settlement.town_radius_km(a), unit_r * a.radius_km] for a in areas])
+    angle = np.tile(np.r_[phi, phi], len(areas))
+    weight = np.concatenate([np.r_[np.full(COVER_POINTS, s * a.population / COVER_POINTS),
+                                   np.full(COVER_POINTS, (1 - s) * a.population / COVER_POINTS)] for a in areas])
     return owner, radius, angle, weight
 
 
-def coverage_road_km(areas: tuple[SubArea, ...], detour_factor: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def coverage_road_km(areas: tuple[SubArea, ...], detour_factor: float, settlement: Settlement
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Road km from every town hall (columns) to every coverage point (rows), with each point's owner and weight.
 
     The model's trip geometry (:func:`sim.geo.regions.trip_km`): straight km from a town hall at great-circle
     distance ``D`` to a point at ``(r, theta)`` from its own town hall, ``theta`` measured from the direction of
     that town hall (bearing on a local east-north plane), times the detour factor.
     """
-    owner, r, phi, weight = _disc_points(areas)
+    owner, r, phi, weight = _disc_points(areas, settlement)
     lat = np.radians([a.lat for a in areas])
     lon = np.radians([a.lon for a in areas])
     d = straight_km_matrix(areas)[owner]  # [point, site]
@@ -185,7 +206,8 @@ class CoveragePosts:
 
 
 @lru_cache(maxsize=4)
-def coverage_sites(n_posts: int, cover_km: float, detour_factor: float) -> dict[str, CoveragePosts]:
+def coverage_sites(n_posts: int, cover_km: float, detour_factor: float, settlement: Settlement
+                   ) -> dict[str, CoveragePosts]:
     """Place ``n_posts`` posts nationally over the town halls by maximal coverage (RIVM referentiekader method).
 
     Greedy: each step adds the town hall that brings the most inhabitants within ``cover_km`` road km of a
@@ -194,7 +216,7 @@ def coverage_sites(n_posts: int, cover_km: float, detour_factor: float) -> dict[
     since the model runs each region on its own. Ties go to the first town hall in the table.
     """
     everyone = all_subareas()
-    km, owner, weight = coverage_road_km(everyone, detour_factor)
+    km, owner, weight = coverage_road_km(everyone, detour_factor, settlement)
     region_of = np.array([a.roaz_region for a in everyone])
     same = region_of[owner][:, None] == region_of[None, :]
     reach = (km <= cover_km) & same
@@ -271,7 +293,7 @@ def derive_region(region: str, base: dict[str, Any], fig: dict[str, Any]) -> dic
     """The ``resources`` section of one region, derived from national figures."""
     areas = subareas_of(region)
     travel = base["care"]["travel"]
-    km = road_km_matrix(areas, travel["detour_factor"]["value"])
+    km = road_km_matrix(areas, travel["detour_factor"]["value"], settlement_of(travel))
     pop = sum(a.population for a in areas)
     share = pop / fig["population"]["value"]
     f = {k: v["value"] for k, v in fig.items()}
@@ -353,7 +375,7 @@ def derive_region(region: str, base: dict[str, Any], fig: dict[str, Any]) -> dic
 
     speed, drive_min = f["ambulance_post_planning_speed_kmh"], f["ambulance_post_drive_minutes"]
     placed = coverage_sites(int(f["ambulance_posts"]), drive_min / MIN_PER_HOUR * speed,
-                            float(travel["detour_factor"]["value"]))[region]
+                            float(travel["detour_factor"]["value"]), settlement_of(travel))[region]
     post_sites = list(placed.sites)
     n_post = len(post_sites)
     post_share = site_shares(pops, nearest_site(km, post_sites), n_post)
@@ -516,7 +538,7 @@ def derive_zcc(region: str, base: dict[str, Any], sq: Resources) -> tuple[dict[s
                         | {idx[s.subarea] for s in sq.sehs.values()}
                         | {idx[sq.meldkamer.subarea]})
     travel = base["care"]["travel"]
-    km = road_km_matrix(areas, travel["detour_factor"]["value"])
+    km = road_km_matrix(areas, travel["detour_factor"]["value"], settlement_of(travel))
     [site] = p_median(areas, km, 1, candidates)
     out = {"zcc": {"locations": {"sites": {f"zcc_{slug(areas[site].name)}": {"subarea": areas[site].code}}}}}
     return out, candidates, (areas, km)

@@ -13,6 +13,15 @@ the same slope at ``2 d_c``. A single average speed (time proportional to
 distance) makes town trips too fast and rural trips too slow; this form lets the
 short trips of towns and the long trips of the countryside each take their own
 time. With a very high acceleration it tends to ``d / v``.
+
+One ride's time is the curve's time times a lognormal factor with mean 1
+(:class:`DriveSpread`). Ambulance travel times spread around their distance curve
+with a coefficient of variation that falls with distance (Budge, Ingolfsson and
+Zerom, "Empirical analysis of ambulance travel times: the case of Calgary
+emergency medical services", Management Science 56(4), 2010): delays at junctions
+and in traffic partly even out over a longer ride. Here the cv falls as
+``(reference / distance) ** exponent``; exponent 1/2 is the rate of independent
+delays per stretch of road (the variance grows with the distance).
 """
 
 from __future__ import annotations
@@ -66,3 +75,38 @@ class UrgentDrive:
         if minutes <= 2.0 * v / a:
             return a * minutes * minutes / 4.0
         return (minutes - v / a) * v
+
+
+@dataclass(frozen=True)
+class DriveSpread:
+    """The lognormal factor (mean 1) on one ride's drive time, its cv falling with the distance.
+
+    ``cv`` holds at ``reference_km``; at ``km`` the cv is ``cv * (reference_km / max(km, shortest_km)) **
+    exponent`` (exponent 0: the same cv at every distance; cv 0: a fixed factor). :meth:`at_distance` turns a factor drawn
+    with the reference cv into the factor at the ride's distance, keeping its quantile, so a ride costs
+    one draw from the same stream whatever its distance.
+    """
+
+    cv: float
+    reference_km: float
+    shortest_km: float
+    exponent: float
+
+    def __post_init__(self) -> None:
+        if self.cv < 0 or self.reference_km <= 0 or self.shortest_km <= 0 or not 0 <= self.exponent <= 1:
+            raise ValueError("drive spread: cv at least 0, reference_km and shortest_km above 0, exponent in [0, 1]")
+        object.__setattr__(self, "_sigma_ref", math.sqrt(math.log1p(self.cv * self.cv)))
+
+    def cv_at(self, km: float) -> float:
+        """The factor's coefficient of variation for a ride of ``km`` road km."""
+        return self.cv * (self.reference_km / max(km, self.shortest_km)) ** self.exponent
+
+    def at_distance(self, factor: float, km: float) -> float:
+        """The factor at ``km`` with the same quantile as ``factor``, drawn with the reference cv."""
+        if self.exponent == 0.0 or self.cv == 0.0:
+            return factor
+        s_ref = self._sigma_ref  # type: ignore[attr-defined]  # set in __post_init__
+        z = (math.log(factor) + s_ref * s_ref / 2.0) / s_ref
+        c = self.cv_at(km)
+        s = math.sqrt(math.log1p(c * c))
+        return math.exp(s * z - s * s / 2.0)

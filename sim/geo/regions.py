@@ -6,12 +6,15 @@ provenance is in ``sim/data/SOURCES.md``. Each municipality's area is an
 estimate from the spacing of town halls (``sim/data/municipality_areas.csv``,
 made by :mod:`sim.geo.areas`).
 
-Geometry of a trip: a patient lives at a point drawn uniformly on the disc of
-the municipality's equivalent radius ``R = sqrt(area / pi)`` around its town
-hall; vehicles, posts, hospitals and HAPs stand at town halls. The straight
-distance from a town hall at distance ``D`` to the patient at ``(r, theta)`` is
-``sqrt(D^2 + r^2 - 2 D r cos theta)`` (``r`` alone inside the own
-municipality); road km are that times the detour factor.
+Geometry of a trip: a patient lives at a point ``(r, theta)`` from the town hall of
+their municipality (:class:`Settlement`): with the probability ``share`` in the town
+around the town hall (a disc holding that share of the inhabitants at the density of
+built-up kernen), otherwise uniformly on the disc of the municipality's equivalent
+radius ``R = sqrt(area / pi)`` (villages, hamlets and farms, whose places the model
+does not know). Vehicles, posts, hospitals and HAPs stand at town halls. The straight
+distance from a town hall at distance ``D`` to the patient is
+``sqrt(D^2 + r^2 - 2 D r cos theta)`` (``r`` alone inside the own municipality);
+road km are that times the detour factor.
 """
 
 from __future__ import annotations
@@ -114,24 +117,55 @@ def straight_km_matrix(areas: tuple[SubArea, ...]) -> np.ndarray:
     return great_circle_km(lat[:, None], lon[:, None], lat[None, :], lon[None, :])
 
 
-def mean_within_km(area: SubArea) -> float:
-    """Mean straight distance from the town hall to a point uniform on the municipality's disc: 2R/3."""
-    return 2.0 * area.radius_km / 3.0
+@dataclass(frozen=True)
+class Settlement:
+    """Where a municipality's inhabitants live around its town hall (see the module docstring).
+
+    ``share`` of them live in the town around the town hall, on a disc of
+    ``share x population / density_per_km2`` km² (at most the municipality's own disc);
+    the others uniformly on the municipality's disc. ``share`` 0 is the plain uniform disc.
+    """
+
+    share: float
+    density_per_km2: float
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.share < 1.0 or self.density_per_km2 <= 0:
+            raise ValueError("settlement: share in [0, 1) and density above 0 expected")
+
+    def town_radius_km(self, area: SubArea) -> float:
+        """Radius of the town around the town hall (never beyond the municipality's disc)."""
+        return min(area.radius_km, math.sqrt(self.share * area.population / self.density_per_km2 / math.pi))
+
+    def place_r(self, area: SubArea, u: float) -> float:
+        """Distance from the town hall of the inhabitant at uniform ``u``: in town for ``u < share``.
+
+        One uniform both chooses town or countryside and places the inhabitant within it
+        (inverse transform of the mixture), so a patient costs the same draws as on a plain disc.
+        """
+        s = self.share
+        if u < s:
+            return self.town_radius_km(area) * math.sqrt(u / s)
+        return area.radius_km * math.sqrt((u - s) / (1.0 - s))
+
+    def mean_within_km(self, area: SubArea) -> float:
+        """Mean straight distance from the town hall to an inhabitant: 2/3 of each disc's radius, mixed."""
+        return 2.0 * (self.share * self.town_radius_km(area) + (1.0 - self.share) * area.radius_km) / 3.0
 
 
-def road_km_matrix(areas: tuple[SubArea, ...], detour_factor: float) -> np.ndarray:
+def road_km_matrix(areas: tuple[SubArea, ...], detour_factor: float, settlement: Settlement) -> np.ndarray:
     """Approximate road distance between sub-areas, for planning and for choosing the nearest site.
 
     Great-circle distance between town halls times a detour factor; a trip
-    inside one sub-area gets the mean trip from the town hall to a patient
-    uniform on the municipality's disc (2R/3) times the detour factor.
+    inside one sub-area gets the mean trip from the town hall to an inhabitant
+    (:meth:`Settlement.mean_within_km`) times the detour factor.
     Simulated trips to a patient draw the patient's place instead (see the
     module docstring and :func:`trip_km`).
     """
     import numpy as np  # noqa: F811  # imported on use
 
     km = straight_km_matrix(areas) * detour_factor
-    np.fill_diagonal(km, [mean_within_km(a) * detour_factor for a in areas])
+    np.fill_diagonal(km, [settlement.mean_within_km(a) * detour_factor for a in areas])
     return km
 
 

@@ -105,7 +105,7 @@ def _geography(scenario: Scenario):
 
     areas = subareas_of(scenario.region)
     t = scenario.care.travel
-    return areas, road_km_matrix(areas, t.detour_factor.value)
+    return areas, road_km_matrix(areas, t.detour_factor.value, t.settlement())
 
 
 def candidate_sites(scenario: Scenario) -> list[int]:

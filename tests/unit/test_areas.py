@@ -13,7 +13,9 @@ docstring); the municipality figures were never looked at when choosing. The shi
 area file must be what the module computes. The trip to a patient uniform on a disc
 of radius R from its centre has mean 2R/3 (closed form), and the distance from a
 point at distance D averages to at least D (Jensen: the disc's mean point is its
-centre).
+centre). Where inhabitants live (``Settlement``): the town's radius by hand (and capped
+at the municipality's), the mixture's mean trip in closed form against draws through
+``place_r``, the town share landing within the town, and share 0 as the plain disc.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import numpy as np
 import pytest
 
 from sim.geo.areas import estimate_areas
-from sim.geo.regions import all_subareas, mean_within_km, road_km_matrix, subareas_of, trip_km
+from sim.geo.regions import Settlement, all_subareas, road_km_matrix, subareas_of, trip_km
 
 NL_LAND_KM2 = 33_670
 NL_TOTAL_KM2 = 41_543
@@ -68,20 +70,43 @@ def test_known_municipalities():
 def test_uniform_disc_mean_trip_is_two_thirds_of_the_radius():
     rng = np.random.default_rng(7)
     groningen = by_name()["Groningen"]
-    r = groningen.radius_km * np.sqrt(rng.random(200_000))
+    disc = Settlement(0.0, 4250.0)  # nobody in town: the plain disc
+    r = np.array([disc.place_r(groningen, float(u)) for u in rng.random(200_000)])
     cos_t = np.cos(2 * math.pi * rng.random(200_000))
     d = np.array([trip_km(0.0, float(x), float(c)) for x, c in zip(r[:20_000], cos_t[:20_000], strict=True)])
-    assert mean_within_km(groningen) == pytest.approx(2 * groningen.radius_km / 3)
-    assert r.mean() == pytest.approx(mean_within_km(groningen), rel=0.01)
-    assert d.mean() == pytest.approx(mean_within_km(groningen), rel=0.02)
+    assert disc.mean_within_km(groningen) == pytest.approx(2 * groningen.radius_km / 3)
+    assert r.mean() == pytest.approx(disc.mean_within_km(groningen), rel=0.01)
+    assert d.mean() == pytest.approx(disc.mean_within_km(groningen), rel=0.02)
     assert math.pi * groningen.radius_km ** 2 == pytest.approx(groningen.area_km2)
     # From a town hall 20 km away the mean trip is 20 km plus a little (never less: Jensen).
     far = np.array([trip_km(20.0, float(x), float(c)) for x, c in zip(r[:20_000], cos_t[:20_000], strict=True)])
     assert 20.0 <= far.mean() < 20.0 + groningen.radius_km ** 2 / 20.0
 
 
+def test_inhabitants_live_in_the_town_or_on_the_municipality():
+    """Share s in a town of s x population / density km² around the town hall, the rest on the whole disc."""
+    rng = np.random.default_rng(11)
+    town = Settlement(0.6, 4250.0)
+    veendam = by_name()["Veendam"]
+    rc = math.sqrt(0.6 * veendam.population / 4250.0 / math.pi)  # by hand: about 1.1 km for 27,500 inhabitants
+    assert town.town_radius_km(veendam) == pytest.approx(rc) and rc < veendam.radius_km
+    r = np.array([town.place_r(veendam, float(u)) for u in rng.random(200_000)])
+    assert np.mean(r <= rc + 1e-12) >= 0.6  # the town's share, plus the countryside's few inside the town's disc
+    assert np.mean(r <= rc + 1e-12) == pytest.approx(0.6 + 0.4 * (rc / veendam.radius_km) ** 2, abs=0.005)
+    assert r.mean() == pytest.approx(town.mean_within_km(veendam), rel=0.01)
+    assert town.mean_within_km(veendam) == pytest.approx(2 / 3 * (0.6 * rc + 0.4 * veendam.radius_km))
+    assert r.max() <= veendam.radius_km
+    # A town larger than the municipality's disc stops at the disc.
+    assert Settlement(0.6, 1.0).town_radius_km(veendam) == pytest.approx(veendam.radius_km)
+    with pytest.raises(ValueError, match="share"):
+        Settlement(1.0, 4250.0)
+
+
 def test_planning_matrix_diagonal_is_the_mean_within_trip():
     areas = subareas_of("noord")
-    km = road_km_matrix(areas, 1.3)
-    assert np.diag(km) == pytest.approx([1.3 * 2 * a.radius_km / 3 for a in areas])
+    town = Settlement(0.6, 4250.0)
+    km = road_km_matrix(areas, 1.3, town)
+    assert np.diag(km) == pytest.approx([1.3 * town.mean_within_km(a) for a in areas])
+    assert np.diag(road_km_matrix(areas, 1.3, Settlement(0.0, 1.0))) == pytest.approx(
+        [1.3 * 2 * a.radius_km / 3 for a in areas])
     assert km[0, 1] == pytest.approx(km[1, 0]) and km[0, 1] > 0

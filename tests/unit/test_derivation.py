@@ -20,7 +20,9 @@ import pytest
 from sim.config.loader import load_scenario
 from sim.derive.region_inputs import COVER_POINTS, coverage_road_km, coverage_sites, p_median
 from sim.geo.regions import all_subareas, known_regions, road_km_matrix, subareas_of
-from tests.helpers import ROOT
+from tests.helpers import NOORD, ROOT
+
+SHIPPED = load_scenario(NOORD).care.travel.settlement()  # where inhabitants live, as the scenarios say
 
 
 @pytest.mark.parametrize("region", known_regions())
@@ -39,7 +41,7 @@ def test_regions_cover_the_country():
 
 def test_p_median_prefers_population():
     areas = subareas_of("noord")
-    km = road_km_matrix(areas, 1.3)
+    km = road_km_matrix(areas, 1.3, SHIPPED)
     [one] = p_median(areas, km, 1)
     assert areas[one].name in ("Groningen", "Tytsjerksteradiel", "Smallingerland", "Leeuwarden", "Assen",
                                "Midden-Groningen", "Tynaarlo", "Noordenveld")
@@ -48,8 +50,8 @@ def test_p_median_prefers_population():
 
 def test_coverage_points_follow_the_trip_geometry():
     areas = subareas_of("noord")
-    km, owner, weight = coverage_road_km(areas, 1.3)
-    assert km.shape == (len(areas) * COVER_POINTS, len(areas))
+    km, owner, weight = coverage_road_km(areas, 1.3, SHIPPED)
+    assert km.shape == (2 * len(areas) * COVER_POINTS, len(areas))  # points in town and on the whole disc
     assert weight.sum() == pytest.approx(sum(a.population for a in areas))
     own = km[range(len(owner)), owner]  # from the own town hall: r x detour, inside the disc
     radius = [areas[i].radius_km for i in owner]
@@ -57,7 +59,7 @@ def test_coverage_points_follow_the_trip_geometry():
 
 
 def test_coverage_places_the_national_number_and_favours_rural_regions():
-    placed = coverage_sites(226, 12 / 60 * 75, 1.3)  # the shipped case (cached for derive-regions)
+    placed = coverage_sites(226, 12 / 60 * 75, 1.3, SHIPPED)  # the shipped case (cached for derive-regions)
     assert sum(len(p.sites) for p in placed.values()) == 226
     for p in placed.values():
         assert len(p.sites) >= 1 and len(set(p.sites)) == len(p.sites)

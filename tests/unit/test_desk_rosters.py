@@ -4,6 +4,8 @@ Test plan (hand computations and conservation):
 - shifts: every hour belongs to the shift that started last, across midnight and the week's end;
 - a shift roster spends the weekly phone hours in proportion to demand (conservation, up to rounding),
   keeps a level within each shift, closes hours without demand and keeps the minimum when open;
+- rounding to whole people keeps the week's hours: within half the longest shift of the target for any
+  demand (Hypothesis), where rounding each shift on its own is off by more (hand case);
 - head count to phone hours is the product of the documented factors (hand computation);
 - a reference level (RIVM: centralists on weekdays in daytime) is reproduced in the reference shift,
   and other shifts get the same demand per person-hour;
@@ -15,6 +17,8 @@ Test plan (hand computations and conservation):
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sim.config import rosters
 from sim.config.loader import ScenarioError, load_scenario
@@ -56,6 +60,32 @@ def test_shift_roster_for_the_busiest_hour_by_hand():
     assert average[0] < busiest[0]
     with pytest.raises(ValueError, match="staffed_for"):
         rosters.shift_roster(10, demand, shifts, 0, staffed_for="median")
+
+
+def test_rounding_keeps_the_weeks_hours_by_hand():
+    """Fourteen 12-hour shifts at 2.4 people each (403.2 h a week): rounding each shift gives 2 everywhere
+    (336 h, 67 h short); keeping the week's hours gives the first six shifts (equal remainders: first come)
+    a third person, 408 h, the whole-people week nearest to 403.2."""
+    shifts = rosters.shift_of_hour([0, 12], [0, 12])
+    roster = rosters.shift_roster(168 * 2.4, [1.0] * WEEK, shifts, minimum_when_open=0)
+    assert sum(roster) == 408
+    assert roster[:72] == [3] * 72 and roster[72:] == [2] * 96
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(0.0, 10.0), min_size=WEEK, max_size=WEEK), st.floats(1.0, 5000.0),
+       st.sampled_from(["average", "busiest_hour"]))
+def test_rounding_keeps_the_weeks_hours_for_any_demand(demand, hours, staffed_for):
+    shifts = rosters.shift_of_hour([7, 16, 23], [8, 17, 23])
+    roster = rosters.shift_roster(hours, demand, shifts, minimum_when_open=0, staffed_for=staffed_for)
+    if sum(demand) == 0:
+        assert roster == [0] * WEEK
+        return
+    open_per_shift: dict[int, int] = {}
+    for h in range(WEEK):
+        if demand[h] > 0:
+            open_per_shift[shifts[h]] = open_per_shift.get(shifts[h], 0) + 1
+    assert abs(sum(roster) - hours) <= max(open_per_shift.values()) / 2 + 1e-9
 
 
 def test_shift_roster_levels_within_a_shift_closes_and_keeps_a_minimum():

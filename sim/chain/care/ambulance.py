@@ -62,6 +62,7 @@ class Ambulance:
         self.dispatch_delay = st.sampler("care.ambulance.dispatch_delay", care.dispatch_delay)
         self.t_chute = st.sampler("care.ambulance.chute", care.chute_time)
         self.drive_variation = st.sampler("care.ambulance.drive_variation", care.urgent_drive_variation)
+        self.spread = care.urgent_drive_spread()
         self.t_on_scene = st.sampler("care.ambulance.on_scene", care.on_scene)
         self.t_handover = st.sampler("care.ambulance.handover", care.handover)
         self.t_planned = st.sampler("care.ambulance.planned_ride", care.planned_ride)
@@ -81,7 +82,8 @@ class Ambulance:
         record.ambulance_deployed(p.urgency)
         record.log(p, "ambulance_dispatched", str(vehicle))
         turnout = self.t_chute()
-        drive = self.urgent.minutes(ctx.travel.to_patient_km(fleet.location[vehicle], p)) * self.drive_variation()
+        km = ctx.travel.to_patient_km(fleet.location[vehicle], p)
+        drive = self.urgent.minutes(km) * self.spread.at_distance(self.drive_variation(), km)
         yield env.timeout(turnout + drive)
         record.ambulance_response(p.urgency, env.now - call.rang, answer=call.answered - call.rang,
                                   triage=alarmed - call.answered, vehicle_wait=assigned - alarmed,
