@@ -556,11 +556,13 @@ def capacity_warnings(scenario: Scenario) -> list[str]:
                                             ("resources.district_nursing_roster", rs.district_nursing_roster.values),
                                             ("resources.ggz_crisis_roster", rs.ggz_crisis_roster.values)]
     # In scenario III the zcc takes over the HAP triage desks and the ELV point: empty rosters there are the design.
-    desks = ("gp_roster", "car_roster") if scenario.zcc is not None else ("triage_roster", "gp_roster", "car_roster")
+    # A triage centre answers its posts' callers at one desk: a small post's share of the centre's roster may be
+    # zero all week, the centre's may not.
     if scenario.zcc is None:
         rosters.append(("resources.elv_point_roster", rs.elv_point_roster.values))
+        rosters += [(f"resources.hap_triage_centres.{c}", values) for c, values in rs.centre_rosters().items()]
     for name, hap in rs.haps.items():
-        rosters += [(f"resources.haps.{name}.{k}", getattr(hap, k).values) for k in desks]
+        rosters += [(f"resources.haps.{name}.{k}", getattr(hap, k).values) for k in ("gp_roster", "car_roster")]
     if scenario.zcc is not None:
         rosters += [(f"zcc.staffing_options.{scenario.zcc.staffing}.groups.{g}.roster", spec.rostered.values)
                     for g, spec in scenario.zcc.groups.items()]

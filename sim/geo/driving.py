@@ -82,9 +82,9 @@ class DriveSpread:
     """The lognormal factor (mean 1) on one ride's drive time, its cv falling with the distance.
 
     ``cv`` holds at ``reference_km``; at ``km`` the cv is ``cv * (reference_km / max(km, shortest_km)) **
-    exponent`` (exponent 0: the same cv at every distance; cv 0: a fixed factor). :meth:`at_distance` turns a factor drawn
-    with the reference cv into the factor at the ride's distance, keeping its quantile, so a ride costs
-    one draw from the same stream whatever its distance.
+    exponent`` (exponent 0: the same cv at every distance; cv 0: a fixed factor). :meth:`at_distance`
+    turns a factor drawn with the reference cv into the factor at the ride's distance, keeping its
+    quantile, so a ride costs one draw from the same stream whatever its distance.
     """
 
     cv: float

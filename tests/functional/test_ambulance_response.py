@@ -8,8 +8,9 @@ are ordered p50 <= p90 <= p95 and the within-norm share agrees with the recorded
 and, while the vehicles are at their posts, the vehicles chosen are the same): with the drive-time
 spread switched off, each early drive is exactly the drive model's time for twice the km of a drive
 of the base run (read back through the model's inverse), and the mean drive grows accordingly;
-(d) the patients' places are uniform on their municipality's disc: mean r/R = 2/3 (closed form)
-and mean cos(theta) = 0.
+(d) the patients' places follow the settlement geometry: the mean distance from the town hall is the
+closed-form mixture of town and countryside (2/3 of each disc's radius), the share within the town's radius is
+the town share plus the countryside's part of that disc, and mean cos(theta) = 0.
 """
 
 from __future__ import annotations
@@ -82,14 +83,19 @@ def test_doubling_the_detour_doubles_every_drives_km(model: Model) -> None:
             assert same[1] == pytest.approx(same[0], rel=0.05)
 
 
-def test_patients_are_uniform_on_their_municipality_disc(model: Model) -> None:
+def test_patients_live_in_the_town_or_on_their_municipality_disc(model: Model) -> None:
     ctx = model.ctx
+    town = model.scenario.care.travel.settlement()
+    s = town.share
     rng = np.random.default_rng(3)
     subareas = rng.integers(0, len(ctx.areas), 40_000)
-    ps = [ctx.new_patient("call_112", int(s), "A1", "somatic", 0.0) for s in subareas]
-    ratio = np.array([p.place_r / ctx.travel.radius[p.subarea] for p in ps])
+    ps = [ctx.new_patient("call_112", int(i), "A1", "somatic", 0.0) for i in subareas]
+    r = np.array([p.place_r for p in ps])
+    big_r = np.array([ctx.areas[p.subarea].radius_km for p in ps])
+    small_r = np.array([town.town_radius_km(ctx.areas[p.subarea]) for p in ps])
     cos = np.array([p.place_cos for p in ps])
-    assert ratio.max() <= 1.0
-    assert ratio.mean() == pytest.approx(2 / 3, abs=0.005)   # E[r/R] = 2/3 for a uniform disc
-    assert (ratio ** 2).mean() == pytest.approx(0.5, abs=0.005)  # r^2/R^2 is uniform on (0, 1)
+    assert 0 < s < 1 and (r <= big_r + 1e-12).all()
+    assert r.mean() == pytest.approx((2 / 3 * (s * small_r + (1 - s) * big_r)).mean(), rel=0.02)
+    in_town = (r <= small_r + 1e-12).mean()
+    assert in_town == pytest.approx(s + (1 - s) * ((small_r / big_r) ** 2).mean(), abs=0.01)
     assert cos.mean() == pytest.approx(0.0, abs=0.01)

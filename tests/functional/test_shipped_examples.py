@@ -35,6 +35,20 @@ def test_shipped_scenario_validates_without_warning(path):
     assert capacity_warnings(load_scenario(path)) == []
 
 
+def test_an_empty_triage_centre_warns_and_a_posts_empty_share_does_not():
+    """A post's share of its centre's roster may be zero all week (the centre answers its callers); a centre
+    with nobody on the phone all week is named."""
+    sq = ROOT / "scenarios/noord/status_quo.yaml"
+    sc = load_scenario(sq)
+    centre, spec = next((c, s) for c, s in sc.resources.hap_triage_centres.items() if len(s.posts) > 1)
+    zero = {"values": [0] * 168, "estimate": "test"}
+    one_post = {"resources": {"haps": {spec.posts[0]: {"triage_roster": zero}}}}
+    assert capacity_warnings(load_scenario(sq, one_post)) == []
+    every_post = {"resources": {"haps": {p: {"triage_roster": zero} for p in spec.posts}}}
+    [warning] = capacity_warnings(load_scenario(sq, every_post))
+    assert f"resources.hap_triage_centres.{centre}" in warning and "nobody is ever served" in warning
+
+
 @pytest.mark.parametrize("path", EXPERIMENTS, ids=lambda p: p.name)
 def test_shipped_experiment_loads_and_its_first_points_run(path):
     exp, points = load_experiment(path)

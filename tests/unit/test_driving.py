@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sim.geo.driving import UrgentDrive
+from sim.geo.driving import DriveSpread, UrgentDrive
 
 KMH, M_S2 = 1 / 60, 3600 / 1000  # km/h to km/min, m/s2 to km/min2 (by hand, not the schema's conversion)
 DRIVE = UrgentDrive(v=90.0 * KMH, a=0.13 * M_S2)
@@ -59,3 +59,26 @@ def test_refuses_zero_speed_or_acceleration():
         UrgentDrive(0.0, 0.1 * M_S2)
     with pytest.raises(ValueError):
         UrgentDrive(90.0 * KMH, 0.0)
+
+
+def test_drive_spread_falls_with_distance_and_keeps_the_quantile():
+    """The factor's cv is the reference cv at the reference distance, falls as (reference / km) ** exponent,
+    stops falling below the shortest distance, and a factor keeps its quantile: the median draw stays the
+    median, and the factors at one distance have mean 1 and the cv there (closed form of the lognormal)."""
+    spread = DriveSpread(cv=0.5, reference_km=5.0, shortest_km=1.0, exponent=0.5)
+    assert spread.cv_at(5.0) == pytest.approx(0.5)
+    assert spread.cv_at(20.0) == pytest.approx(0.25)
+    assert spread.cv_at(0.2) == spread.cv_at(1.0) == pytest.approx(0.5 * 5 ** 0.5)
+    rng = np.random.default_rng(3)
+    sigma = np.sqrt(np.log1p(0.25))
+    drawn = rng.lognormal(-sigma ** 2 / 2, sigma, 200_000)  # the reference factor, as the sampler draws it
+    at20 = np.array([spread.at_distance(float(x), 20.0) for x in drawn])
+    assert at20.mean() == pytest.approx(1.0, abs=0.005)
+    assert at20.std() / at20.mean() == pytest.approx(0.25, rel=0.03)
+    assert np.argsort(at20)[:50].tolist() == np.argsort(drawn)[:50].tolist()  # the order (quantile) is kept
+    assert spread.at_distance(float(drawn[0]), 5.0) == pytest.approx(float(drawn[0]))
+    # No fall with distance, or no spread at all: the drawn factor as it is.
+    assert DriveSpread(0.5, 5.0, 1.0, 0.0).at_distance(1.3, 40.0) == 1.3
+    assert DriveSpread(0.0, 5.0, 1.0, 0.5).at_distance(1.0, 40.0) == 1.0
+    with pytest.raises(ValueError, match="exponent"):
+        DriveSpread(0.5, 5.0, 1.0, 1.5)
