@@ -13,8 +13,6 @@ import heapq
 from collections.abc import Callable, Iterator
 
 import numpy as np
-import simpy
-from simpy.events import NORMAL, URGENT
 
 from sim.chain.care.ambulance import Ambulance
 from sim.chain.care.beds import FollowUpBeds
@@ -33,6 +31,7 @@ from sim.config.constants import FOLLOWUP_BED_KINDS, HOSPITAL, MIN_PER_DAY, MIN_
 from sim.config.schema import Scenario
 from sim.engine.calendar import Calendar
 from sim.engine.flow import run_flow
+from sim.engine.kernel import NORMAL, URGENT, Environment
 from sim.engine.rng import Streams
 from sim.geo.regions import subareas_of
 
@@ -61,7 +60,7 @@ class Model:
                  sample_levels: bool = False, track_alive: bool = False) -> None:
         self.scenario = sc = scenario
         self.replication = replication
-        self.env = simpy.Environment()
+        self.env = Environment()
         self.record = Recorder(lambda: self.env.now, event_log, track_alive)
         self.metrics = self.record.metrics
         total_days = int(np.ceil(sc.run.warmup_days + sc.run.days)) + 1
@@ -184,11 +183,11 @@ class Model:
         # The first arrival takes its place in the order now, as the source's first timeout did.
         key = (now + (nxt[0] - now), NORMAL, next(eid)) if nxt is not None else None
         self.env.timeout(self.warmup_min).callbacks.append(lambda _e: self.metrics.start_measuring(self.env.now))
-        stop = simpy.Event(env)  # SimPy's run(until=...): an urgent event at the end
+        stop = env.event()  # as run(until=...): an urgent event at the end
         env.schedule(stop, URGENT, self.end_min - now)
         while True:
             if key is not None and key < queue[0]:
-                env._now = now = key[0]
+                env.now = now = key[0]
                 t, w, s, u, nd = nxt  # type: ignore[misc]
                 p = ctx.new_patient(names[w], s, u, nd, t)
                 record.arrived(p, codes[s])
@@ -197,7 +196,7 @@ class Model:
                 key = (now + (nxt[0] - now), NORMAL, next(eid)) if nxt is not None else None
                 self.arrivals_merged += 1
                 continue
-            env._now, _, _, event = pop(queue)
+            env.now, _, _, event = pop(queue)
             if event is stop:
                 return
             callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]  # as SimPy's step
