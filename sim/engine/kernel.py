@@ -190,6 +190,7 @@ class Environment:
             self.now, _, _, event = heappop(queue)
             if event is stop:
                 stop.callbacks = None  # type: ignore[assignment]  # processed
+                next(self._eid)  # SimPy schedules its stop event once more on stopping: the same count of events
                 return
             callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]  # processed
             for callback in callbacks:
