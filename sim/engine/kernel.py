@@ -131,6 +131,9 @@ class Timeout(Event):
         heappush(env._queue, (env.now + delay, NORMAL, next(env._eid), self))
 
 
+_new_timeout = object.__new__
+
+
 class Environment:
     """The clock and the event heap; see the module docstring.
 
@@ -146,8 +149,20 @@ class Environment:
         self._eid = itertools.count()
 
     def timeout(self, delay: float, value: Any = None) -> Timeout:
-        """An event ``delay`` from now (see :class:`Timeout`)."""
-        return Timeout(self, delay, value)
+        """An event ``delay`` from now (see :class:`Timeout`).
+
+        Made here in one step (as ``Timeout.__init__`` would) rather than by calling the class:
+        every wait of every flow is a timeout.
+        """
+        if delay < 0:
+            raise ValueError(f"Negative delay {delay}")
+        event = _new_timeout(Timeout)
+        event.env = self
+        event.callbacks = []
+        event._value = value
+        event._ok = True
+        heappush(self._queue, (self.now + delay, NORMAL, next(self._eid), event))
+        return event
 
     def event(self) -> Event:
         """A new, untriggered event."""
