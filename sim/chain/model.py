@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Iterator
+from functools import partial
 
 import numpy as np
 
@@ -61,7 +62,7 @@ class Model:
         self.scenario = sc = scenario
         self.replication = replication
         self.env = Environment()
-        self.record = Recorder(lambda: self.env.now, event_log, track_alive)
+        self.record = Recorder(partial(getattr, self.env, "now"), event_log, track_alive)  # the clock, read in C
         self.metrics = self.record.metrics
         total_days = int(np.ceil(sc.run.warmup_days + sc.run.days)) + 1
         self.cal = Calendar(sc.calendar, sc.run.start_date, total_days)
@@ -185,6 +186,7 @@ class Model:
         self.env.timeout(self.warmup_min).callbacks.append(lambda _e: self.metrics.start_measuring(self.env.now))
         stop = env.event()  # as run(until=...): an urgent event at the end
         env.schedule(stop, URGENT, self.end_min - now)
+        merged = 0  # arrivals handled (counted here, kept in arrivals_merged at the end)
         while True:
             if key is not None and key < queue[0]:
                 env.now = now = key[0]
@@ -194,10 +196,11 @@ class Model:
                 entries[w](p)
                 nxt = next(feed, None)
                 key = (now + (nxt[0] - now), NORMAL, next(eid)) if nxt is not None else None
-                self.arrivals_merged += 1
+                merged += 1
                 continue
             env.now, _, _, event = pop(queue)
             if event is stop:
+                self.arrivals_merged += merged
                 return
             callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]  # as SimPy's step
             for callback in callbacks:

@@ -128,7 +128,8 @@ class CapacityPool:
             self._catch_up()
         self._busy -= 1
         self._busy_level.add(self.env.now, -1)
-        self._serve()
+        if self.waiting:  # (most releases find nobody waiting: no call)
+            self._serve()
 
     def release_after(self, delay: float) -> None:
         """Give one unit back after ``delay`` minutes (e.g. a bed after its length of stay).
