@@ -131,7 +131,7 @@ class Timeout(Event):
         heappush(env._queue, (env.now + delay, NORMAL, next(env._eid), self))
 
 
-_new_timeout = object.__new__
+_new_timeout = _new_event = object.__new__  # an event without a call of its class
 
 
 class Environment:
@@ -165,8 +165,12 @@ class Environment:
         return event
 
     def event(self) -> Event:
-        """A new, untriggered event."""
-        return Event(self)
+        """A new, untriggered event (made in one step, as :meth:`timeout`: every queued request is one)."""
+        event = _new_event(Event)
+        event.env = self
+        event.callbacks = []
+        event._value = PENDING
+        return event
 
     def schedule(self, event: Event, priority: int = NORMAL, delay: float = 0) -> None:
         """Put ``event`` on the heap at ``now + delay`` with ``priority`` (SimPy's ``schedule``)."""
