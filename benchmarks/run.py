@@ -6,7 +6,7 @@ Prints, in one run on one machine:
    the cost of a customer of a plain-SimPy M/M/c queue and of a plain heap-loop M/M/c
    (each baseline the median of 5, measured around the region run so that machine
    drift affects both sides alike);
-2. heap events per patient (every event SimPy scheduled, divided by patients);
+2. heap events per patient (every event the model's kernel scheduled, divided by patients);
 3. the region-year wall time and, with ``--national``, the national year on one core
    (every region in turn);
 4. start-up: ``import sim.cli.main`` and ``acutesim validate`` in fresh interpreters
@@ -142,7 +142,7 @@ def region_year(region: str, days: float, event_log: Path | None = None) -> tupl
 
 
 def events_of(model: Model) -> int:
-    """Heap events scheduled in a run (SimPy numbers every scheduled event; a lean kernel may count its own)."""
+    """Heap events scheduled in a run (the kernel numbers every scheduled event, as SimPy does)."""
     counted = getattr(model, "events_scheduled", None)
     if counted is not None:
         return int(counted() if callable(counted) else counted)

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
-import simpy
 
 from sim.chain.patient import Patient
 from sim.chain.record import Recorder
@@ -22,6 +21,7 @@ from sim.config.constants import HOURS_PER_DAY, MIN_PER_HOUR
 from sim.config.schema import Dist, Mix, Priorities, Scenario
 from sim.engine.calendar import Calendar
 from sim.engine.flow import run_flow
+from sim.engine.kernel import Environment
 from sim.engine.rng import Sampler, Streams, Uniform, cumulative
 from sim.engine.stats import PoolProbes
 from sim.geo.regions import Settlement, SubArea, road_km_matrix, straight_km_matrix, trip_km
@@ -139,7 +139,7 @@ class Rosters:
 class Context:
     """The shared parts of one replication (see the module docstring)."""
 
-    def __init__(self, scenario: Scenario, replication: int, env: simpy.Environment, cal: Calendar,
+    def __init__(self, scenario: Scenario, replication: int, env: Environment, cal: Calendar,
                  areas: tuple[SubArea, ...], record: Recorder) -> None:
         self.scenario = scenario
         self.env = env

@@ -193,6 +193,14 @@ class Recorder:
         self.created = 0
         self.ended = 0
         self._seh_hour = [seh_hour_key(h) for h in range(HOURS_PER_DAY)]
+        # Keys of the per-patient counters and tallies, each made once (by the key functions above) and
+        # looked up after: a patient passes several of them, and formatting a key costs more than a lookup.
+        self._tallies = self.metrics.tallies  # the same dict for the whole run (start_measuring clears it)
+        self._end_keys: dict[tuple[str, str], tuple[str, str]] = {}
+        self._desk_keys: dict[str, tuple[str, str, str]] = {}
+        self._line_keys: dict[tuple[str, str], str] = {}
+        self._care_keys: dict[str, str] = {}
+        self._response_keys: dict[str, tuple[str, tuple[str, ...]]] = {}
 
     # ------------------------------------------------------------ patients
     def log(self, p: Patient, event: str, place: str = "") -> None:
@@ -220,8 +228,11 @@ class Recorder:
         self.ended += 1
         if self.alive is not None:
             self.alive.discard(p)
-        self.counts[outcome_key(outcome)] += 1
-        self.counts[flow_key(p.stream, outcome)] += 1
+        keys = self._end_keys.get((p.stream, outcome))
+        if keys is None:
+            keys = self._end_keys[(p.stream, outcome)] = (outcome_key(outcome), flow_key(p.stream, outcome))
+        self.counts[keys[0]] += 1
+        self.counts[keys[1]] += 1
         self.log(p, "end", outcome)
 
     # ----------------------------------------------------------- true need
@@ -230,7 +241,10 @@ class Recorder:
         if p.cared or not p.true_urgency or not meets(level, p.true_need):
             return
         p.cared = True
-        self.metrics.tally(time_to_care_key(p.true_urgency), self._now() - p.first_arrived)
+        key = self._care_keys.get(p.true_urgency)
+        if key is None:
+            key = self._care_keys[p.true_urgency] = time_to_care_key(p.true_urgency)
+        self._tallies[key].append(self._now() - p.first_arrived)
 
     def triage_error(self, p: Patient, desk: str, under: bool) -> None:
         """A triage decision at ``desk`` below (``under``) or above the patient's true urgency or need."""
@@ -281,17 +295,24 @@ class Recorder:
         """An attempt answered after ``waited`` minutes; with ``line``, also counted for that line and hour."""
         self._answered(desk, waited, within_norm)
         if line is not None:
-            self._answered(line_key(desk, line), waited, within_norm)
+            key = self._line_keys.get((desk, line))
+            if key is None:
+                key = self._line_keys[(desk, line)] = line_key(desk, line)
+            self._answered(key, waited, within_norm)
             if hour_of_week is not None:
                 self.metrics.tally(hour_wait_key(desk, line, hour_of_week), waited)
         self.log(p, "answered", desk)
 
     def _answered(self, desk: str, waited: float, within_norm: bool) -> None:
+        keys = self._desk_keys.get(desk)
+        if keys is None:
+            keys = self._desk_keys[desk] = (desk_key(desk, "attempts"), desk_key(desk, "answer_wait"),
+                                            desk_key(desk, "answered_within_norm"))
         c = self.counts
-        c[desk_key(desk, "attempts")] += 1
-        self.metrics.tally(desk_key(desk, "answer_wait"), waited)
+        c[keys[0]] += 1
+        self._tallies[keys[1]].append(waited)
         if within_norm:
-            c[desk_key(desk, "answered_within_norm")] += 1
+            c[keys[2]] += 1
 
     def call_abandoned(self, p: Patient, desk: str, line: str | None = None) -> None:
         c = self.counts
@@ -335,10 +356,14 @@ class Recorder:
     def ambulance_response(self, urgency: str, minutes: float, *, answer: float, triage: float,
                            vehicle_wait: float, turnout: float, drive: float) -> None:
         """From the call to on scene (``minutes``) and its parts (see :data:`RESPONSE_PARTS`)."""
-        m = self.metrics
-        m.tally(response_key(urgency), minutes)
-        for part, value in zip(RESPONSE_PARTS, (answer, triage, vehicle_wait, turnout, drive), strict=True):
-            m.tally(response_part_key(urgency, part), value)
+        keys = self._response_keys.get(urgency)
+        if keys is None:
+            keys = self._response_keys[urgency] = (
+                response_key(urgency), tuple(response_part_key(urgency, part) for part in RESPONSE_PARTS))
+        tallies = self._tallies
+        tallies[keys[0]].append(minutes)
+        for key, value in zip(keys[1], (answer, triage, vehicle_wait, turnout, drive), strict=True):
+            tallies[key].append(value)
 
     # ----------------------------------------------------------------- SEH
     def seh_arrival(self, p: Patient, route: str, hour_of_day: int, dept: str) -> None:

@@ -20,17 +20,16 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
-import simpy
-from simpy.events import NORMAL
+from sim.engine.kernel import NORMAL, Environment, Event
 
 
-def event_at(env: simpy.Environment, at: float, callback: Callable[[simpy.Event], None]) -> simpy.Event:
+def event_at(env: Environment, at: float, callback: Callable[[Event], None]) -> Event:
     """An event at exactly the clock time ``at`` that calls ``callback``.
 
     A timeout of ``at - now`` could land a rounding step off ``at``; this puts ``at`` on the heap
     as it is (so a time booked earlier as ``now + delay`` is kept to the bit).
     """
-    event = simpy.Event(env)
+    event = env.event()
     event._ok = True  # a triggered event, as a Timeout is
     event._value = None
     event.callbacks.append(callback)
@@ -43,17 +42,17 @@ class DeadlineHeap:
 
     __slots__ = ("env", "_heap", "_seq", "_armed", "_armed_at", "_firing", "armed")
 
-    def __init__(self, env: simpy.Environment) -> None:
+    def __init__(self, env: Environment) -> None:
         self.env = env
         self._heap: list[tuple[float, int, Deadlines, Any]] = []
         self._seq = itertools.count()
-        self._armed: simpy.Event | None = None
+        self._armed: Event | None = None
         self._armed_at = float("inf")
         self._firing = False
         self.armed = 0  # events put on the simulation's heap (for the benchmark)
 
     @classmethod
-    def of(cls, env: simpy.Environment) -> DeadlineHeap:
+    def of(cls, env: Environment) -> DeadlineHeap:
         """The environment's heap (made on first use)."""
         heap = getattr(env, "_acutesim_deadlines", None)
         if heap is None:
@@ -72,7 +71,7 @@ class DeadlineHeap:
         self._armed, self._armed_at = event_at(self.env, at, self._fire), at
         self.armed += 1
 
-    def _fire(self, event: simpy.Event) -> None:
+    def _fire(self, event: Event) -> None:
         if event is not self._armed:
             return  # superseded by an earlier deadline
         self._armed, self._armed_at = None, float("inf")
@@ -99,7 +98,7 @@ class Deadlines:
 
     __slots__ = ("_expire", "_pending", "_heap")
 
-    def __init__(self, env: simpy.Environment, expire: Callable[[Any], None], pending: Callable[[Any], bool]) -> None:
+    def __init__(self, env: Environment, expire: Callable[[Any], None], pending: Callable[[Any], bool]) -> None:
         self._expire = expire
         self._pending = pending
         self._heap = DeadlineHeap.of(env)

@@ -1,13 +1,14 @@
 """A light process runner for patient flows.
 
-Patient flows are plain generators that ``yield`` what they wait for. A SimPy
-event suspends the flow until it fires, exactly like a SimPy process; any
-other yielded object is an answer that is already known (a desk with a free
-triagist, a free bed) and is sent straight back without scheduling an event.
-This keeps flows readable while a patient costs only the events where time
-really passes: that is where the model's speed comes from (see benchmarks/).
-Each event is waited on by exactly one flow (requests and timeouts are made
-per wait), so the flow can travel on the event itself.
+Patient flows are plain generators that ``yield`` what they wait for. An event
+(of the model's kernel, :mod:`sim.engine.kernel`, or of SimPy) suspends the flow
+until it fires, exactly like a SimPy process; any other yielded object is an
+answer that is already known (a desk with a free triagist, a free bed) and is
+sent straight back without scheduling an event. This keeps flows readable while
+a patient costs only the events where time really passes: that is where the
+model's speed comes from (see benchmarks/). Each event is waited on by exactly
+one flow (requests and timeouts are made per wait), so the flow can travel on
+the event itself.
 
 A resource that answers a waiting request (a freed triagist takes the next
 caller, a caller's patience runs out) calls :func:`wake`: the waiting flow goes
@@ -20,7 +21,12 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Any
 
-from simpy.events import Event
+from simpy.events import Event as SimPyEvent
+
+from sim.engine.kernel import Event
+
+# What a flow waits on: an event of the model's kernel, or of SimPy (the resources also run on SimPy in tests).
+_EVENTS = (Event, SimPyEvent)
 
 
 def run_flow(flow: Generator, value: Any = None) -> None:
@@ -29,8 +35,8 @@ def run_flow(flow: Generator, value: Any = None) -> None:
     try:
         while True:
             item = send(value)
-            if isinstance(item, Event):
-                item._flow = flow  # type: ignore[attr-defined]  # the waiting flow travels with its event
+            if isinstance(item, _EVENTS):
+                item._flow = flow  # type: ignore[union-attr]  # the waiting flow travels with its event
                 item.callbacks.append(_resume)
                 return
             value = item
@@ -38,11 +44,27 @@ def run_flow(flow: Generator, value: Any = None) -> None:
         return
 
 
-def _resume(event: Event) -> None:
-    run_flow(event._flow, event._value)  # type: ignore[attr-defined]
+def _resume(event: Any) -> None:
+    """The event a flow waits on fired: the flow goes on with the event's value.
+
+    The loop of :func:`run_flow`, repeated here rather than called: it runs on every event.
+    """
+    flow = event._flow
+    send = flow.send
+    value = event._value
+    try:
+        while True:
+            item = send(value)
+            if isinstance(item, _EVENTS):
+                item._flow = flow  # type: ignore[union-attr]
+                item.callbacks.append(_resume)
+                return
+            value = item
+    except StopIteration:
+        return
 
 
-def wake(event: Event, value: Any) -> None:
+def wake(event: Any, value: Any) -> None:
     """Answer ``event`` with ``value`` now: its callbacks run (the waiting flow goes on) without a heap event.
 
     The flow runs before the rest of the current step (a ``succeed`` would run it after every
@@ -55,6 +77,6 @@ def wake(event: Event, value: Any) -> None:
         return
     event._ok = True
     event._value = value
-    callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]  # as SimPy's step
+    callbacks, event.callbacks = event.callbacks, None  # as SimPy's step
     for callback in callbacks:  # the flow's _resume and any observer added before it
         callback(event)

@@ -19,9 +19,9 @@ from __future__ import annotations
 import heapq
 
 import numpy as np
-import simpy
 
 from sim.engine.flow import wake
+from sim.engine.kernel import Environment, Event
 from sim.engine.stats import PoolProbes
 
 
@@ -32,7 +32,7 @@ class AmbulanceFleet:
     clock never becomes a numpy scalar).
     """
 
-    def __init__(self, env: simpy.Environment, home: list[int], drive_min: np.ndarray | list[list[float]],
+    def __init__(self, env: Environment, home: list[int], drive_min: np.ndarray | list[list[float]],
                  probes: PoolProbes) -> None:
         self.env = env
         self.home: list[int] = [int(h) for h in home]
@@ -68,11 +68,11 @@ class AmbulanceFleet:
         """Whether each vehicle is idle (a read-out; dispatch keeps the idle indices)."""
         return list(self._is_idle)
 
-    def request(self, priority: int, subarea: int) -> simpy.Event | int:
+    def request(self, priority: int, subarea: int) -> Event | int:
         """A vehicle index now, or an event that succeeds with one when assigned."""
         if not self._queue and self.busy < self.on_duty and self._n_idle:
             return self._assign(subarea)
-        ev = simpy.Event(self.env)
+        ev = self.env.event()
         heapq.heappush(self._queue, (priority, self._seq, ev, subarea))
         self._seq += 1
         return ev

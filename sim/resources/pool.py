@@ -30,10 +30,9 @@ from __future__ import annotations
 
 import heapq
 
-import simpy
-
 from sim.engine.deadlines import Deadlines, event_at
 from sim.engine.flow import wake
+from sim.engine.kernel import Environment, Event
 from sim.engine.stats import PoolProbes
 
 
@@ -50,13 +49,13 @@ class CapacityPool:
         "_patience", "_break_ins", "_freeing", "_armed", "_armed_at",
     )
 
-    def __init__(self, env: simpy.Environment, name: str, capacity: int, probes: PoolProbes) -> None:
+    def __init__(self, env: Environment, name: str, capacity: int, probes: PoolProbes) -> None:
         self.env = env
         self.name = name
         self.capacity = capacity
         self._busy = 0  # units taken, including those booked to come free later (see busy)
         self._freeing: list[float] = []  # times booked units come free, a heap (release_after)
-        self._armed: simpy.Event | None = None  # the event at _freeing[0] while a request waits
+        self._armed: Event | None = None  # the event at _freeing[0] while a request waits
         self._armed_at = float("inf")
         self.waiting = 0
         self.gate_open = True
@@ -76,7 +75,7 @@ class CapacityPool:
         self._break_ins = Deadlines(env, self._break_in, _still_waiting)
 
     # ---------------------------------------------------------------- requests
-    def request(self, priority: int = 0, patience: float | None = None) -> simpy.Event | bool:
+    def request(self, priority: int = 0, patience: float | None = None) -> Event | bool:
         """Ask for one unit of capacity.
 
         Returns ``True`` when capacity is free now; otherwise an event whose value
@@ -86,7 +85,7 @@ class CapacityPool:
             if self._track_waits:
                 self._probes.waited(0.0)
             return True
-        ev = simpy.Event(self.env)
+        ev = self.env.event()
         entry = [priority, self._seq, ev, self.env.now, True]
         self._seq += 1
         heapq.heappush(self._queue, entry)
@@ -129,7 +128,8 @@ class CapacityPool:
             self._catch_up()
         self._busy -= 1
         self._busy_level.add(self.env.now, -1)
-        self._serve()
+        if self.waiting:  # (most releases find nobody waiting: no call)
+            self._serve()
 
     def release_after(self, delay: float) -> None:
         """Give one unit back after ``delay`` minutes (e.g. a bed after its length of stay).
@@ -144,7 +144,7 @@ class CapacityPool:
         heapq.heappush(self._freeing, at)
         self._busy_level.add_at(at, -1)
 
-    def _release_event(self, _event: simpy.Event) -> None:
+    def _release_event(self, _event: Event) -> None:
         self.release()
 
     @property
@@ -186,7 +186,7 @@ class CapacityPool:
         at = self._freeing[0]
         self._armed, self._armed_at = event_at(self.env, at, self._freed), at
 
-    def _freed(self, event: simpy.Event) -> None:
+    def _freed(self, event: Event) -> None:
         """A booked unit came free while requests waited: serve them, as its release would have."""
         if event is not self._armed:
             return
@@ -196,7 +196,7 @@ class CapacityPool:
         if self.waiting and self._freeing:
             self._arm()
 
-    def _grant(self, ev: simpy.Event, requested_at: float) -> None:
+    def _grant(self, ev: Event, requested_at: float) -> None:
         self._busy += 1
         self._busy_level.add(self.env.now, 1)
         if self._track_waits:

@@ -26,10 +26,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import partial
 
-import simpy
-
 from sim.engine.deadlines import Deadlines
 from sim.engine.flow import wake
+from sim.engine.kernel import Environment, Event
 from sim.engine.stats import PoolProbes
 
 _ORDER = itertools.count()  # one arrival order across all desks, so overflow keeps FIFO
@@ -53,7 +52,7 @@ def _still_waiting(call: _Call) -> bool:
 class _Call:
     priority: int
     order: int
-    event: simpy.Event
+    event: Event
     asked: float
     skill: str
     waiting_at: list[SkillDesk] = field(default_factory=list)
@@ -66,7 +65,7 @@ class _Call:
 class SkillDesk:
     """Staff groups with skills, one queue per skill; see the module docstring."""
 
-    def __init__(self, env: simpy.Environment, name: str, groups: Mapping[str, frozenset[str]], probes: PoolProbes,
+    def __init__(self, env: Environment, name: str, groups: Mapping[str, frozenset[str]], probes: PoolProbes,
                  overflow_after: float | None = None, group_probes: Mapping[str, PoolProbes] | None = None,
                  keep_free: Mapping[str, int] | None = None) -> None:
         self.env = env
@@ -97,12 +96,12 @@ class SkillDesk:
     def holds(self, skill: str) -> bool:
         return skill in self._holders
 
-    def request(self, skill: str, priority: int, patience: float | None) -> simpy.Event | tuple:
+    def request(self, skill: str, priority: int, patience: float | None) -> Event | tuple:
         """A seat ``(desk, group)`` now, or an event whose value is a seat or ``None`` (hung up)."""
         seat = self.try_now(skill)
         if seat is not None:
             return seat
-        call = _Call(priority, next(_ORDER), simpy.Event(self.env), self.env.now, skill)
+        call = _Call(priority, next(_ORDER), self.env.event(), self.env.now, skill)
         self._enqueue(call)
         if patience is not None:
             self._patience.add(patience, call)
@@ -191,7 +190,7 @@ class SkillDesk:
             self._leave_queues(call)
             wake(call.event, None)
 
-    def _overflow(self, call: _Call, _event: simpy.Event) -> None:
+    def _overflow(self, call: _Call, _event: Event) -> None:
         """Offer a long-waiting call to the other locations too."""
         if not call.active:
             return

@@ -1,0 +1,227 @@
+"""A lean discrete-event kernel: the part of SimPy's Environment the model uses, and nothing else.
+
+The model's patient flows are generators run by :mod:`sim.engine.flow`, not SimPy processes, so
+of SimPy they only need a clock, timeouts, plain events that a resource answers, and a loop that
+takes events off a heap. SimPy's general machinery (processes, conditions, the ``step`` with its
+exception bookkeeping, ``now`` as a property) costs time on every event without being used. This
+kernel keeps exactly that subset behind the same names:
+
+- :class:`Environment` with ``now`` (a plain attribute), ``timeout``, ``event``, ``schedule`` and
+  ``run(until)``, and the same heap (``_queue``) and event counter (``_eid``) that
+  :mod:`sim.engine.deadlines` and the model's arrival loop use;
+- :class:`Event` (``callbacks``, ``value``, ``ok``, ``triggered``, ``processed``, ``succeed``,
+  ``fail``, ``defused``) and :class:`Timeout`, with ``__slots__``.
+
+Events are ordered exactly as SimPy orders them: the heap key is ``(time, priority, event id)``
+with SimPy's priorities (``URGENT`` 0 before ``NORMAL`` 1) and an id taken from one counter at the
+moment an event is scheduled, a timeout's time is computed as ``now + delay`` as SimPy computes
+it, and ``run(until=t)`` puts an urgent event at ``now + (t - now)`` as SimPy does. So a model run
+on this kernel handles the same events in the same order, at the same (bit-identical) times, as on
+``simpy.Environment``: every result is the same (``tests/back`` holds fingerprints; the unit tests
+compare event traces with SimPy's). The resources (:mod:`sim.resources`) work on either
+environment; the unit tests still run some of them on SimPy.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Generator
+from heapq import heappop, heappush
+from typing import Any
+
+URGENT = 0  # SimPy's EventPriority values: urgent events go before normal ones at the same time
+NORMAL = 1
+
+
+class _Pending:
+    """The value of an event that has not been triggered yet."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<PENDING>"
+
+
+PENDING: Any = _Pending()
+
+
+class Event:
+    """An event: callbacks run, in the order added, when the environment processes it.
+
+    ``_flow`` is where :func:`sim.engine.flow.run_flow` keeps the one flow waiting on the event
+    (unset otherwise); ``_defused`` marks a failed event whose failure was handled.
+    """
+
+    __slots__ = ("env", "callbacks", "_value", "_ok", "_flow", "_defused")
+
+    env: Environment
+    callbacks: list[Callable[[Event], None]]
+    _value: Any
+    _ok: bool
+    _flow: Generator[Any, Any, Any]
+    _defused: bool
+
+    def __init__(self, env: Environment) -> None:
+        self.env = env
+        self.callbacks = []
+        self._value = PENDING
+
+    @property
+    def triggered(self) -> bool:
+        return self._value is not PENDING
+
+    @property
+    def processed(self) -> bool:
+        return self.callbacks is None
+
+    @property
+    def ok(self) -> bool:
+        return self._ok
+
+    @property
+    def value(self) -> Any:
+        if self._value is PENDING:
+            raise AttributeError(f"value of {self} is not yet available")
+        return self._value
+
+    @property
+    def defused(self) -> bool:
+        return hasattr(self, "_defused")
+
+    @defused.setter
+    def defused(self, value: bool) -> None:
+        self._defused = True
+
+    def succeed(self, value: Any = None) -> Event:
+        """Trigger with ``value``: processed at the current time, after the events already due now."""
+        if self._value is not PENDING:
+            raise RuntimeError(f"{self} has already been triggered")
+        self._ok = True
+        self._value = value
+        self.env.schedule(self)
+        return self
+
+    def fail(self, exception: BaseException) -> Event:
+        """Trigger as failed: ``run`` raises ``exception`` unless a callback defuses the event."""
+        if self._value is not PENDING:
+            raise RuntimeError(f"{self} has already been triggered")
+        if not isinstance(exception, BaseException):
+            raise TypeError(f"{exception} is not an exception.")
+        self._ok = False
+        self._value = exception
+        self.env.schedule(self)
+        return self
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} object at {id(self):#x}>"
+
+
+class Timeout(Event):
+    """An event processed ``delay`` after it is made, with ``value`` (scheduled at once)."""
+
+    __slots__ = ()
+
+    def __init__(self, env: Environment, delay: float, value: Any = None) -> None:
+        if delay < 0:
+            raise ValueError(f"Negative delay {delay}")
+        self.env = env
+        self.callbacks = []
+        self._value = value
+        self._ok = True
+        heappush(env._queue, (env.now + delay, NORMAL, next(env._eid), self))
+
+
+_new_timeout = _new_event = object.__new__  # an event without a call of its class
+
+
+class Environment:
+    """The clock and the event heap; see the module docstring.
+
+    ``now`` is a plain attribute (SimPy's is a property over ``_now``): the model reads it on every
+    step of every flow. Only code that drives the loop itself (the model's arrival merge) sets it.
+    """
+
+    __slots__ = ("now", "_queue", "_eid", "_acutesim_deadlines")
+
+    def __init__(self, initial_time: float = 0) -> None:
+        self.now: float = initial_time
+        self._queue: list[tuple[float, int, int, Event]] = []
+        self._eid = itertools.count()
+
+    def timeout(self, delay: float, value: Any = None) -> Timeout:
+        """An event ``delay`` from now (see :class:`Timeout`).
+
+        Made here in one step (as ``Timeout.__init__`` would) rather than by calling the class:
+        every wait of every flow is a timeout.
+        """
+        if delay < 0:
+            raise ValueError(f"Negative delay {delay}")
+        event = _new_timeout(Timeout)
+        event.env = self
+        event.callbacks = []
+        event._value = value
+        event._ok = True
+        heappush(self._queue, (self.now + delay, NORMAL, next(self._eid), event))
+        return event
+
+    def event(self) -> Event:
+        """A new, untriggered event (made in one step, as :meth:`timeout`: every queued request is one)."""
+        event = _new_event(Event)
+        event.env = self
+        event.callbacks = []
+        event._value = PENDING
+        return event
+
+    def schedule(self, event: Event, priority: int = NORMAL, delay: float = 0) -> None:
+        """Put ``event`` on the heap at ``now + delay`` with ``priority`` (SimPy's ``schedule``)."""
+        heappush(self._queue, (self.now + delay, priority, next(self._eid), event))
+
+    def peek(self) -> float:
+        """The time of the next event (infinity when none is left)."""
+        return self._queue[0][0] if self._queue else float("inf")
+
+    def step(self) -> None:
+        """Process the next event (as SimPy's ``step``; ``IndexError`` when none is left)."""
+        self.now, _, _, event = heappop(self._queue)
+        callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]  # processed
+        for callback in callbacks:
+            callback(event)
+        if not event._ok and not hasattr(event, "_defused"):
+            _crash(event)
+
+    def run(self, until: float | None = None) -> None:
+        """Process events until the clock reaches ``until`` (or, without it, until none is left).
+
+        As in SimPy, ``until`` is an urgent event at ``now + (until - now)``: events at exactly
+        that time that were scheduled as normal are left for the next ``run``.
+        """
+        queue = self._queue
+        stop: Event | None = None
+        if until is not None:
+            at = until if isinstance(until, int) else float(until)
+            if at <= self.now:
+                raise ValueError(f"until ({at}) must be greater than the current simulation time")
+            stop = Event(self)
+            stop._ok = True
+            stop._value = None
+            self.schedule(stop, URGENT, at - self.now)
+        while queue:
+            self.now, _, _, event = heappop(queue)
+            if event is stop:
+                stop.callbacks = None  # type: ignore[assignment]  # processed
+                next(self._eid)  # SimPy schedules its stop event once more on stopping: the same count of events
+                return
+            callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]  # processed
+            for callback in callbacks:
+                callback(event)
+            if not event._ok and not hasattr(event, "_defused"):
+                _crash(event)
+        if stop is not None:
+            raise RuntimeError(f'No scheduled events left but "until" event was not triggered: {stop}')
+
+
+def _crash(event: Event) -> None:
+    """A failed event nobody defused ends the run with (a copy of) its exception, as in SimPy."""
+    exc = type(event._value)(*event._value.args)
+    exc.__cause__ = event._value
+    raise exc
