@@ -40,15 +40,18 @@ def test_calibrated_noord_meets_target(name, noord_kpis):
         f"{name}: simulated {value:,.4g} vs published {t.centre:,.4g} {t.unit} ({t.source})"
 
 
-@pytest.mark.xfail(strict=True, reason="known deficiency (issue 12): noord's A1 response is longer than "
-                   "published. Nationally the calibrated drive curve meets the mean drive (6:36), the p95 (17:00) "
-                   "and 91% within 15 min (published 92.4%), but every post stands at a town hall and patients lie "
-                   "uniformly on their municipality's disc, so in noord's large municipalities the drive from the "
-                   "nearest post is long: 83% within 15, p95 20.4 min (published: Drenthe 93% in 2019, Fryslan 93% "
-                   "in 2017; national p95 17 min +10%). Strict: when this passes, remove the mark")
+def test_a1_p95_within_the_national_tolerance(noord_kpis):
+    """Issue 12's criterion: noord's A1 95th percentile within 10% of the national 17:00 (vzinfo 2022)."""
+    assert noord_kpis["a1_response_time_p95"] <= 17.0 * 1.1
+
+
+@pytest.mark.xfail(strict=True, reason="known deficiency: noord's share of A1 within 15 minutes is below the "
+                   "published ~93% (Drenthe 2019, Fryslan 2017): 87-88% with posts only at town halls (35-37 for "
+                   "40 municipalities) and the countryside's inhabitants placed uniformly on the municipality, "
+                   "where the real villages and the 21 part-time posts are not known. Strict: when this passes, "
+                   "remove the mark")
 def test_a1_within_norm_plausible(noord_kpis):
     assert noord_kpis["a1_on_scene_15min_share"] >= 0.90  # published ~93% in Drenthe and Fryslan
-    assert noord_kpis["a1_response_time_p95"] <= 17.0 * 1.1  # the national target's tolerance
 
 
 def test_service_levels_plausible(noord_kpis):
