@@ -41,10 +41,16 @@ def _wait_group_gone(pgid: int, seconds: float) -> bool:
     return False
 
 
+def _ctrl_c_as_in_a_terminal() -> None:
+    """The command starts with Ctrl-C at its default, as from a terminal: a test suite started in the background
+    (``nohup pytest &``) ignores SIGINT, and a child would inherit that and never see the interrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start(args: list[str], tmp_path: Path) -> subprocess.Popen:
     err = (tmp_path / "stderr.txt").open("w")
     proc = subprocess.Popen([sys.executable, "-m", "sim", *args], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=_ctrl_c_as_in_a_terminal)
     # Wait until the workers are busy: the header line is printed before the pool starts.
     end = time.monotonic() + 60
     while time.monotonic() < end and "acutesim:" not in (tmp_path / "stderr.txt").read_text():
