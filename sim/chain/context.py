@@ -99,7 +99,6 @@ class Travel:
     def __init__(self, areas: tuple[SubArea, ...], detour_factor: float, settlement: Settlement) -> None:
         self.km = road_km_matrix(areas, detour_factor, settlement)
         self.straight: list[list[float]] = straight_km_matrix(areas).tolist()
-        self.radius: list[float] = [a.radius_km for a in areas]
         self.areas = areas
         self.settlement = settlement
         self.detour = detour_factor

@@ -61,6 +61,7 @@ MAX_COUNT = 100_000  # beds, places, vehicles, staff on duty per hour, redials
 MAX_RATE_PER_1000 = 100_000.0  # arrivals per 1000 inhabitants per year
 MAX_SPEED_KMH = 300.0
 MAX_ACCELERATION_M_S2 = 10.0  # a figure above this is a unit mistake (km/h per second, say), not a vehicle
+MAX_TRIP_KM = 1_000.0  # a distance in km above this lies outside the Netherlands (a unit mistake: metres, say)
 MAX_MULTIPLIER = 100.0
 MAX_DAYS = 3_650.0  # ten years per replication
 MAX_REPLICATIONS = 10_000
@@ -409,8 +410,8 @@ class HapCare(Strict):
 class DriveVariationByDistance(Provenance):
     """How the spread of one ride's drive time falls with its distance (:class:`sim.geo.driving.DriveSpread`)."""
 
-    reference_km: float = Field(gt=0)  # the distance at which the factor has the cv of urgent_drive_variation
-    shortest_km: float = Field(gt=0)  # shorter rides spread as much as one of this distance
+    reference_km: float = Field(gt=0, le=MAX_TRIP_KM)  # where the factor has the cv of urgent_drive_variation
+    shortest_km: float = Field(gt=0, le=MAX_TRIP_KM)  # shorter rides spread as much as one of this distance
     exponent: float = Field(ge=0, le=1)  # cv falls as (reference / distance) ** exponent; 0: the same everywhere
 
 
