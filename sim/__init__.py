@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sim import native as _native  # noqa: F401  # chooses compiled or pure core before any of it is imported
+
 
 def __getattr__(name: str) -> str:
     """``__version__`` on first use: reading the installed metadata costs ~30 ms that ``validate`` need not pay."""

@@ -9,6 +9,7 @@ patient flow: a generator that yields what it waits for (see :mod:`sim.engine.fl
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -24,7 +25,7 @@ from sim.engine.flow import run_flow
 from sim.engine.kernel import Environment
 from sim.engine.rng import Sampler, Streams, Uniform, cumulative
 from sim.engine.stats import PoolProbes
-from sim.geo.regions import Settlement, SubArea, road_km_matrix, straight_km_matrix, trip_km
+from sim.geo.regions import Settlement, SubArea, road_km_matrix, straight_km_matrix
 from sim.resources import CapacityPool
 
 Flow = Generator[Any, Any, Any]
@@ -50,7 +51,10 @@ class Chooser:
         self._cum, self._labels = cumulative(mix.shares if isinstance(mix, Mix) else mix)
 
     def __call__(self) -> str:
-        return self._u.choice(self._cum, self._labels)
+        """The first label whose cumulative share exceeds the next uniform draw (as a scan would find)."""
+        i = bisect_right(self._cum, self._u())
+        labels = self._labels
+        return labels[i] if i < len(labels) else labels[-1]
 
 
 class StreamRegistry:
@@ -102,17 +106,30 @@ class Travel:
         self.areas = areas
         self.settlement = settlement
         self.detour = detour_factor
+        # Per sub-area radii of the town and of the whole disc, so that placing a patient is arithmetic
+        # on floats here (this runs for every patient; tests/unit/test_areas.py holds it to Settlement's).
+        self._share = settlement.share
+        self._town_r = [settlement.town_radius_km(a) for a in areas]
+        self._disc_r = [a.radius_km for a in areas]
 
     def place_r(self, subarea: int, u: float) -> float:
-        """Km from the town hall of an inhabitant of ``subarea`` at uniform ``u`` (town or countryside)."""
-        return self.settlement.place_r(self.areas[subarea], u)
+        """Km from the town hall of an inhabitant of ``subarea`` at uniform ``u`` (town or countryside).
+
+        :meth:`sim.geo.regions.Settlement.place_r` on the radii kept per sub-area (same arithmetic).
+        """
+        s = self._share
+        if u < s:
+            return self._town_r[subarea] * math.sqrt(u / s)
+        return self._disc_r[subarea] * math.sqrt((u - s) / (1.0 - s))
 
     def minutes(self, speed_kmh: float) -> np.ndarray:
         return self.km / speed_kmh * MIN_PER_HOUR
 
     def to_patient_km(self, origin: int, p: Patient) -> float:
         """Road km from the town hall of sub-area ``origin`` to the patient's place."""
-        return self.detour * trip_km(self.straight[origin][p.subarea], p.place_r, p.place_cos)
+        d = self.straight[origin][p.subarea]  # sim.geo.regions.trip_km, written out: once per trip to a patient
+        r = p.place_r
+        return self.detour * math.sqrt(max(0.0, d * d + r * r - 2.0 * d * r * p.place_cos))
 
     def to_patient_min(self, origin: int, p: Patient, speed_kmh: float) -> float:
         return self.to_patient_km(origin, p) / speed_kmh * MIN_PER_HOUR

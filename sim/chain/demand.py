@@ -15,6 +15,7 @@ stream's inputs (common random numbers).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
 import numpy as np
 
@@ -22,7 +23,7 @@ from sim.config.schema import HOURS_PER_WEEK, Scenario, Stream
 from sim.engine.calendar import MIN_PER_HOUR, Calendar
 from sim.engine.rng import Streams
 
-HOURS_PER_YEAR = 8760.0
+HOURS_PER_YEAR: Final = 8760.0
 
 
 @dataclass

@@ -13,6 +13,7 @@ import gc
 import heapq
 from collections.abc import Callable, Iterator
 from functools import partial
+from typing import Final
 
 import numpy as np
 
@@ -38,7 +39,7 @@ from sim.engine.rng import Streams
 from sim.geo.regions import subareas_of
 
 STRATEGIES: dict[str, type[Coordination]] = {"status_quo": StatusQuo, "zcc": Zcc}
-GC_YOUNG_THRESHOLD = 10_000  # allocations between young-generation collections during the loop (see Model.run)
+GC_YOUNG_THRESHOLD: Final = 10_000  # allocations between young-generation collections during the loop (see Model.run)
 
 
 def build_care(ctx: Context) -> CareServices:
@@ -204,7 +205,7 @@ class Model:
             if event is stop:
                 self.arrivals_merged += merged
                 return
-            callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]  # as SimPy's step
+            callbacks, event.callbacks = event.callbacks, None  # as SimPy's step
             for callback in callbacks:
                 callback(event)
             if not event._ok and not hasattr(event, "_defused"):

@@ -64,7 +64,3 @@ class Patient:
         self.cared = False
         self.triages = 0
         self.represented = False
-
-
-class DoubleOutcome(RuntimeError):
-    """A patient was given a second outcome: a modelling error, never tolerated."""

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import functools
 import weakref
-from typing import Protocol
+from typing import Final, Protocol
 
-from sim.chain.patient import DoubleOutcome, Patient
+from sim.chain.errors import DoubleOutcome
+from sim.chain.patient import Patient
 from sim.config.constants import CARE_LEVELS, HOURS_PER_DAY
 from sim.engine.stats import Metrics, PoolProbes
 
@@ -88,45 +89,45 @@ def wait_key(pool: str) -> str:
 
 
 # Names the desks, pools and fleet report under (their busy/capacity/queue levels, desk counters).
-HAP_DESK = "hap_triage"
-DISPATCH_DESK = "dispatch_112"
-ELV_DESK = "elv_point"
-URGENT_LINE = "urgent"  # the HAP number's urgent option (callers choose it themselves)
-REGULAR_LINE = "non_urgent"  # everyone else on the HAP number
+HAP_DESK: Final = "hap_triage"
+DISPATCH_DESK: Final = "dispatch_112"
+ELV_DESK: Final = "elv_point"
+URGENT_LINE: Final = "urgent"  # the HAP number's urgent option (callers choose it themselves)
+REGULAR_LINE: Final = "non_urgent"  # everyone else on the HAP number
 HAP_LINES = (URGENT_LINE, REGULAR_LINE)
-MYSTERY_WAIT = "mystery_wait"  # waits of test calls with unlimited patience (per desk)
-PATIENT_LINE = "zcc_patient_line"
-PROVIDER_LINE = "zcc_provider_line"
-ZCC_DESK = "zcc"
-HAP_GPS = "hap_gp"
-HAP_CARS = "hap_car"
-SEH_PLACES = "seh"
-AMBULANCES = "ambulance"
+MYSTERY_WAIT: Final = "mystery_wait"  # waits of test calls with unlimited patience (per desk)
+PATIENT_LINE: Final = "zcc_patient_line"
+PROVIDER_LINE: Final = "zcc_provider_line"
+ZCC_DESK: Final = "zcc"
+HAP_GPS: Final = "hap_gp"
+HAP_CARS: Final = "hap_car"
+SEH_PLACES: Final = "seh"
+AMBULANCES: Final = "ambulance"
 
-HAP_CONTACTS = "hap_contacts"
-HAP_CARE = "hap_care"  # consults and home visits a HAP GP gives (whoever triaged), for the cost model
-AMBULANCE_DEPLOYMENTS = "ambulance_deployments"
-AMBULANCE_CONVEYED = "ambulance_conveyed"  # urgent rides that take the patient to the SEH
-AMBULANCE_LOADED_KM = "ambulance_loaded_km"  # km with the patient on board (the ride tariff's km)
-SEH_ARRIVALS = "seh_arrivals"
-HOSPITAL_ADMISSIONS = "hospital_admissions"
-PLACEMENT_TIME = "placement_time"
-PLACEMENT_FALLBACK_SEH = "placement_fallback_seh"
-VERKEERDE_BED = "verkeerde_bed"
-ZCC_PATIENT_CALLS = "zcc_patient_calls"
-WARM_TRANSFERS = "warm_transfers"
-RIDES_AVOIDED = "ambulance_rides_avoided"
-SUBSTITUTIONS = "substitutions"
-SUBSTITUTIONS_INSTEAD_OF = "substitutions_instead_of"
-NO_ALTERNATIVE_CAPACITY = "substitutions_no_capacity"
-OUT_OF_REGION = "out_of_region_placements"
-UNDER_TRIAGE = "under_triage"            # triage decisions below the true urgency or need (.<desk>)
-OVER_TRIAGE = "over_triage"              # triage decisions above the true urgency (.<desk>)
-RE_PRESENTATIONS = "re_presentations"    # patients whose need was not met coming back (.<route>, .need_<need>)
-DOUBLE_TRIAGE = "double_triage"          # callers given a first triage a second time at another desk
-DOUBLE_TRIAGE_AVOIDED = "double_triage_avoided"  # callers handed on warm, without a second first triage
-SEH_STOP_DIVERSIONS = "seh_stop_diversions"  # ambulances sent past a stopped SEH to the next-nearest one
-SEH_STOPPED = "seh_stopped"              # level: SEHs in a stop (time-weighted)
+HAP_CONTACTS: Final = "hap_contacts"
+HAP_CARE: Final = "hap_care"  # consults and home visits a HAP GP gives (whoever triaged), for the cost model
+AMBULANCE_DEPLOYMENTS: Final = "ambulance_deployments"
+AMBULANCE_CONVEYED: Final = "ambulance_conveyed"  # urgent rides that take the patient to the SEH
+AMBULANCE_LOADED_KM: Final = "ambulance_loaded_km"  # km with the patient on board (the ride tariff's km)
+SEH_ARRIVALS: Final = "seh_arrivals"
+HOSPITAL_ADMISSIONS: Final = "hospital_admissions"
+PLACEMENT_TIME: Final = "placement_time"
+PLACEMENT_FALLBACK_SEH: Final = "placement_fallback_seh"
+VERKEERDE_BED: Final = "verkeerde_bed"
+ZCC_PATIENT_CALLS: Final = "zcc_patient_calls"
+WARM_TRANSFERS: Final = "warm_transfers"
+RIDES_AVOIDED: Final = "ambulance_rides_avoided"
+SUBSTITUTIONS: Final = "substitutions"
+SUBSTITUTIONS_INSTEAD_OF: Final = "substitutions_instead_of"
+NO_ALTERNATIVE_CAPACITY: Final = "substitutions_no_capacity"
+OUT_OF_REGION: Final = "out_of_region_placements"
+UNDER_TRIAGE: Final = "under_triage"            # triage decisions below the true urgency or need (.<desk>)
+OVER_TRIAGE: Final = "over_triage"              # triage decisions above the true urgency (.<desk>)
+RE_PRESENTATIONS: Final = "re_presentations"    # patients whose need was not met coming back (.<route>, .need_<need>)
+DOUBLE_TRIAGE: Final = "double_triage"          # callers given a first triage a second time at another desk
+DOUBLE_TRIAGE_AVOIDED: Final = "double_triage_avoided"  # callers handed on warm, without a second first triage
+SEH_STOP_DIVERSIONS: Final = "seh_stop_diversions"  # ambulances sent past a stopped SEH to the next-nearest one
+SEH_STOPPED: Final = "seh_stopped"              # level: SEHs in a stop (time-weighted)
 ADVICE_OUTCOMES = ("self_care", "telephone_advice")  # outcomes whose care is the advice itself
 CARE_RANK = {level: i for i, level in enumerate(CARE_LEVELS)}
 CARE_RANK[""] = 0  # no known need beyond what the triage decided: any care meets it

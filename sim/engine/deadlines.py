@@ -54,10 +54,10 @@ class DeadlineHeap:
     @classmethod
     def of(cls, env: Environment) -> DeadlineHeap:
         """The environment's heap (made on first use)."""
-        heap = getattr(env, "_acutesim_deadlines", None)
+        heap = getattr(env, "_acutesim_deadlines", None)  # SimPy environments (unit tests) have none
         if heap is None:
             heap = cls(env)
-            env._acutesim_deadlines = heap  # type: ignore[attr-defined]
+            env._acutesim_deadlines = heap
         return heap
 
     def push(self, after: float, owner: Deadlines, item: Any) -> None:

@@ -25,12 +25,12 @@ environment; the unit tests still run some of them on SimPy.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Generator
+from collections.abc import Generator
 from heapq import heappop, heappush
-from typing import Any
+from typing import Any, Final
 
-URGENT = 0  # SimPy's EventPriority values: urgent events go before normal ones at the same time
-NORMAL = 1
+URGENT: Final = 0  # SimPy's EventPriority values: urgent events go before normal ones at the same time
+NORMAL: Final = 1
 
 
 class _Pending:
@@ -55,7 +55,7 @@ class Event:
     __slots__ = ("env", "callbacks", "_value", "_ok", "_flow", "_defused")
 
     env: Environment
-    callbacks: list[Callable[[Event], None]]
+    callbacks: Any  # a list of callables; None once processed (as in SimPy)
     _value: Any
     _ok: bool
     _flow: Generator[Any, Any, Any]
@@ -131,8 +131,6 @@ class Timeout(Event):
         heappush(env._queue, (env.now + delay, NORMAL, next(env._eid), self))
 
 
-_new_timeout = _new_event = object.__new__  # an event without a call of its class
-
 
 class Environment:
     """The clock and the event heap; see the module docstring.
@@ -143,34 +141,25 @@ class Environment:
 
     __slots__ = ("now", "_queue", "_eid", "_acutesim_deadlines")
 
+    _acutesim_deadlines: Any
+
     def __init__(self, initial_time: float = 0) -> None:
         self.now: float = initial_time
         self._queue: list[tuple[float, int, int, Event]] = []
         self._eid = itertools.count()
+        self._acutesim_deadlines: Any = None  # sim.engine.deadlines keeps its heap here
 
     def timeout(self, delay: float, value: Any = None) -> Timeout:
         """An event ``delay`` from now (see :class:`Timeout`).
 
-        Made here in one step (as ``Timeout.__init__`` would) rather than by calling the class:
-        every wait of every flow is a timeout.
+        A call of the class: compiled (sim/native.py) a constructor call is cheap, and a native
+        class cannot be made by ``object.__new__`` as the pure-Python core once did.
         """
-        if delay < 0:
-            raise ValueError(f"Negative delay {delay}")
-        event = _new_timeout(Timeout)
-        event.env = self
-        event.callbacks = []
-        event._value = value
-        event._ok = True
-        heappush(self._queue, (self.now + delay, NORMAL, next(self._eid), event))
-        return event
+        return Timeout(self, delay, value)
 
     def event(self) -> Event:
-        """A new, untriggered event (made in one step, as :meth:`timeout`: every queued request is one)."""
-        event = _new_event(Event)
-        event.env = self
-        event.callbacks = []
-        event._value = PENDING
-        return event
+        """A new, untriggered event (every queued request is one)."""
+        return Event(self)
 
     def schedule(self, event: Event, priority: int = NORMAL, delay: float = 0) -> None:
         """Put ``event`` on the heap at ``now + delay`` with ``priority`` (SimPy's ``schedule``)."""
@@ -183,7 +172,7 @@ class Environment:
     def step(self) -> None:
         """Process the next event (as SimPy's ``step``; ``IndexError`` when none is left)."""
         self.now, _, _, event = heappop(self._queue)
-        callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]  # processed
+        callbacks, event.callbacks = event.callbacks, None  # processed
         for callback in callbacks:
             callback(event)
         if not event._ok and not hasattr(event, "_defused"):
@@ -208,10 +197,10 @@ class Environment:
         while queue:
             self.now, _, _, event = heappop(queue)
             if event is stop:
-                stop.callbacks = None  # type: ignore[assignment]  # processed
+                stop.callbacks = None  # processed
                 next(self._eid)  # SimPy schedules its stop event once more on stopping: the same count of events
                 return
-            callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]  # processed
+            callbacks, event.callbacks = event.callbacks, None  # processed
             for callback in callbacks:
                 callback(event)
             if not event._ok and not hasattr(event, "_defused"):

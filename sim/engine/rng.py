@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import itertools
-from bisect import bisect_right
 from collections.abc import Iterator
 
 import numpy as np
@@ -59,11 +58,6 @@ class Uniform(functools.partial):
     def __new__(cls, rng: np.random.Generator) -> Uniform:
         blocks = (rng.random(BLOCK).tolist() for _ in itertools.repeat(None))
         return super().__new__(cls, next, _drawn(blocks))
-
-    def choice(self, cum: list[float], labels: list[str]) -> str:
-        """Draw a label given cumulative probabilities ``cum`` (last = 1)."""
-        i = bisect_right(cum, self())  # the first share with u < cum[i], as a scan would find
-        return labels[i] if i < len(labels) else labels[-1]
 
 
 def _draw_block(rng: np.random.Generator, dist: Dist, n: int) -> np.ndarray:
@@ -117,7 +111,7 @@ def residual_stays(rng: np.random.Generator, dist: Dist, n: int) -> np.ndarray:
 
 
 def cumulative(mix: dict[str, float]) -> tuple[list[float], list[str]]:
-    """Cumulative shares and labels of a mix, for :meth:`Uniform.choice`."""
+    """Cumulative shares and labels of a mix, for :class:`sim.chain.context.Chooser`."""
     labels = list(mix)
     cum = np.cumsum([mix[k] for k in labels]).tolist()
     cum[-1] = 1.0

@@ -17,12 +17,13 @@ from collections import Counter
 import pyarrow.parquet as pq
 import pytest
 
+from sim.chain.errors import DoubleOutcome
 from sim.chain.model import Model
-from sim.chain.patient import OUTCOMES, DoubleOutcome, Patient
+from sim.chain.patient import OUTCOMES, Patient
 from sim.chain.record import outcome_key
 from sim.config.loader import load_scenario
 from sim.engine.eventlog import EventLog
-from tests.helpers import NOORD
+from tests.helpers import NOORD, in_pure_python_core
 
 
 def _short_noord(days: float = 10):
@@ -55,6 +56,7 @@ def test_second_outcome_is_an_error():
         m.record.end(p, "hap_consult")
 
 
+@in_pure_python_core  # patches a method of a care service (compiled classes take no patch)
 def test_a_flow_that_drops_patients_is_caught(monkeypatch):
     """The live-set count is independent: a team visit that forgets the outcome shows up as lost patients."""
     from sim.chain.care.teams import Teams

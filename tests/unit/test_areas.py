@@ -110,3 +110,22 @@ def test_planning_matrix_diagonal_is_the_mean_within_trip():
     assert np.diag(road_km_matrix(areas, 1.3, Settlement(0.0, 1.0))) == pytest.approx(
         [1.3 * 2 * a.radius_km / 3 for a in areas])
     assert km[0, 1] == pytest.approx(km[1, 0]) and km[0, 1] > 0
+
+
+def test_the_models_travel_places_and_measures_exactly_as_the_settlement():
+    """Travel (sim/chain/context.py) keeps radii per sub-area and writes trip_km out: same floats to the bit."""
+    from sim.chain.context import Travel
+    from sim.chain.patient import Patient
+
+    areas = tuple(subareas_of("noord"))
+    settlement = Settlement(0.6, 4250.0)
+    travel = Travel(areas, 1.3, settlement)
+    rng = np.random.default_rng(3)
+    for i, u, c in zip(rng.integers(0, len(areas), 5000), rng.random(5000), np.cos(2 * math.pi * rng.random(5000)),
+                       strict=True):
+        i, u, c = int(i), float(u), float(c)
+        r = travel.place_r(i, u)
+        assert r == settlement.place_r(areas[i], u)
+        p = Patient(0, "hap_call", i, "U3", "", 0.0, place_r=r, place_cos=c)
+        origin = int(rng.integers(0, len(areas)))
+        assert travel.to_patient_km(origin, p) == 1.3 * trip_km(travel.straight[origin][i], r, c)

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import random
 
-import simpy
-
 from sim.engine.deadlines import Deadlines
+from sim.engine.flow import run_flow
+from sim.engine.kernel import Environment
 
 
 def _scenario(seed: int) -> list[tuple[float, float, float]]:
@@ -28,7 +28,7 @@ def _scenario(seed: int) -> list[tuple[float, float, float]]:
 
 
 def _run(items: list[tuple[float, float, float]], shared: bool) -> tuple[list[tuple[float, int]], int]:
-    env = simpy.Environment()
+    env = Environment()
     pending: dict[int, bool] = {}
     expired: list[tuple[float, int]] = []
 
@@ -49,7 +49,7 @@ def _run(items: list[tuple[float, float, float]], shared: bool) -> tuple[list[tu
         pending[i] = False
 
     for i, (a, p, s) in enumerate(items):
-        env.process(item(i, a, p, s))
+        run_flow(item(i, a, p, s))
     env.run()
     return expired, next(env._eid)
 

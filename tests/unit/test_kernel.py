@@ -23,6 +23,7 @@ from sim.engine.flow import run_flow
 from sim.engine.kernel import NORMAL, URGENT, Environment
 from sim.engine.stats import PoolProbes
 from sim.resources import CapacityPool
+from tests.helpers import in_pure_python_core
 
 
 def test_same_time_events_go_by_priority_then_creation_order():
@@ -157,6 +158,7 @@ def _mmc_trace(env, customers: int = 400, servers: int = 3, seed: int = 7) -> tu
     return trace, next(env._eid)
 
 
+@in_pure_python_core
 def test_mmc_trace_is_that_of_simpy():
     ours, our_events = _mmc_trace(Environment())
     theirs, their_events = _mmc_trace(simpy.Environment())
@@ -165,3 +167,18 @@ def test_mmc_trace_is_that_of_simpy():
     assert [t.hex() for t, _, _ in ours] == [t.hex() for t, _, _ in theirs]  # the clock to the bit
     assert ours == theirs
     assert our_events == their_events
+
+
+def test_chooser_takes_the_label_a_scan_of_the_cumulative_shares_takes():
+    """Chooser (sim/chain/context.py) bisects; a linear scan for the first share above u is the reference."""
+    from sim.chain.context import Chooser
+    from sim.engine.rng import Streams
+
+    mix = {"a": 0.2, "b": 0.0, "c": 0.5, "d": 0.3}
+    chooser = Chooser(Streams(5, 0).uniform("x"), mix)
+    u = Streams(5, 0).uniform("x")  # the same stream: the same draws
+    cum = [0.2, 0.2, 0.7, 1.0]
+    for _ in range(20_000):
+        draw = u()
+        expected = next(label for label, c in zip(mix, cum, strict=True) if draw < c)
+        assert chooser() == expected

@@ -10,11 +10,11 @@ break-in time, and only such requests are ever granted beyond the capacity.
 
 from __future__ import annotations
 
-import simpy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.engine.flow import run_flow
+from sim.engine.kernel import Environment
 from sim.engine.stats import PoolProbes
 from sim.resources import CapacityPool
 
@@ -30,7 +30,7 @@ request = st.tuples(
 @given(st.lists(request, min_size=1, max_size=60), st.integers(0, 4), st.lists(st.integers(0, 4), max_size=5),
        st.integers(0, 2))  # break-in after 1 or 2 minutes for priority 0 (0: no break-in)
 def test_every_request_resolved_once(requests, capacity, changes, break_in):
-    env = simpy.Environment()
+    env = Environment()
     pool = CapacityPool(env, "desk", capacity, PoolProbes.detached())
     if break_in:
         pool.allow_break_in(float(break_in), 0)
@@ -72,7 +72,7 @@ def test_every_request_resolved_once(requests, capacity, changes, break_in):
 
 
 def test_break_in_answers_an_urgent_request_when_nobody_comes_free():
-    env = simpy.Environment()
+    env = Environment()
     pool = CapacityPool(env, "desk", 1, PoolProbes.detached())
     pool.allow_break_in(0.5, for_priority=0)
     assert pool.request(1) is True  # the only triagist is on a regular call

@@ -17,8 +17,9 @@ import math
 
 import numpy as np
 import pytest
-import simpy
 
+from sim.engine.flow import run_flow
+from sim.engine.kernel import Environment
 from sim.engine.stats import PoolProbes
 from sim.resources import CapacityPool
 from sim.theory.queueing import erlang_b, erlang_c, mmc_mean_wait, mmc_wait_within, servers_for_service_level
@@ -36,7 +37,7 @@ def test_erlang_formulas_match_textbook_values():
 
 
 def _loss_pool_blocking(beds: int, arrivals_per_min: float, mean_stay: float, n: int, seed: int) -> float:
-    env = simpy.Environment()
+    env = Environment()
     pool = CapacityPool(env, "beds", beds, PoolProbes.detached())
     rng = np.random.default_rng(seed)
     gaps = rng.exponential(1 / arrivals_per_min, n)
@@ -52,7 +53,7 @@ def _loss_pool_blocking(beds: int, arrivals_per_min: float, mean_stay: float, n:
             else:
                 blocked[0] += 1
 
-    env.process(source())
+    run_flow(source())
     env.run()
     return blocked[0] / n
 
@@ -65,7 +66,7 @@ def test_loss_bed_pool_matches_erlang_b():
 
 def test_request_with_zero_patience_is_a_loss_system():
     """A request with patience 0 is refused when full: the model's 'no bed now' path."""
-    env = simpy.Environment()
+    env = Environment()
     pool = CapacityPool(env, "beds", 1, PoolProbes.detached())
     assert pool.request(0, 0.0) is True
     refused = pool.request(0, 0.0)

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import simpy
 
 from sim.engine.flow import run_flow
+from sim.engine.kernel import Environment
 from sim.engine.stats import PoolProbes
 from sim.resources import SkillDesk
 from sim.theory.queueing import mmc_mean_wait, mmc_wait_within, servers_for_service_level
@@ -34,7 +34,7 @@ def _desk(env, groups: dict[str, tuple[set[str], int]], overflow=None) -> SkillD
 
 
 def test_nurses_keep_one_free_for_their_own_calls():
-    env = simpy.Environment()
+    env = Environment()
     groups = {"nurse": frozenset({"ambulance_nurse", "gp_triagist"}), "triagist": frozenset({"gp_triagist"})}
     desk = SkillDesk(env, "zcc", groups, PoolProbes.detached(), keep_free={"nurse": 1})
     desk.set_capacity(0, 2)
@@ -51,7 +51,7 @@ def test_nurses_keep_one_free_for_their_own_calls():
 
 
 def test_specialists_answer_first_and_free_staff_take_best_call():
-    env = simpy.Environment()
+    env = Environment()
     desk = _desk(env, {"nurse": ({"ambulance_nurse", "gp_triagist"}, 1), "triagist": ({"gp_triagist"}, 1)})
     seat = desk.request("gp_triagist", 3, None)
     assert seat == (desk, 1)  # the triagist, not the more versatile nurse
@@ -97,10 +97,10 @@ def _mmc_sim(desks: list[SkillDesk], env, per_min: float, handling: float, n: in
 
 def test_separate_and_pooled_locations_match_erlang_c():
     per_min, handling, c, k = 0.5, 6.0, 2, 2  # each location: 0.25/min x 6 min = 1.5 Erlang on 2 staff
-    sep_env = simpy.Environment()
+    sep_env = Environment()
     separate = [_desk(sep_env, {"triagist": ({"gp_triagist"}, c)}) for _ in range(k)]
     sep = _mmc_sim(separate, sep_env, per_min, handling, 150_000, 1)
-    pool_env = simpy.Environment()
+    pool_env = Environment()
     pooled = _mmc_sim([_desk(pool_env, {"triagist": ({"gp_triagist"}, k * c)})], pool_env, per_min, handling,
                       150_000, 1)
     load = per_min * handling
@@ -120,7 +120,7 @@ def test_pooled_staff_never_exceed_separate_staff(load, target):
 
 def test_overflow_shortens_waits_at_separate_locations():
     def run(overflow):
-        env = simpy.Environment()
+        env = Environment()
         desks = [_desk(env, {"triagist": ({"gp_triagist"}, 2)}, overflow) for _ in range(2)]
         for d in desks:
             d.peers = [o for o in desks if o is not d]

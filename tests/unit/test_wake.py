@@ -16,19 +16,20 @@ from __future__ import annotations
 import simpy
 
 from sim.engine.flow import run_flow, wake
+from sim.engine.kernel import Environment
 from sim.engine.stats import PoolProbes
 from sim.resources import CapacityPool
 from sim.resources.ambulance import AmbulanceFleet
 
 
-def _heap_events(env: simpy.Environment) -> int:
+def _heap_events(env: Environment) -> int:
     """Events scheduled so far (SimPy numbers every scheduled event)."""
     n = next(env._eid)
     return n
 
 
 def test_waiting_caller_goes_on_when_the_desk_is_freed_without_a_heap_event():
-    env = simpy.Environment()
+    env = Environment()
     desk = CapacityPool(env, "desk", 1, PoolProbes.detached())
     log: list[tuple[str, float, object]] = []
 
@@ -49,7 +50,7 @@ def test_waiting_caller_goes_on_when_the_desk_is_freed_without_a_heap_event():
 
 
 def test_observers_of_the_request_run_once():
-    env = simpy.Environment()
+    env = Environment()
     desk = CapacityPool(env, "desk", 0, PoolProbes.detached())
     seen: list[tuple[float, object]] = []
 
@@ -83,7 +84,7 @@ def test_event_of_a_simpy_process_goes_through_the_heap():
 
 
 def test_vehicle_is_at_the_hospital_until_its_drive_home_is_over():
-    env = simpy.Environment()
+    env = Environment()
     # Two sub-areas: the post (0) and a hospital (1), 10 minutes apart.
     fleet = AmbulanceFleet(env, home=[0], drive_min=[[0.0, 10.0], [10.0, 0.0]], probes=PoolProbes.detached())
     where: list[tuple[float, int]] = []

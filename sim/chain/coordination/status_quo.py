@@ -11,6 +11,7 @@ succeeds with a probability proportional to the share of free capacity).
 from __future__ import annotations
 
 import math
+from typing import Final
 
 from sim.chain import record as rec
 from sim.chain.care.ambulance import Call
@@ -30,7 +31,8 @@ from sim.config.constants import (
 from sim.config.rosters import scale_roster
 from sim.resources import CapacityPool
 
-DESK_ROSTERS = 1  # roster order: (1, 0) dispatch desk, (1, 1) ELV point; HAP desks are (0, first post of the centre, 0)
+# Roster order: (1, 0) dispatch desk, (1, 1) ELV point; HAP desks are (0, first post of the centre, 0).
+DESK_ROSTERS: Final = 1
 
 
 class StatusQuo(Coordination):

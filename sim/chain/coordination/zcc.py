@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 
@@ -40,7 +40,7 @@ from sim.config.schema import Zcc as ZccSpec
 from sim.geo.sites import commute_minutes, nearest_site, site_shares, split_roster
 from sim.resources import CapacityPool, GroupRoster, SkillDesk
 
-ZCC_ROSTERS = 2  # roster order: (2, group, location), after the status quo's desks and the teams
+ZCC_ROSTERS: Final = 2  # roster order: (2, group, location), after the status quo's desks and the teams
 TEAM_CALL_TYPES = {"district_nursing": "district_nursing_request", "ggz_crisis": "ggz_request"}
 
 
