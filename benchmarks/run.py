@@ -45,7 +45,7 @@ import simpy
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run from a checkout without installing
 
-from sim import paths  # noqa: E402
+from sim import native, paths  # noqa: E402
 from sim.chain.model import Model  # noqa: E402
 from sim.config.loader import load_scenario  # noqa: E402
 from sim.engine.eventlog import EventLog  # noqa: E402
@@ -250,6 +250,7 @@ def main() -> None:
         print(f"{name:<48} {value}", flush=True)
         rows.append((name, value))
 
+    show("simulation core (sim/native.py)", native.ENGINE)
     # Baselines: 3 before and 2 after the region run (median of 5 each).
     simpy_t = [plain_simpy_mmc(s) for s in range(3)]
     heap_t = [plain_heap_mmc(s) for s in range(3)]
