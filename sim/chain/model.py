@@ -10,7 +10,6 @@ hourly clock applies rosters, on-duty vehicles and admission windows.
 from __future__ import annotations
 
 import gc
-import heapq
 from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Final
@@ -34,7 +33,7 @@ from sim.config.constants import FOLLOWUP_BED_KINDS, HOSPITAL, MIN_PER_DAY, MIN_
 from sim.config.schema import Scenario
 from sim.engine.calendar import Calendar
 from sim.engine.flow import run_flow
-from sim.engine.kernel import NORMAL, URGENT, Environment
+from sim.engine.kernel import URGENT, Environment
 from sim.engine.rng import Streams
 from sim.geo.regions import subareas_of
 
@@ -178,30 +177,29 @@ class Model:
         env, ctx, record = self.env, self.ctx, self.record
         names = [a.stream for a in arrivals]
         codes = [a.code for a in ctx.areas]
-        queue = env._queue
         eid = env._eid
-        pop = heapq.heappop
         feed = self._arrivals(arrivals)
         now = env.now
         nxt = next(feed, None)
         # The first arrival takes its place in the order now, as the source's first timeout did.
-        key = (now + (nxt[0] - now), NORMAL, next(eid)) if nxt is not None else None
+        at, order = (now + (nxt[0] - now), next(eid)) if nxt is not None else (0.0, -1)
         self.env.timeout(self.warmup_min).callbacks.append(lambda _e: self.metrics.start_measuring(self.env.now))
         stop = env.event()  # as run(until=...): an urgent event at the end
         env.schedule(stop, URGENT, self.end_min - now)
         merged = 0  # arrivals handled (counted here, kept in arrivals_merged at the end)
         while True:
-            if key is not None and key < queue[0]:
-                env.now = now = key[0]
-                t, w, s, u, nd = nxt  # type: ignore[misc]
+            if nxt is not None and env.goes_first(at, order):
+                env.now = now = at
+                t, w, s, u, nd = nxt
                 p = ctx.new_patient(names[w], s, u, nd, t)
                 record.arrived(p, codes[s])
                 entries[w](p)
                 nxt = next(feed, None)
-                key = (now + (nxt[0] - now), NORMAL, next(eid)) if nxt is not None else None
+                if nxt is not None:
+                    at, order = now + (nxt[0] - now), next(eid)
                 merged += 1
                 continue
-            env.now, _, _, event = pop(queue)
+            event = env.next_event()
             if event is stop:
                 self.arrivals_merged += merged
                 return

@@ -33,7 +33,10 @@ def event_at(env: Environment, at: float, callback: Callable[[Event], None]) -> 
     event._ok = True  # a triggered event, as a Timeout is
     event._value = None
     event.callbacks.append(callback)
-    heapq.heappush(env._queue, (at, NORMAL, next(env._eid), event))
+    if isinstance(env, Environment):
+        env.schedule_at(event, at, NORMAL)
+    else:  # a SimPy environment (the pure-Python core's unit tests compare with SimPy): its heap of tuples
+        heapq.heappush(env._queue, (at, NORMAL, next(env._eid), event))
     return event
 
 

@@ -7,8 +7,8 @@ exception bookkeeping, ``now`` as a property) costs time on every event without 
 kernel keeps exactly that subset behind the same names:
 
 - :class:`Environment` with ``now`` (a plain attribute), ``timeout``, ``event``, ``schedule`` and
-  ``run(until)``, and the same heap (``_queue``) and event counter (``_eid``) that
-  :mod:`sim.engine.deadlines` and the model's arrival loop use;
+  ``run(until)``; ``schedule_at``, ``next_event`` and ``goes_first`` for the code that drives the loop
+  itself (:mod:`sim.engine.deadlines`, the model's arrival merge); the event counter ``_eid``;
 - :class:`Event` (``callbacks``, ``value``, ``ok``, ``triggered``, ``processed``, ``succeed``,
   ``fail``, ``defused``) and :class:`Timeout`, with ``__slots__``.
 
@@ -18,8 +18,15 @@ moment an event is scheduled, a timeout's time is computed as ``now + delay`` as
 it, and ``run(until=t)`` puts an urgent event at ``now + (t - now)`` as SimPy does. So a model run
 on this kernel handles the same events in the same order, at the same (bit-identical) times, as on
 ``simpy.Environment``: every result is the same (``tests/back`` holds fingerprints; the unit tests
-compare event traces with SimPy's). The resources (:mod:`sim.resources`) work on either
-environment; the unit tests still run some of them on SimPy.
+compare event traces with SimPy's). Run as Python, the resources (:mod:`sim.resources`) work on
+either environment, and the unit tests compare with SimPy there.
+
+The heap has two forms with one order. Run as Python it is :mod:`heapq` over tuples
+``(time, priority, id, event)``, whose comparisons run in C. Compiled (:mod:`sim.native`), tuple
+comparisons would be the loop's largest cost, so the heap holds the events themselves, each with its
+time and ``priority * ORDER_SPAN + id`` as native fields, sifted by the same algorithm as heapq's on
+native numbers. Both pop events in ``(time, priority, id)`` order, and ids are unique, so the order
+of events, and every result, is the same (tests/functional/test_native_core.py).
 """
 
 from __future__ import annotations
@@ -31,6 +38,11 @@ from typing import Any, Final
 
 URGENT: Final = 0  # SimPy's EventPriority values: urgent events go before normal ones at the same time
 NORMAL: Final = 1
+ORDER_SPAN: Final = 1 << 40
+"""Compiled heap key: ``priority * ORDER_SPAN + id`` orders as ``(priority, id)`` while ids stay below 2**40
+(10**12 events; a national year schedules some 10**7)."""
+COMPILED: Final = not __file__.endswith(".py")
+"""This module runs compiled (mypyc sets ``__file__`` to the extension module): the heap holds events."""
 
 
 class _Pending:
@@ -52,7 +64,7 @@ class Event:
     (unset otherwise); ``_defused`` marks a failed event whose failure was handled.
     """
 
-    __slots__ = ("env", "callbacks", "_value", "_ok", "_flow", "_defused")
+    __slots__ = ("env", "callbacks", "_value", "_ok", "_flow", "_defused", "_at", "_order")
 
     env: Environment
     callbacks: Any  # a list of callables; None once processed (as in SimPy)
@@ -60,6 +72,8 @@ class Event:
     _ok: bool
     _flow: Generator[Any, Any, Any]
     _defused: bool
+    _at: float  # on the compiled heap: the time and the order key (see the module docstring)
+    _order: int
 
     def __init__(self, env: Environment) -> None:
         self.env = env
@@ -128,7 +142,7 @@ class Timeout(Event):
         self.callbacks = []
         self._value = value
         self._ok = True
-        heappush(env._queue, (env.now + delay, NORMAL, next(env._eid), self))
+        env.schedule_at(self, env.now + delay, NORMAL)
 
 
 
@@ -145,7 +159,7 @@ class Environment:
 
     def __init__(self, initial_time: float = 0) -> None:
         self.now: float = initial_time
-        self._queue: list[tuple[float, int, int, Event]] = []
+        self._queue: list[Any] = []  # tuples (time, priority, id, event), or events when compiled
         self._eid = itertools.count()
         self._acutesim_deadlines: Any = None  # sim.engine.deadlines keeps its heap here
 
@@ -163,15 +177,48 @@ class Environment:
 
     def schedule(self, event: Event, priority: int = NORMAL, delay: float = 0) -> None:
         """Put ``event`` on the heap at ``now + delay`` with ``priority`` (SimPy's ``schedule``)."""
-        heappush(self._queue, (self.now + delay, priority, next(self._eid), event))
+        self.schedule_at(event, self.now + delay, priority)
+
+    def schedule_at(self, event: Event, at: float, priority: int) -> None:
+        """Put ``event`` on the heap at exactly ``at``, after every event already there at ``at`` and ``priority``."""
+        eid = next(self._eid)
+        if COMPILED:
+            event._at = at
+            event._order = priority * ORDER_SPAN + eid
+            _sift_in(self._queue, event)
+        else:
+            heappush(self._queue, (at, priority, eid, event))
+
+    def next_event(self) -> Event:
+        """Take the first event off the heap and move the clock to its time (``IndexError`` when none is left)."""
+        if COMPILED:
+            event = _sift_out(self._queue)
+            self.now = event._at
+            return event
+        self.now, _, _, event = heappop(self._queue)
+        return event
+
+    def goes_first(self, at: float, eid: int) -> bool:
+        """Whether an event at ``at`` with priority NORMAL and id ``eid`` precedes the heap's first event.
+
+        The model's arrival merge asks this for the next arrival, which holds its id without being on the heap.
+        """
+        head = self._queue[0]
+        if COMPILED:
+            first: Event = head
+            return at < first._at or (at == first._at and NORMAL * ORDER_SPAN + eid < first._order)
+        return (at, NORMAL, eid) < head
 
     def peek(self) -> float:
         """The time of the next event (infinity when none is left)."""
-        return self._queue[0][0] if self._queue else float("inf")
+        if not self._queue:
+            return float("inf")
+        head = self._queue[0]
+        return float(head._at) if COMPILED else float(head[0])
 
     def step(self) -> None:
         """Process the next event (as SimPy's ``step``; ``IndexError`` when none is left)."""
-        self.now, _, _, event = heappop(self._queue)
+        event = self.next_event()
         callbacks, event.callbacks = event.callbacks, None  # processed
         for callback in callbacks:
             callback(event)
@@ -195,7 +242,7 @@ class Environment:
             stop._value = None
             self.schedule(stop, URGENT, at - self.now)
         while queue:
-            self.now, _, _, event = heappop(queue)
+            event = self.next_event()
             if event is stop:
                 stop.callbacks = None  # processed
                 next(self._eid)  # SimPy schedules its stop event once more on stopping: the same count of events
@@ -214,3 +261,50 @@ def _crash(event: Event) -> None:
     exc = type(event._value)(*event._value.args)
     exc.__cause__ = event._value
     raise exc
+
+
+def _sift_in(heap: list[Event], event: Event) -> None:
+    """heapq.heappush on the compiled heap: append, then move up past every later parent."""
+    heap.append(event)
+    at, order = event._at, event._order
+    pos = len(heap) - 1
+    while pos > 0:
+        parent_pos = (pos - 1) >> 1
+        parent = heap[parent_pos]
+        if at < parent._at or (at == parent._at and order < parent._order):
+            heap[pos] = parent
+            pos = parent_pos
+            continue
+        break
+    heap[pos] = event
+
+
+def _sift_out(heap: list[Event]) -> Event:
+    """heapq.heappop on the compiled heap: the first event; the last takes its place and sinks (heapq's way)."""
+    last = heap.pop()
+    if not heap:
+        return last
+    first = heap[0]
+    end = len(heap)
+    pos = 0
+    child = 1
+    while child < end:  # down to a leaf along the earlier children, as heapq's _siftup
+        right = child + 1
+        if right < end:
+            a, b = heap[child], heap[right]
+            if not (a._at < b._at or (a._at == b._at and a._order < b._order)):
+                child = right
+        heap[pos] = heap[child]
+        pos = child
+        child = 2 * pos + 1
+    at, order = last._at, last._order
+    while pos > 0:  # then up to where the last event belongs (heapq's _siftdown)
+        parent_pos = (pos - 1) >> 1
+        parent = heap[parent_pos]
+        if at < parent._at or (at == parent._at and order < parent._order):
+            heap[pos] = parent
+            pos = parent_pos
+            continue
+        break
+    heap[pos] = last
+    return first

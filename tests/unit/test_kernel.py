@@ -182,3 +182,31 @@ def test_chooser_takes_the_label_a_scan_of_the_cumulative_shares_takes():
         draw = u()
         expected = next(label for label, c in zip(mix, cum, strict=True) if draw < c)
         assert chooser() == expected
+
+
+def test_the_compiled_heap_pops_in_the_order_of_heapq_over_tuples():
+    """The events' own heap (used compiled, sim/engine/kernel.py) against heapq over (time, priority, id)."""
+    import heapq
+
+    from sim.engine.kernel import ORDER_SPAN, Event, _sift_in, _sift_out
+
+    rng = random.Random(4)
+    env = Environment()
+    ours: list[Event] = []
+    theirs: list[tuple[float, int, int, Event]] = []
+    popped_ours, popped_theirs = [], []
+    for eid in range(20_000):
+        if theirs and rng.random() < 0.45:
+            popped_ours.append(_sift_out(ours))
+            popped_theirs.append(heapq.heappop(theirs)[3])
+            continue
+        ev = Event(env)
+        at, priority = float(rng.randint(0, 300)) / 4, rng.choice((URGENT, NORMAL))  # many equal times
+        ev._at, ev._order = at, priority * ORDER_SPAN + eid
+        _sift_in(ours, ev)
+        heapq.heappush(theirs, (at, priority, eid, ev))
+    while theirs:
+        popped_ours.append(_sift_out(ours))
+        popped_theirs.append(heapq.heappop(theirs)[3])
+    assert not ours and len(popped_ours) > 10_000
+    assert popped_ours == popped_theirs
