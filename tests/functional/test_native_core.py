@@ -87,7 +87,7 @@ def test_a_stale_compiled_core_is_never_used(tmp_path: Path) -> None:
 
 
 def test_the_digest_covers_every_compiled_source() -> None:
-    assert len(native.source_digest()) == 64
+    assert native.source_digest().count(";") == len(native.COMPILED) - 1
     assert native.source_digest() != native.source_digest(native.COMPILED[:-1])
     assert all(native.source_file(m).exists() for m in native.COMPILED)
     assert "sim.chain.patient" not in native.COMPILED  # patients are held by weak reference (record.py)
