@@ -59,7 +59,10 @@ class BuildCompiledCore(build_ext):
 def compiled_core() -> list:
     """The mypyc extensions, or none when the pure-Python core is asked for or mypyc is missing."""
     if os.environ.get(NATIVE["PURE_ENV"], "") not in ("", "0"):
+        # An earlier in-place build's modules would shadow the sources: the pure core leaves none behind.
         (HERE / "sim" / NATIVE["STAMP"]).unlink(missing_ok=True)
+        for old in [*(HERE / "sim").rglob("*.so"), *HERE.glob(f"{NATIVE['GROUP']}__mypyc*")]:
+            old.unlink()
         return []
     try:
         from mypyc.build import mypycify
