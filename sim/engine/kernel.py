@@ -263,20 +263,27 @@ def _crash(event: Event) -> None:
     raise exc
 
 
-def _sift_in(heap: list[Event], event: Event) -> None:
-    """heapq.heappush on the compiled heap: append, then move up past every later parent."""
-    heap.append(event)
-    at, order = event._at, event._order
-    pos = len(heap) - 1
+def _before(a: Event, b: Event) -> bool:
+    """``a`` goes before ``b`` on the compiled heap: (time, priority, id) as (time, order key)."""
+    return a._at < b._at or (a._at == b._at and a._order < b._order)
+
+
+def _move_up(heap: list[Event], pos: int, event: Event) -> None:
+    """Put ``event`` at ``pos`` or above it, past every parent it goes before (heapq's ``_siftdown``)."""
     while pos > 0:
         parent_pos = (pos - 1) >> 1
         parent = heap[parent_pos]
-        if at < parent._at or (at == parent._at and order < parent._order):
-            heap[pos] = parent
-            pos = parent_pos
-            continue
-        break
+        if not _before(event, parent):
+            break
+        heap[pos] = parent
+        pos = parent_pos
     heap[pos] = event
+
+
+def _sift_in(heap: list[Event], event: Event) -> None:
+    """heapq.heappush on the compiled heap: append, then move up."""
+    heap.append(event)
+    _move_up(heap, len(heap) - 1, event)
 
 
 def _sift_out(heap: list[Event]) -> Event:
@@ -290,21 +297,10 @@ def _sift_out(heap: list[Event]) -> Event:
     child = 1
     while child < end:  # down to a leaf along the earlier children, as heapq's _siftup
         right = child + 1
-        if right < end:
-            a, b = heap[child], heap[right]
-            if not (a._at < b._at or (a._at == b._at and a._order < b._order)):
-                child = right
+        if right < end and not _before(heap[child], heap[right]):
+            child = right
         heap[pos] = heap[child]
         pos = child
         child = 2 * pos + 1
-    at, order = last._at, last._order
-    while pos > 0:  # then up to where the last event belongs (heapq's _siftdown)
-        parent_pos = (pos - 1) >> 1
-        parent = heap[parent_pos]
-        if at < parent._at or (at == parent._at and order < parent._order):
-            heap[pos] = parent
-            pos = parent_pos
-            continue
-        break
-    heap[pos] = last
+    _move_up(heap, pos, last)  # then up to where the last event belongs
     return first
