@@ -35,6 +35,8 @@ from types import ModuleType
 from typing import Final
 
 COMPILED: Final = (
+    "sim.geo.driving",
+    "sim.engine.calendar",
     "sim.engine.kernel",
     "sim.engine.flow",
     "sim.engine.stats",
@@ -42,6 +44,7 @@ COMPILED: Final = (
     "sim.resources.pool",
     "sim.resources.skilldesk",
     "sim.resources.ambulance",
+    "sim.chain.patient",
     "sim.chain.record",
     "sim.chain.context",
     "sim.chain.telephone",
@@ -59,9 +62,7 @@ COMPILED: Final = (
     "sim.chain.coordination.zcc",
     "sim.chain.model",
 )
-"""Modules compiled by mypyc (one group). Not here: ``sim.chain.patient``, whose patients the
-conservation checks hold by weak reference (native classes take none); ``sim.engine.rng``, whose
-samplers already are C-level ``partial`` objects."""
+"""Modules compiled by mypyc (one group): every module a patient's flow calls into per event."""
 
 GROUP: Final = "acutesim_native"
 """The mypyc group name: the shared library is ``acutesim_native__mypyc.*.so`` beside ``sim``."""

@@ -43,7 +43,7 @@ class Patient:
 
     __slots__ = ("id", "stream", "subarea", "urgency", "need", "arrived", "outcome", "self_triaged", "via_zcc",
                  "place_r", "place_cos", "true_urgency", "true_need", "first_arrived", "cared", "triages",
-                 "represented", "__weakref__")
+                 "represented")
 
     def __init__(self, pid: int, stream: str, subarea: int, urgency: str, need: str, arrived: float,
                  place_r: float = 0.0, place_cos: float = 1.0) -> None:

@@ -11,7 +11,7 @@ the decisions are taken, ending with the patient's one outcome.
 from __future__ import annotations
 
 import functools
-import weakref
+import gc
 from typing import Final, Protocol
 
 from sim.chain.errors import DoubleOutcome
@@ -24,6 +24,33 @@ class EventSink(Protocol):
     """Where event-log rows go (a Parquet writer, or a hash in the back tests)."""
 
     def record(self, time: float, patient: int, stream: str, event: str, place: str = "") -> None: ...
+
+
+class OpenPatients:
+    """Patients that arrived and have no outcome yet, for the conservation checks (``track_alive``).
+
+    ``len()`` counts those the model still holds (in a queue, on a ride, in a bed): a flow that drops
+    a patient without an outcome lets it be freed, so the count falls below arrived - ended. The
+    patients are found among the objects the garbage collector tracks (patients are compiled classes,
+    which take no weak reference); the tracker itself holds none of them. Keyed by the object's
+    address with the patient's number as a check, so a freed patient's address taken by a new one
+    counts the new one only.
+    """
+
+    def __init__(self) -> None:
+        self._open: dict[int, int] = {}
+
+    def add(self, p: Patient) -> None:
+        self._open[id(p)] = p.id
+
+    def discard(self, p: Patient) -> None:
+        self._open.pop(id(p), None)
+
+    def __len__(self) -> int:
+        gc.collect()  # a dropped patient in a reference cycle (with its flow) is freed here
+        held = self._open
+        return sum(1 for o in gc.get_objects()
+                   if isinstance(o, Patient) and o.outcome is None and held.get(id(o)) == o.id)
 
 
 class NowFn(Protocol):
@@ -185,9 +212,9 @@ class Recorder:
 
     def __init__(self, env_now: NowFn, event_log: EventSink | None = None, track_alive: bool = False) -> None:
         self.metrics = Metrics()
-        # With ``track_alive``, every patient not yet ended is held weakly: a flow that drops a patient
-        # without an outcome lets it be garbage-collected, so ``alive`` falls below ``in_system``.
-        self.alive: weakref.WeakSet[Patient] | None = weakref.WeakSet() if track_alive else None
+        # With ``track_alive``, the patients not yet ended are tracked (without holding them): a flow that
+        # drops a patient without an outcome lets it be freed, so ``len(alive)`` falls below ``in_system``.
+        self.alive: OpenPatients | None = OpenPatients() if track_alive else None
         self.counts = self.metrics.counts
         self._now = env_now
         self.event_log = event_log

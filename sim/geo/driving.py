@@ -27,7 +27,7 @@ delays per stretch of road (the variance grows with the distance).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # numpy only when a model is built: the scenario schema imports this module at start-up
@@ -91,6 +91,7 @@ class DriveSpread:
     reference_km: float
     shortest_km: float
     exponent: float
+    _sigma_ref: float = field(init=False, repr=False, compare=False, default=0.0)  # set from cv below
 
     def __post_init__(self) -> None:
         if self.cv < 0 or self.reference_km <= 0 or self.shortest_km <= 0 or not 0 <= self.exponent <= 1:
@@ -105,7 +106,7 @@ class DriveSpread:
         """The factor at ``km`` with the same quantile as ``factor``, drawn with the reference cv."""
         if self.exponent == 0.0 or self.cv == 0.0:
             return factor
-        s_ref = self._sigma_ref  # type: ignore[attr-defined]  # set in __post_init__
+        s_ref = self._sigma_ref
         z = (math.log(factor) + s_ref * s_ref / 2.0) / s_ref
         c = self.cv_at(km)
         s = math.sqrt(math.log1p(c * c))
