@@ -37,6 +37,7 @@ from typing import Final
 COMPILED: Final = (
     "sim.geo.driving",
     "sim.engine.calendar",
+    "sim.engine.rng",
     "sim.engine.kernel",
     "sim.engine.flow",
     "sim.engine.stats",

@@ -71,3 +71,12 @@ def in_pure_python_core(test: Callable[..., None]) -> Callable[..., None]:
         assert "1 passed" in done.stdout, done.stdout[-2000:]
 
     return wrapper
+
+
+def events_scheduled(env) -> int:  # noqa: ANN001 (the model's kernel or a SimPy environment)
+    """Events an environment has scheduled so far: the kernel counts them, SimPy numbers them with a counter."""
+    from sim.engine.kernel import Environment
+
+    if isinstance(env, Environment):
+        return env.events_scheduled
+    return int(repr(env._eid)[len("count("):-1])

@@ -152,6 +152,29 @@ class Rosters:
         return [(cap, values) for _, cap, values in sorted(self.entries, key=lambda e: e[0])]
 
 
+class QueueOrder:
+    """The scenario's queue priorities (:class:`~sim.config.schema.Priorities`), read per request.
+
+    The same names as the scenario's section, held as plain ints: flows read a priority on every
+    request, and a validated configuration object answers an attribute more slowly than a class of
+    the compiled core (sim/native.py).
+    """
+
+    def __init__(self, p: Priorities) -> None:
+        self.by_urgency: dict[str, int] = dict(p.by_urgency)
+        self.no_urgency: int = p.no_urgency
+        self.desk_call: int = p.desk_call
+        self.urgent_line: int = p.urgent_line
+        self.regular_line: int = p.regular_line
+        self.followup_bed: int = p.followup_bed
+        self.hospital_bed_waiting_for_followup: int = p.hospital_bed_waiting_for_followup
+        self.crisis_team_from_gp: int = p.crisis_team_from_gp
+        self.warm_transfer: int = p.warm_transfer
+        self.gp_consultation: int = p.gp_consultation
+        self.provider_request: int = p.provider_request
+        self.team_after_provider_request: int = p.team_after_provider_request
+
+
 class Context:
     """The shared parts of one replication (see the module docstring)."""
 
@@ -168,7 +191,7 @@ class Context:
         travel = scenario.care.travel
         self.travel = Travel(areas, travel.detour_factor.value, travel.settlement())
         self._u_place = self.streams.uniform("geo.patient_place")
-        self.priorities: Priorities = scenario.priorities
+        self.priorities = QueueOrder(scenario.priorities)
         self.rosters = Rosters()
 
     # ---------------------------------------------------------------- time
@@ -210,5 +233,4 @@ class Context:
 
     def priority(self, urgency: str) -> int:
         """Queue priority of a patient's urgency (lower first)."""
-        p = self.priorities
-        return p.by_urgency.get(urgency, p.no_urgency)
+        return self.priorities.by_urgency.get(urgency, self.priorities.no_urgency)

@@ -177,12 +177,11 @@ class Model:
         env, ctx, record = self.env, self.ctx, self.record
         names = [a.stream for a in arrivals]
         codes = [a.code for a in ctx.areas]
-        eid = env._eid
         feed = self._arrivals(arrivals)
         now = env.now
         nxt = next(feed, None)
         # The first arrival takes its place in the order now, as the source's first timeout did.
-        at, order = (now + (nxt[0] - now), next(eid)) if nxt is not None else (0.0, -1)
+        at, order = (now + (nxt[0] - now), env.take_id()) if nxt is not None else (0.0, -1)
         self.env.timeout(self.warmup_min).callbacks.append(lambda _e: self.metrics.start_measuring(self.env.now))
         stop = env.event()  # as run(until=...): an urgent event at the end
         env.schedule(stop, URGENT, self.end_min - now)
@@ -196,7 +195,7 @@ class Model:
                 entries[w](p)
                 nxt = next(feed, None)
                 if nxt is not None:
-                    at, order = now + (nxt[0] - now), next(eid)
+                    at, order = now + (nxt[0] - now), env.take_id()
                 merged += 1
                 continue
             event = env.next_event()
@@ -214,7 +213,7 @@ class Model:
     @property
     def events_scheduled(self) -> int:
         """Heap events of the run so far (arrivals merged from the sorted arrays are not heap events)."""
-        return next(self.env._eid) - self.arrivals_merged
+        return self.env.events_scheduled - self.arrivals_merged
 
     def run(self) -> Model:
         """Simulate warm-up plus the measurement period."""

@@ -29,39 +29,49 @@ from sim.engine.kernel import Event
 # kernel's Event is tested first and alone: compiled (sim/native.py), that is one pointer comparison.
 
 
+_ENDED: Any = object()
+"""What ``next(flow, _ENDED)`` gives when the flow has ended (no exception raised and caught)."""
+
+
 def run_flow(flow: Generator, value: Any = None) -> None:
     """Advance ``flow`` until it waits on an event (or ends)."""
-    send = flow.send
-    try:
-        while True:
-            item = send(value)
-            if isinstance(item, Event) or isinstance(item, SimPyEvent):
-                item._flow = flow  # type: ignore[union-attr]  # the waiting flow travels with its event
-                item.callbacks.append(_resume)
-                return
-            value = item
-    except StopIteration:
-        return
+    _advance(flow, value)
 
 
 def _resume(event: Any) -> None:
-    """The event a flow waits on fired: the flow goes on with the event's value.
+    """The event a flow waits on fired: the flow goes on with the event's value."""
+    if isinstance(event, Event):  # compiled, the fields are read directly
+        _advance(event._flow, event._value)
+    else:  # a SimPy event (unit tests comparing with SimPy)
+        _advance(event._flow, event._value)
 
-    The loop of :func:`run_flow`, repeated here rather than called: it runs on every event.
+
+def _advance(flow: Generator, value: Any) -> None:
+    """Send ``value`` into ``flow``, and every answer it yields that is already known, until it waits or ends.
+
+    A flow mostly goes on with nothing (a timeout's value is None): ``next(flow, _ENDED)`` then tells
+    its end without a ``StopIteration`` (compiled, a caught exception costs a traceback entry).
     """
-    flow = event._flow
-    send = flow.send
-    value = event._value
-    try:
-        while True:
-            item = send(value)
-            if isinstance(item, Event) or isinstance(item, SimPyEvent):
-                item._flow = flow  # type: ignore[union-attr]
-                item.callbacks.append(_resume)
+    while True:
+        if value is None:
+            item = next(flow, _ENDED)
+            if item is _ENDED:
                 return
-            value = item
-    except StopIteration:
-        return
+        else:
+            try:
+                item = flow.send(value)
+            except StopIteration:
+                return
+        if isinstance(item, Event):
+            item._flow = flow  # the waiting flow travels with its event
+            callbacks: list[Any] = item.callbacks
+            callbacks.append(_resume)
+            return
+        if isinstance(item, SimPyEvent):
+            item._flow = flow  # type: ignore[attr-defined]
+            item.callbacks.append(_resume)
+            return
+        value = item
 
 
 def wake(event: Any, value: Any) -> None:

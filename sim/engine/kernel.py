@@ -8,7 +8,8 @@ kernel keeps exactly that subset behind the same names:
 
 - :class:`Environment` with ``now`` (a plain attribute), ``timeout``, ``event``, ``schedule`` and
   ``run(until)``; ``schedule_at``, ``next_event`` and ``goes_first`` for the code that drives the loop
-  itself (:mod:`sim.engine.deadlines`, the model's arrival merge); the event counter ``_eid``;
+  itself (:mod:`sim.engine.deadlines`, the model's arrival merge); ``take_id`` and ``events_scheduled``
+  for the event counter (an int, not SimPy's ``itertools.count``: compiled, a counter is an addition);
 - :class:`Event` (``callbacks``, ``value``, ``ok``, ``triggered``, ``processed``, ``succeed``,
   ``fail``, ``defused``) and :class:`Timeout`, with ``__slots__``.
 
@@ -31,7 +32,6 @@ of events, and every result, is the same (tests/functional/test_native_core.py).
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Generator
 from heapq import heappop, heappush
 from typing import Any, Final
@@ -41,6 +41,7 @@ NORMAL: Final = 1
 ORDER_SPAN: Final = 1 << 40
 """Compiled heap key: ``priority * ORDER_SPAN + id`` orders as ``(priority, id)`` while ids stay below 2**40
 (10**12 events; a national year schedules some 10**7)."""
+_SPANS: Final = [0, ORDER_SPAN]  # priority * ORDER_SPAN for URGENT and NORMAL
 COMPILED: Final = not __file__.endswith(".py")
 """This module runs compiled (mypyc sets ``__file__`` to the extension module): the heap holds events."""
 
@@ -160,7 +161,7 @@ class Environment:
     def __init__(self, initial_time: float = 0) -> None:
         self.now: float = initial_time
         self._queue: list[Any] = []  # tuples (time, priority, id, event), or events when compiled
-        self._eid = itertools.count()
+        self._eid = 0  # the id of the next scheduled event (SimPy: next(itertools.count()))
         self._acutesim_deadlines: Any = None  # sim.engine.deadlines keeps its heap here
 
     def timeout(self, delay: float, value: Any = None) -> Timeout:
@@ -179,12 +180,25 @@ class Environment:
         """Put ``event`` on the heap at ``now + delay`` with ``priority`` (SimPy's ``schedule``)."""
         self.schedule_at(event, self.now + delay, priority)
 
+    def take_id(self) -> int:
+        """The next event id, taken now (as SimPy's ``next(env._eid)``)."""
+        eid = self._eid
+        self._eid = eid + 1
+        return eid
+
+    @property
+    def events_scheduled(self) -> int:
+        """Event ids taken so far: every event scheduled (SimPy numbers each one the same way)."""
+        return self._eid
+
     def schedule_at(self, event: Event, at: float, priority: int) -> None:
         """Put ``event`` on the heap at exactly ``at``, after every event already there at ``at`` and ``priority``."""
-        eid = next(self._eid)
+        eid = self._eid
+        self._eid = eid + 1
         if COMPILED:
             event._at = at
-            event._order = priority * ORDER_SPAN + eid
+            # An addition, not priority * ORDER_SPAN: compiled, a product above 2**31 leaves native ints.
+            event._order = eid + ORDER_SPAN if priority == NORMAL else eid + _SPANS[priority]
             _sift_in(self._queue, event)
         else:
             heappush(self._queue, (at, priority, eid, event))
@@ -206,7 +220,7 @@ class Environment:
         head = self._queue[0]
         if COMPILED:
             first: Event = head
-            return at < first._at or (at == first._at and NORMAL * ORDER_SPAN + eid < first._order)
+            return at < first._at or (at == first._at and eid + ORDER_SPAN < first._order)  # NORMAL
         return (at, NORMAL, eid) < head
 
     def peek(self) -> float:
@@ -245,7 +259,7 @@ class Environment:
             event = self.next_event()
             if event is stop:
                 stop.callbacks = None  # processed
-                next(self._eid)  # SimPy schedules its stop event once more on stopping: the same count of events
+                self._eid += 1  # SimPy schedules its stop event once more on stopping: the same count of events
                 return
             callbacks, event.callbacks = event.callbacks, None  # processed
             for callback in callbacks:

@@ -9,10 +9,7 @@ changes elsewhere.
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import itertools
-from collections.abc import Iterator
 
 import numpy as np
 
@@ -43,21 +40,27 @@ class Streams:
         return Uniform(self.generator(name))
 
 
-def _drawn(blocks: Iterator[list[float]]) -> Iterator[float]:
-    """One draw after another from blocks drawn when needed (a C-level iterator: cheap to step)."""
-    return itertools.chain.from_iterable(blocks)
-
-
-class Uniform(functools.partial):
+class Uniform:
     """Buffered U(0,1) draws from one stream: ``u()`` is the next draw.
 
-    Scalar numpy calls are slow, so draws come in blocks; the object is a ``partial`` of
-    ``next`` over the blocks, so a draw is one call into C, not a Python method.
+    Scalar numpy calls are slow, so draws come in blocks of :data:`BLOCK`, drawn when the previous
+    block is used up; a draw is an index into a list (compiled, a call into C without a Python frame).
     """
 
-    def __new__(cls, rng: np.random.Generator) -> Uniform:
-        blocks = (rng.random(BLOCK).tolist() for _ in itertools.repeat(None))
-        return super().__new__(cls, next, _drawn(blocks))
+    __slots__ = ("_rng", "_block", "_next")
+
+    def __init__(self, rng: np.random.Generator) -> None:
+        self._rng = rng
+        self._block: list[float] = []
+        self._next = 0
+
+    def __call__(self) -> float:
+        i = self._next
+        if i == len(self._block):
+            self._block = self._rng.random(BLOCK).tolist()
+            i = 0
+        self._next = i + 1
+        return self._block[i]
 
 
 def _draw_block(rng: np.random.Generator, dist: Dist, n: int) -> np.ndarray:
@@ -78,20 +81,28 @@ def _draw_block(rng: np.random.Generator, dist: Dist, n: int) -> np.ndarray:
     raise ValueError(f"unknown distribution {dist.dist}")
 
 
-class Sampler(functools.partial):
+class Sampler:
     """Buffered draws of one duration distribution from its own stream: ``draw()`` is the next one.
 
-    Like :class:`Uniform`, a ``partial`` of ``next`` over blocks of draws; ``mean`` is the
-    distribution's mean.
+    Like :class:`Uniform`, blocks of :data:`BLOCK` draws; ``mean`` is the distribution's mean.
     """
 
-    mean: float
+    __slots__ = ("_rng", "_dist", "_block", "_next", "mean")
 
-    def __new__(cls, rng: np.random.Generator, dist: Dist) -> Sampler:
-        blocks = (_draw_block(rng, dist, BLOCK).tolist() for _ in itertools.repeat(None))
-        self = super().__new__(cls, next, _drawn(blocks))
-        self.mean = dist.mean
-        return self
+    def __init__(self, rng: np.random.Generator, dist: Dist) -> None:
+        self._rng = rng
+        self._dist = dist
+        self._block: list[float] = []
+        self._next = 0
+        self.mean: float = dist.mean
+
+    def __call__(self) -> float:
+        i = self._next
+        if i == len(self._block):
+            self._block = _draw_block(self._rng, self._dist, BLOCK).tolist()
+            i = 0
+        self._next = i + 1
+        return self._block[i]
 
 
 def residual_stays(rng: np.random.Generator, dist: Dist, n: int) -> np.ndarray:

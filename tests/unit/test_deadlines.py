@@ -13,6 +13,7 @@ import random
 from sim.engine.deadlines import Deadlines
 from sim.engine.flow import run_flow
 from sim.engine.kernel import Environment
+from tests.helpers import events_scheduled
 
 
 def _scenario(seed: int) -> list[tuple[float, float, float]]:
@@ -51,7 +52,7 @@ def _run(items: list[tuple[float, float, float]], shared: bool) -> tuple[list[tu
     for i, (a, p, s) in enumerate(items):
         run_flow(item(i, a, p, s))
     env.run()
-    return expired, next(env._eid)
+    return expired, events_scheduled(env)
 
 
 def test_shared_deadlines_expire_exactly_what_a_timeout_per_item_expires():

@@ -23,7 +23,7 @@ from sim.engine.flow import run_flow
 from sim.engine.kernel import NORMAL, URGENT, Environment
 from sim.engine.stats import PoolProbes
 from sim.resources import CapacityPool
-from tests.helpers import in_pure_python_core
+from tests.helpers import events_scheduled, in_pure_python_core
 
 
 def test_same_time_events_go_by_priority_then_creation_order():
@@ -155,7 +155,7 @@ def _mmc_trace(env, customers: int = 400, servers: int = 3, seed: int = 7) -> tu
     env.run(until=500.5)
     env.run(until=900)
     env.run()
-    return trace, next(env._eid)
+    return trace, events_scheduled(env)
 
 
 @in_pure_python_core

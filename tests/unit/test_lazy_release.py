@@ -32,8 +32,8 @@ class EagerPool(CapacityPool):
 
 
 def _heap_events(env: Environment) -> int:
-    """Events scheduled so far (SimPy numbers every scheduled event), read without taking a number."""
-    return int(repr(env._eid)[len("count("):-1])
+    """Events scheduled so far (SimPy numbers every scheduled event)."""
+    return env.events_scheduled
 
 
 def _two_callers(pool_type: type[CapacityPool], second_at: float) -> tuple[list, list, float, int]:

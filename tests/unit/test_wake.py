@@ -24,8 +24,7 @@ from sim.resources.ambulance import AmbulanceFleet
 
 def _heap_events(env: Environment) -> int:
     """Events scheduled so far (SimPy numbers every scheduled event)."""
-    n = next(env._eid)
-    return n
+    return env.events_scheduled
 
 
 def test_waiting_caller_goes_on_when_the_desk_is_freed_without_a_heap_event():
