@@ -9,10 +9,9 @@ patient flow: a generator that yields what it waits for (see :mod:`sim.engine.fl
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
 from collections.abc import Generator
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
 import numpy as np
 
@@ -29,7 +28,7 @@ from sim.geo.regions import Settlement, SubArea, road_km_matrix, straight_km_mat
 from sim.resources import CapacityPool
 
 Flow = Generator[Any, Any, Any]
-TWO_PI = 2.0 * math.pi
+TWO_PI: Final = 2.0 * math.pi
 
 
 class Capacity(Protocol):
@@ -52,9 +51,17 @@ class Chooser:
 
     def __call__(self) -> str:
         """The first label whose cumulative share exceeds the next uniform draw (as a scan would find)."""
-        i = bisect_right(self._cum, self._u())
+        u = self._u()
+        cum = self._cum
+        lo, hi = 0, len(cum)
+        while lo < hi:  # bisect_right, on native floats when compiled
+            mid = (lo + hi) >> 1
+            if u < cum[mid]:
+                hi = mid
+            else:
+                lo = mid + 1
         labels = self._labels
-        return labels[i] if i < len(labels) else labels[-1]
+        return labels[lo] if lo < len(labels) else labels[-1]
 
 
 class StreamRegistry:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from sim.config.constants import FOLLOWUP_BED_KINDS, NTS_URGENCIES, TEAM_KINDS
+
+_NTS: Final = frozenset(NTS_URGENCIES)  # read per patient: a compiled static, not a module look-up
 
 OUTCOMES = (
     "self_care",           # self-triage advice, or advice by the 112 desk
@@ -58,7 +62,7 @@ class Patient:
         self.via_zcc = False
         self.place_r = place_r
         self.place_cos = place_cos
-        self.true_urgency = urgency if urgency in NTS_URGENCIES else ""
+        self.true_urgency = urgency if urgency in _NTS else ""
         self.true_need = ""
         self.first_arrived = arrived
         self.cared = False

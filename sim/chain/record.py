@@ -59,20 +59,25 @@ class NowFn(Protocol):
 
 # ------------------------------------------------------------------- keys
 # Counters (``counts``), tallies (lists of values) and levels (time-weighted)
-# under these keys; measurement reads them with the same functions.
+# under these keys; measurement reads them with the same functions. The keys a
+# patient's flow passes are cached: each is formatted once, then looked up.
 
+@functools.cache
 def arrivals_key(stream: str) -> str:
     return f"arrivals.{stream}"
 
 
+@functools.cache
 def outcome_key(outcome: str) -> str:
     return f"outcome.{outcome}"
 
 
+@functools.cache
 def flow_key(stream: str, outcome: str) -> str:
     return f"flow.{stream}.{outcome}"
 
 
+@functools.cache
 def desk_key(desk: str, what: str) -> str:
     """``attempts``, ``answered_within_norm``, ``abandoned`` (counts) and ``answer_wait`` (tally) of a desk."""
     return f"{desk}.{what}"
@@ -83,6 +88,7 @@ def block_key(line: str, skill: str, block: int, what: str) -> str:
     return f"{line}.by_block.{skill}.{block}.{what}"
 
 
+@functools.cache
 def line_key(desk: str, line: str) -> str:
     """A desk's line (e.g. the HAP urgent line) counted as a desk of its own: ``hap_triage.urgent``."""
     return f"{desk}.{line}"
@@ -121,7 +127,7 @@ DISPATCH_DESK: Final = "dispatch_112"
 ELV_DESK: Final = "elv_point"
 URGENT_LINE: Final = "urgent"  # the HAP number's urgent option (callers choose it themselves)
 REGULAR_LINE: Final = "non_urgent"  # everyone else on the HAP number
-HAP_LINES = (URGENT_LINE, REGULAR_LINE)
+HAP_LINES: Final = (URGENT_LINE, REGULAR_LINE)
 MYSTERY_WAIT: Final = "mystery_wait"  # waits of test calls with unlimited patience (per desk)
 PATIENT_LINE: Final = "zcc_patient_line"
 PROVIDER_LINE: Final = "zcc_provider_line"
@@ -155,11 +161,12 @@ DOUBLE_TRIAGE: Final = "double_triage"          # callers given a first triage a
 DOUBLE_TRIAGE_AVOIDED: Final = "double_triage_avoided"  # callers handed on warm, without a second first triage
 SEH_STOP_DIVERSIONS: Final = "seh_stop_diversions"  # ambulances sent past a stopped SEH to the next-nearest one
 SEH_STOPPED: Final = "seh_stopped"              # level: SEHs in a stop (time-weighted)
-ADVICE_OUTCOMES = ("self_care", "telephone_advice")  # outcomes whose care is the advice itself
-CARE_RANK = {level: i for i, level in enumerate(CARE_LEVELS)}
-CARE_RANK[""] = 0  # no known need beyond what the triage decided: any care meets it
+ADVICE_OUTCOMES: Final = ("self_care", "telephone_advice")  # outcomes whose care is the advice itself
+# The rank of each care level; "" (no known need beyond what the triage decided) is met by any care.
+CARE_RANK: Final[dict[str, int]] = {"": 0} | {level: i for i, level in enumerate(CARE_LEVELS)}
 
 
+@functools.cache
 def time_to_care_key(urgency: str) -> str:
     """Minutes from the first contact to care that meets the true need, by true NTS urgency."""
     return f"time_to_care.{urgency.lower()}"
@@ -170,19 +177,22 @@ def meets(level: str, need: str) -> bool:
     return CARE_RANK[level] >= CARE_RANK[need]
 
 
+@functools.cache
 def sub(key: str, part: str) -> str:
     """A breakdown of a counter: ``seh_arrivals`` + ``ambulance`` -> ``seh_arrivals.ambulance``."""
     return f"{key}.{part}"
 
 
+@functools.cache
 def response_key(urgency: str) -> str:
     return f"ambulance.response.{urgency.lower()}"
 
 
 # The parts of an ambulance response, in order; they add up to the response (sim/chain/care/ambulance.py).
-RESPONSE_PARTS = ("answer", "triage", "vehicle_wait", "turnout", "drive")
+RESPONSE_PARTS: Final = ("answer", "triage", "vehicle_wait", "turnout", "drive")
 
 
+@functools.cache
 def response_part_key(urgency: str, part: str) -> str:
     return f"ambulance.response_part.{urgency.lower()}.{part}"
 
@@ -191,18 +201,22 @@ def seh_hour_key(hour: int) -> str:
     return f"seh_arrivals_by_hour.h{hour:02d}"
 
 
+@functools.cache
 def seh_departure_key(kind: str) -> str:
     return f"seh_departures.{kind}"
 
 
+@functools.cache
 def seh_los_key(kind: str) -> str:
     return f"seh.los.{kind}"
 
 
+@functools.cache
 def admissions_key(kind: str) -> str:
     return f"{kind}_admissions"
 
 
+@functools.cache
 def visits_key(need: str) -> str:
     return f"{need}_visits"
 

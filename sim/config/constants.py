@@ -10,21 +10,23 @@ one section in :class:`sim.config.schema.Care` and its YAML.
 
 from __future__ import annotations
 
+from typing import Final
+
 # ------------------------------------------------------------------- time
-MIN_PER_HOUR = 60.0
-SECONDS_PER_MINUTE = 60.0
-M_PER_KM = 1000.0
-MIN_PER_DAY = 1440.0
-HOURS_PER_DAY = 24
-DAYS_PER_WEEK = 7
+MIN_PER_HOUR: Final = 60.0
+SECONDS_PER_MINUTE: Final = 60.0
+M_PER_KM: Final = 1000.0
+MIN_PER_DAY: Final = 1440.0
+HOURS_PER_DAY: Final = 24
+DAYS_PER_WEEK: Final = 7
 HOURS_PER_WEEK = HOURS_PER_DAY * DAYS_PER_WEEK  # 168: rosters, profiles and windows per hour of the week
-DAYS_PER_YEAR = 365.25
-DAYS_PER_COMMON_YEAR = 365  # a published yearly count per day (bed sizing, calibration targets, docs)
+DAYS_PER_YEAR: Final = 365.25
+DAYS_PER_COMMON_YEAR: Final = 365  # a published yearly count per day (bed sizing, calibration targets, docs)
 WEEKS_PER_YEAR = DAYS_PER_YEAR / DAYS_PER_WEEK
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKEND_DAYS = ("sat", "sun")
-SUNDAY = 6
-BLOCK_HOURS = 4  # resolution of the per-block answer counts (42 blocks a week) the staffing search reads
+SUNDAY: Final = 6
+BLOCK_HOURS: Final = 4  # resolution of the per-block answer counts (42 blocks a week) the staffing search reads
 BLOCKS_PER_WEEK = HOURS_PER_WEEK // BLOCK_HOURS
 
 # -------------------------------------------------------------- urgencies
@@ -37,7 +39,7 @@ FIRST_TRIAGE_CLASSES = ("A1", "A2", "no_ambulance")       # outcome of the 112 c
 CARE_LEVELS = ("self_care", "gp", "seh", "admission")
 TRIAGE_DESKS = ("self_triage", "hap_triage", "dispatch_112", "zcc_triage", "zcc_substitution")
 RE_PRESENTATION_ROUTES = ("seh", "call_112")
-RE_PRESENTATION = "re_presentation"  # the pseudo-stream of patients who come back (like INITIAL_OCCUPANT)
+RE_PRESENTATION: Final = "re_presentation"  # the pseudo-stream of patients who come back (like INITIAL_OCCUPANT)
 # What HAP triage decides (routing.hap_triage and routing.hap_mental_health): advice, a consult at the
 # post, a home visit, an ambulance, both a home visit and an ambulance (the visiting car goes and an
 # ambulance is sent; the patient continues with the ambulance), or the crisis GGZ team.
@@ -47,10 +49,10 @@ HAP_TRIAGE_OUTCOMES = ("telephone_advice", "consult", "home_visit", "home_visit_
 # ---------------------------------------------------------- demand streams
 STREAMS = ("self_triage", "hap_call", "hap_walk_in", "call_112", "ambulance_planned",
            "seh_self_referral", "gp_referral", "provider_request")
-INITIAL_OCCUPANT = "initial_occupant"  # hospital patients present at the start of a run (bed prefill)
+INITIAL_OCCUPANT: Final = "initial_occupant"  # hospital patients present at the start of a run (bed prefill)
 
 # ------------------------------------------------------------- care pools
-HOSPITAL = "hospital"
+HOSPITAL: Final = "hospital"
 # Every bed pool, hospital first; the others are follow-up beds, found after hospital, SEH or at home.
 BED_POOL_TITLES = {
     HOSPITAL: "Hospital beds",

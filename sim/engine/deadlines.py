@@ -15,12 +15,10 @@ events at exactly the same time may differ (the event was made at another moment
 
 from __future__ import annotations
 
-import heapq
-import itertools
 from collections.abc import Callable
 from typing import Any
 
-from sim.engine.kernel import NORMAL, Environment, Event
+from sim.engine.kernel import NORMAL, Environment, Event, heappop, heappush
 
 
 def event_at(env: Environment, at: float, callback: Callable[[Event], None]) -> Event:
@@ -36,7 +34,7 @@ def event_at(env: Environment, at: float, callback: Callable[[Event], None]) -> 
     if isinstance(env, Environment):
         env.schedule_at(event, at, NORMAL)
     else:  # a SimPy environment (the pure-Python core's unit tests compare with SimPy): its heap of tuples
-        heapq.heappush(env._queue, (at, NORMAL, next(env._eid), event))
+        heappush(env._queue, (at, NORMAL, next(env._eid), event))
     return event
 
 
@@ -48,7 +46,7 @@ class DeadlineHeap:
     def __init__(self, env: Environment) -> None:
         self.env = env
         self._heap: list[tuple[float, int, Deadlines, Any]] = []
-        self._seq = itertools.count()
+        self._seq = 0
         self._armed: Event | None = None
         self._armed_at = float("inf")
         self._firing = False
@@ -65,7 +63,9 @@ class DeadlineHeap:
 
     def push(self, after: float, owner: Deadlines, item: Any) -> None:
         deadline = self.env.now + after  # as Environment.schedule computes a timeout's time
-        heapq.heappush(self._heap, (deadline, next(self._seq), owner, item))
+        seq = self._seq
+        self._seq = seq + 1
+        heappush(self._heap, (deadline, seq, owner, item))
         if deadline < self._armed_at and not self._firing:
             self._arm(deadline)
 
@@ -82,13 +82,13 @@ class DeadlineHeap:
         self._firing = True  # deadlines added by the flows woken here are armed below, once
         try:
             while heap and heap[0][0] <= now:
-                _, _, owner, item = heapq.heappop(heap)
+                _, _, owner, item = heappop(heap)
                 if owner._pending(item):
                     owner._expire(item)
         finally:
             self._firing = False
         while heap and not heap[0][2]._pending(heap[0][3]):
-            heapq.heappop(heap)
+            heappop(heap)
         if heap:
             self._arm(heap[0][0])
 

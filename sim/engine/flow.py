@@ -18,8 +18,8 @@ SimPy would put on its heap and take off again at the same time.
 
 from __future__ import annotations
 
-from collections.abc import Generator
-from typing import Any
+from collections.abc import Callable, Generator
+from typing import Any, Final
 
 from simpy.events import Event as SimPyEvent
 
@@ -29,7 +29,7 @@ from sim.engine.kernel import Event
 # kernel's Event is tested first and alone: compiled (sim/native.py), that is one pointer comparison.
 
 
-_ENDED: Any = object()
+_ENDED: Final[Any] = object()
 """What ``next(flow, _ENDED)`` gives when the flow has ended (no exception raised and caught)."""
 
 
@@ -44,6 +44,10 @@ def _resume(event: Any) -> None:
         _advance(event._flow, event._value)
     else:  # a SimPy event (unit tests comparing with SimPy)
         _advance(event._flow, event._value)
+
+
+_RESUME: Final[Callable[[Any], None]] = _resume
+"""The callback a waiting flow puts on its event (a compiled static: no module look-up per wait)."""
 
 
 def _advance(flow: Generator, value: Any) -> None:
@@ -65,11 +69,11 @@ def _advance(flow: Generator, value: Any) -> None:
         if isinstance(item, Event):
             item._flow = flow  # the waiting flow travels with its event
             callbacks: list[Any] = item.callbacks
-            callbacks.append(_resume)
+            callbacks.append(_RESUME)
             return
         if isinstance(item, SimPyEvent):
             item._flow = flow  # type: ignore[attr-defined]
-            item.callbacks.append(_resume)
+            item.callbacks.append(_RESUME)
             return
         value = item
 

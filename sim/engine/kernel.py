@@ -32,9 +32,14 @@ of events, and every result, is the same (tests/functional/test_native_core.py).
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Generator
-from heapq import heappop, heappush
 from typing import Any, Final
+
+heappush: Final = heapq.heappush
+"""heapq's functions as compiled statics (sim/native.py): the modules with a heap of their own import
+them from here, so that no call looks ``heapq`` up in a module's namespace."""
+heappop: Final = heapq.heappop
 
 URGENT: Final = 0  # SimPy's EventPriority values: urgent events go before normal ones at the same time
 NORMAL: Final = 1
@@ -55,7 +60,7 @@ class _Pending:
         return "<PENDING>"
 
 
-PENDING: Any = _Pending()
+PENDING: Final[Any] = _Pending()
 
 
 class Event:

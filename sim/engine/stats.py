@@ -8,11 +8,12 @@ them, so KPIs cover the measurement period only.
 
 from __future__ import annotations
 
-import heapq
 from array import array
 from collections import defaultdict
 
 import numpy as np
+
+from sim.engine.kernel import heappop, heappush
 
 
 class TimeWeighted:
@@ -48,13 +49,13 @@ class TimeWeighted:
 
     def add_at(self, at: float, delta: float) -> None:
         """Change the level by ``delta`` at ``at`` (not before the last change)."""
-        heapq.heappush(self._due, (at, delta))
+        heappush(self._due, (at, delta))
 
     def _catch_up(self, now: float) -> None:
         """Apply the booked changes due by ``now``, in time order, each at its own time."""
         due = self._due
         while due and due[0][0] <= now:
-            at, delta = heapq.heappop(due)
+            at, delta = heappop(due)
             self._area += self.level * (at - self._last)
             self._last = at
             self.level += delta

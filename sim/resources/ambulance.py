@@ -16,12 +16,10 @@ that of a scan of all idle vehicles (nearest, lowest index among equals).
 
 from __future__ import annotations
 
-import heapq
-
 import numpy as np
 
 from sim.engine.flow import wake
-from sim.engine.kernel import Environment, Event
+from sim.engine.kernel import Environment, Event, heappop, heappush
 from sim.engine.stats import PoolProbes
 
 
@@ -73,7 +71,7 @@ class AmbulanceFleet:
         if not self._queue and self.busy < self.on_duty and self._n_idle:
             return self._assign(subarea)
         ev = self.env.event()
-        heapq.heappush(self._queue, (priority, self._seq, ev, subarea))
+        heappush(self._queue, (priority, self._seq, ev, subarea))
         self._seq += 1
         return ev
 
@@ -130,5 +128,5 @@ class AmbulanceFleet:
 
     def _serve(self) -> None:
         while self._queue and self.busy < self.on_duty and self._n_idle:
-            _, _, ev, subarea = heapq.heappop(self._queue)
+            _, _, ev, subarea = heappop(self._queue)
             wake(ev, self._assign(subarea))

@@ -28,11 +28,9 @@ events at exactly the same time may differ.
 
 from __future__ import annotations
 
-import heapq
-
 from sim.engine.deadlines import Deadlines, event_at
 from sim.engine.flow import wake
-from sim.engine.kernel import Environment, Event
+from sim.engine.kernel import Environment, Event, heappop, heappush
 from sim.engine.stats import PoolProbes
 
 
@@ -88,7 +86,7 @@ class CapacityPool:
         ev = self.env.event()
         entry = [priority, self._seq, ev, self.env.now, True]
         self._seq += 1
-        heapq.heappush(self._queue, entry)
+        heappush(self._queue, entry)
         self.waiting += 1
         self._queue_level.add(self.env.now, 1)
         if self._freeing and self._freeing[0] < self._armed_at:
@@ -141,7 +139,7 @@ class CapacityPool:
             self.env.timeout(delay).callbacks.append(self._release_event)
             return
         at = self.env.now + delay  # as Environment.schedule computes a timeout's time
-        heapq.heappush(self._freeing, at)
+        heappush(self._freeing, at)
         self._busy_level.add_at(at, -1)
 
     def _release_event(self, _event: Event) -> None:
@@ -178,7 +176,7 @@ class CapacityPool:
         """Units booked to come free by now are free (the busy level books its own drops)."""
         freeing, now = self._freeing, self.env.now
         while freeing and freeing[0] <= now:
-            heapq.heappop(freeing)
+            heappop(freeing)
             self._busy -= 1
 
     def _arm(self) -> None:
@@ -205,7 +203,7 @@ class CapacityPool:
 
     def _serve(self) -> None:
         while self.waiting and self._busy < self.capacity and self.gate_open:
-            entry = heapq.heappop(self._queue)
+            entry = heappop(self._queue)
             if not entry[4]:
                 continue
             entry[4] = False

@@ -20,7 +20,6 @@ locations: it is answered by whichever location has a free member first.
 
 from __future__ import annotations
 
-import heapq
 import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -28,7 +27,7 @@ from functools import partial
 
 from sim.engine.deadlines import Deadlines
 from sim.engine.flow import wake
-from sim.engine.kernel import Environment, Event
+from sim.engine.kernel import Environment, Event, heappop, heappush
 from sim.engine.stats import PoolProbes
 
 _ORDER = itertools.count()  # one arrival order across all desks, so overflow keeps FIFO
@@ -154,7 +153,7 @@ class SkillDesk:
             levels[0].add(self.env.now, 1)
 
     def _enqueue(self, call: _Call) -> None:
-        heapq.heappush(self._queues[call.skill], call)
+        heappush(self._queues[call.skill], call)
         self.waiting[call.skill] += 1
         call.waiting_at.append(self)
         self._queue_level.add(self.env.now, 1)
@@ -168,7 +167,7 @@ class SkillDesk:
     def _head(self, skill: str) -> _Call | None:
         queue = self._queues.get(skill)
         while queue and not queue[0].active:
-            heapq.heappop(queue)
+            heappop(queue)
         return queue[0] if queue else None
 
     def _serve_group(self, group: int) -> None:
@@ -180,7 +179,7 @@ class SkillDesk:
             if not heads:
                 return
             call = min(heads)
-            heapq.heappop(self._queues[call.skill])
+            heappop(self._queues[call.skill])
             self._leave_queues(call)
             self._take(group)
             wake(call.event, (self, group))

@@ -24,6 +24,8 @@ to the first care that meets the true need, so a re-presentation's wait counts.
 
 from __future__ import annotations
 
+from typing import Final
+
 from sim.chain.context import Chooser, Context
 from sim.chain.patient import Patient
 from sim.chain.record import meets
@@ -31,7 +33,9 @@ from sim.config.constants import MIN_PER_HOUR, NTS_URGENCIES, TRIAGE_DESKS
 from sim.config.schema import TrueNeed
 from sim.engine.rng import Sampler, Uniform
 
-UNDER, CORRECT, OVER = -1, 0, 1
+UNDER: Final = -1
+CORRECT: Final = 0
+OVER: Final = 1
 
 
 def _shifted(urgency: str, error: int) -> str:
@@ -40,7 +44,7 @@ def _shifted(urgency: str, error: int) -> str:
 
 
 # Every (urgency, error) a decision can have, worked out once: a triage looks its answer up.
-_SHIFTED = {(u, e): _shifted(u, e) for u in NTS_URGENCIES for e in (UNDER, CORRECT, OVER)}
+_SHIFTED: Final = {(u, e): _shifted(u, e) for u in NTS_URGENCIES for e in (UNDER, CORRECT, OVER)}
 
 
 def shifted(urgency: str, error: int) -> str:
