@@ -11,7 +11,7 @@ kernel keeps exactly that subset behind the same names:
   itself (:mod:`sim.engine.deadlines`, the model's arrival merge); ``take_id`` and ``events_scheduled``
   for the event counter (an int, not SimPy's ``itertools.count``: compiled, a counter is an addition);
 - :class:`Event` (``callbacks``, ``value``, ``ok``, ``triggered``, ``processed``, ``succeed``,
-  ``fail``, ``defused``) and :class:`Timeout`, with ``__slots__``.
+  ``fail``, ``defused``), with ``__slots__``; a timeout is an event scheduled when made.
 
 Events are ordered exactly as SimPy orders them: the heap key is ``(time, priority, event id)``
 with SimPy's priorities (``URGENT`` 0 before ``NORMAL`` 1) and an id taken from one counter at the
@@ -35,6 +35,8 @@ from __future__ import annotations
 import heapq
 from collections.abc import Generator
 from typing import Any, Final
+
+from mypy_extensions import i64
 
 heappush: Final = heapq.heappush
 """heapq's functions as compiled statics (sim/native.py): the modules with a heap of their own import
@@ -79,7 +81,7 @@ class Event:
     _flow: Generator[Any, Any, Any]
     _defused: bool
     _at: float  # on the compiled heap: the time and the order key (see the module docstring)
-    _order: int
+    _order: i64
 
     def __init__(self, env: Environment) -> None:
         self.env = env
@@ -136,21 +138,6 @@ class Event:
         return f"<{type(self).__name__} object at {id(self):#x}>"
 
 
-class Timeout(Event):
-    """An event processed ``delay`` after it is made, with ``value`` (scheduled at once)."""
-
-    __slots__ = ()
-
-    def __init__(self, env: Environment, delay: float, value: Any = None) -> None:
-        if delay < 0:
-            raise ValueError(f"Negative delay {delay}")
-        self.env = env
-        self.callbacks = []
-        self._value = value
-        self._ok = True
-        env.schedule_at(self, env.now + delay, NORMAL)
-
-
 
 class Environment:
     """The clock and the event heap; see the module docstring.
@@ -166,16 +153,22 @@ class Environment:
     def __init__(self, initial_time: float = 0) -> None:
         self.now: float = initial_time
         self._queue: list[Any] = []  # tuples (time, priority, id, event), or events when compiled
-        self._eid = 0  # the id of the next scheduled event (SimPy: next(itertools.count()))
+        self._eid: i64 = 0  # the id of the next scheduled event (SimPy: next(itertools.count()))
         self._acutesim_deadlines: Any = None  # sim.engine.deadlines keeps its heap here
 
-    def timeout(self, delay: float, value: Any = None) -> Timeout:
-        """An event ``delay`` from now (see :class:`Timeout`).
+    def timeout(self, delay: float, value: Any = None) -> Event:
+        """An event processed ``delay`` from now with ``value`` (SimPy's ``Timeout``), scheduled at once.
 
-        A call of the class: compiled (sim/native.py) a constructor call is cheap, and a native
-        class cannot be made by ``object.__new__`` as the pure-Python core once did.
+        A plain :class:`Event`: compiled (sim/native.py), the heap reads its events' fields after a type
+        check that one class passes at once and a subclass only after a look at its bases.
         """
-        return Timeout(self, delay, value)
+        if delay < 0:
+            raise ValueError(f"Negative delay {delay}")
+        event = Event(self)
+        event._value = value
+        event._ok = True
+        self.schedule_at(event, self.now + delay, NORMAL)
+        return event
 
     def event(self) -> Event:
         """A new, untriggered event (every queued request is one)."""
@@ -185,14 +178,14 @@ class Environment:
         """Put ``event`` on the heap at ``now + delay`` with ``priority`` (SimPy's ``schedule``)."""
         self.schedule_at(event, self.now + delay, priority)
 
-    def take_id(self) -> int:
+    def take_id(self) -> i64:
         """The next event id, taken now (as SimPy's ``next(env._eid)``)."""
         eid = self._eid
         self._eid = eid + 1
         return eid
 
     @property
-    def events_scheduled(self) -> int:
+    def events_scheduled(self) -> i64:
         """Event ids taken so far: every event scheduled (SimPy numbers each one the same way)."""
         return self._eid
 
@@ -203,7 +196,7 @@ class Environment:
         if COMPILED:
             event._at = at
             # An addition, not priority * ORDER_SPAN: compiled, a product above 2**31 leaves native ints.
-            event._order = eid + ORDER_SPAN if priority == NORMAL else eid + _SPANS[priority]
+            event._order = eid + ORDER_SPAN if priority == NORMAL else eid + _SPANS[priority]  # i64: a C addition
             _sift_in(self._queue, event)
         else:
             heappush(self._queue, (at, priority, eid, event))
@@ -217,7 +210,7 @@ class Environment:
         self.now, _, _, event = heappop(self._queue)
         return event
 
-    def goes_first(self, at: float, eid: int) -> bool:
+    def goes_first(self, at: float, eid: i64) -> bool:
         """Whether an event at ``at`` with priority NORMAL and id ``eid`` precedes the heap's first event.
 
         The model's arrival merge asks this for the next arrival, which holds its id without being on the heap.
@@ -282,20 +275,22 @@ def _crash(event: Event) -> None:
     raise exc
 
 
-def _before(a: Event, b: Event) -> bool:
-    """``a`` goes before ``b`` on the compiled heap: (time, priority, id) as (time, order key)."""
-    return a._at < b._at or (a._at == b._at and a._order < b._order)
+def _move_up(heap: list[Event], pos: i64, event: Event) -> None:
+    """Put ``event`` at ``pos`` or above it, past every parent it goes before (heapq's ``_siftdown``).
 
-
-def _move_up(heap: list[Event], pos: int, event: Event) -> None:
-    """Put ``event`` at ``pos`` or above it, past every parent it goes before (heapq's ``_siftdown``)."""
+    "Goes before" is (time, order key) compared in place (one comparison, written out where it runs:
+    compiled, a helper function would be a call per level).
+    """
+    at = event._at
+    order = event._order
     while pos > 0:
         parent_pos = (pos - 1) >> 1
         parent = heap[parent_pos]
-        if not _before(event, parent):
+        if at < parent._at or (at == parent._at and order < parent._order):
+            heap[pos] = parent
+            pos = parent_pos
+        else:
             break
-        heap[pos] = parent
-        pos = parent_pos
     heap[pos] = event
 
 
@@ -311,14 +306,18 @@ def _sift_out(heap: list[Event]) -> Event:
     if not heap:
         return last
     first = heap[0]
-    end = len(heap)
-    pos = 0
-    child = 1
+    end: i64 = len(heap)
+    pos: i64 = 0
+    child: i64 = 1
     while child < end:  # down to a leaf along the earlier children, as heapq's _siftup
+        earlier = heap[child]
         right = child + 1
-        if right < end and not _before(heap[child], heap[right]):
-            child = right
-        heap[pos] = heap[child]
+        if right < end:
+            other = heap[right]
+            if not (earlier._at < other._at or (earlier._at == other._at and earlier._order < other._order)):
+                earlier = other
+                child = right
+        heap[pos] = earlier
         pos = child
         child = 2 * pos + 1
     _move_up(heap, pos, last)  # then up to where the last event belongs

@@ -8,8 +8,10 @@ them, so KPIs cover the measurement period only.
 
 from __future__ import annotations
 
+import struct
 from array import array
 from collections import defaultdict
+from typing import Final
 
 import numpy as np
 
@@ -75,12 +77,48 @@ class TimeWeighted:
         return area / span if span > 0 else float("nan")
 
 
+class Tally:
+    """The values of one tally, in the order recorded, kept as 8-byte floats.
+
+    A value goes on a short list first (a list append is one C call; an ``array.append`` parses its
+    argument as a format string) and the list moves into the array every :data:`Tally.BATCH` values.
+    """
+
+    __slots__ = ("_done", "_recent")
+
+    BATCH: Final = 4096
+
+    def __init__(self) -> None:
+        self._done = array("d")
+        self._recent: list[float] = []
+
+    def append(self, value: float) -> None:
+        recent = self._recent
+        recent.append(value)
+        if len(recent) >= Tally.BATCH:
+            self._move()
+
+    def _move(self) -> None:
+        recent = self._recent
+        self._done.frombytes(struct.pack(f"{len(recent)}d", *recent))  # packs C doubles, no per-value parsing
+        self._recent = []
+
+    def values(self) -> np.ndarray:
+        """Every value so far, in order (a view of the kept array)."""
+        if self._recent:
+            self._move()
+        return np.frombuffer(self._done, dtype=float)
+
+    def __len__(self) -> int:
+        return len(self._done) + len(self._recent)
+
+
 class Metrics:
     """All counters, tallies and levels of one replication, by key."""
 
     def __init__(self) -> None:
         self.counts: dict[str, float] = defaultdict(float)
-        self.tallies: dict[str, array] = defaultdict(lambda: array("d"))
+        self.tallies: dict[str, Tally] = defaultdict(Tally)
         self.levels: dict[str, TimeWeighted] = {}
         self.measuring_since = 0.0
 
@@ -100,7 +138,7 @@ class Metrics:
             lv.reset(now)
 
     def tally_array(self, key: str) -> np.ndarray:
-        return np.frombuffer(self.tallies[key], dtype=float) if key in self.tallies else np.empty(0)
+        return self.tallies[key].values() if key in self.tallies else np.empty(0)
 
 
 class PoolProbes:

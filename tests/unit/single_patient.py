@@ -204,7 +204,7 @@ class Chain:
         return self.model.metrics.counts.get(key, 0)
 
     def tally(self, key: str) -> list[float]:
-        return list(self.model.metrics.tallies.get(key, []))
+        return self.model.metrics.tally_array(key).tolist()
 
     def area(self, level: str) -> float:
         """Area under a time-weighted level so far (e.g. busy unit-minutes of a pool, verkeerde-bed minutes)."""
