@@ -32,11 +32,12 @@ from sim.chain.record import VERKEERDE_BED, EventSink, Recorder
 from sim.config.constants import FOLLOWUP_BED_KINDS, HOSPITAL, MIN_PER_DAY, MIN_PER_HOUR, TEAM_KINDS
 from sim.config.schema import Scenario
 from sim.engine.calendar import Calendar
-from sim.engine.flow import run_flow
+from sim.engine.flow import fire, run_flow
 from sim.engine.kernel import URGENT, Environment
 from sim.engine.rng import Streams
 from sim.geo.regions import subareas_of
 
+_NEXT: Final = next  # compiled: a static, not a look-up in builtins per arrival
 STRATEGIES: dict[str, type[Coordination]] = {"status_quo": StatusQuo, "zcc": Zcc}
 GC_YOUNG_THRESHOLD: Final = 10_000  # allocations between young-generation collections during the loop (see Model.run)
 
@@ -179,7 +180,7 @@ class Model:
         codes = [a.code for a in ctx.areas]
         feed = self._arrivals(arrivals)
         now = env.now
-        nxt = next(feed, None)
+        nxt = _NEXT(feed, None)
         # The first arrival takes its place in the order now, as the source's first timeout did.
         at, order = (now + (nxt[0] - now), env.take_id()) if nxt is not None else (0.0, -1)
         self.env.timeout(self.warmup_min).callbacks.append(lambda _e: self.metrics.start_measuring(self.env.now))
@@ -193,7 +194,7 @@ class Model:
                 p = ctx.new_patient(names[w], s, u, nd, t)
                 record.arrived(p, codes[s])
                 entries[w](p)
-                nxt = next(feed, None)
+                nxt = _NEXT(feed, None)
                 if nxt is not None:
                     at, order = now + (nxt[0] - now), env.take_id()
                 merged += 1
@@ -202,9 +203,7 @@ class Model:
             if event is stop:
                 self.arrivals_merged += merged
                 return
-            callbacks, event.callbacks = event.callbacks, None  # as SimPy's step
-            for callback in callbacks:
-                callback(event)
+            fire(event)  # its callbacks, as SimPy's step
             if not event._ok and not hasattr(event, "_defused"):
                 exc = type(event._value)(*event._value.args)
                 exc.__cause__ = event._value

@@ -30,6 +30,7 @@ from sim.engine.kernel import Event
 
 
 _ENDED: Final[Any] = object()
+_NEXT: Final = next  # a compiled static: ``next`` with a default is looked up in builtins on every call otherwise
 """What ``next(flow, _ENDED)`` gives when the flow has ended (no exception raised and caught)."""
 
 
@@ -58,7 +59,7 @@ def _advance(flow: Generator, value: Any) -> None:
     """
     while True:
         if value is None:
-            item = next(flow, _ENDED)
+            item = _NEXT(flow, _ENDED)
             if item is _ENDED:
                 return
         else:
@@ -91,6 +92,23 @@ def wake(event: Any, value: Any) -> None:
         return
     event._ok = True
     event._value = value
+    if isinstance(event, Event):
+        fire(event)
+        return
     callbacks, event.callbacks = event.callbacks, None  # as SimPy's step
+    for callback in callbacks:  # the flow's _resume and any observer added before it
+        callback(event)
+
+
+def fire(event: Event) -> None:
+    """Run the callbacks of an event being processed, as SimPy's step does (and mark it processed).
+
+    The usual event has one callback, the flow waiting on it: that flow goes on by a direct call
+    (compiled, no call through Python's calling convention). Any other list runs in order.
+    """
+    callbacks, event.callbacks = event.callbacks, None
+    if len(callbacks) == 1 and callbacks[0] is _RESUME:
+        _advance(event._flow, event._value)
+        return
     for callback in callbacks:  # the flow's _resume and any observer added before it
         callback(event)

@@ -46,7 +46,7 @@ class HapCare:
             ctx.rosters.add((self.ROSTER_GROUP, i, 2), post.cars, site.car_roster.values)
             self.posts.append(post)
         nearest = nearest_site(ctx.travel.km, [p.subarea for p in self.posts]).tolist()
-        self.post_of = [self.posts[j] for j in nearest]
+        self.post_of: list[Post] = [self.posts[j] for j in nearest]
         self.car_kmh = care.car_speed_kmh.value
         self.t_consult = st.sampler("care.hap.consult", care.consult)
         self.t_visit = st.sampler("care.hap.home_visit", care.home_visit_on_site)
