@@ -238,11 +238,32 @@ class Recorder:
         # Keys of the per-patient counters and tallies, each made once (by the key functions above) and
         # looked up after: a patient passes several of them, and formatting a key costs more than a lookup.
         self._tallies = self.metrics.tallies  # the same dict for the whole run (start_measuring clears it)
-        self._end_keys: dict[tuple[str, str], tuple[str, str]] = {}
+        self._end_keys: dict[str, dict[str, tuple[str, str]]] = {}  # by outcome, then stream
         self._desk_keys: dict[str, tuple[str, str, str]] = {}
         self._line_keys: dict[tuple[str, str], str] = {}
         self._care_keys: dict[str, str] = {}
         self._response_keys: dict[str, tuple[str, tuple[str, ...]]] = {}
+        self._parts: dict[str, dict[str, str]] = {}
+
+    # ------------------------------------------------------------ counting
+    def _count(self, key: str) -> None:
+        """One more of ``key`` (a look-up and a store; ``counts[key] += 1`` would add through Python)."""
+        c = self.counts
+        c[key] = c.get(key, 0.0) + 1.0
+
+    def _add(self, key: str, amount: float) -> None:
+        c = self.counts
+        c[key] = c.get(key, 0.0) + amount
+
+    def _part(self, key: str, part: str) -> str:
+        """:func:`sub` of ``key`` and ``part``, formatted once per pair and looked up after."""
+        parts = self._parts.get(key)
+        if parts is None:
+            parts = self._parts[key] = {}
+        name = parts.get(part)
+        if name is None:
+            name = parts[part] = sub(key, part)
+        return name
 
     # ------------------------------------------------------------ patients
     def log(self, p: Patient, event: str, place: str = "") -> None:
@@ -256,7 +277,7 @@ class Recorder:
         if self.alive is not None:
             self.alive.add(p)
         if counted:
-            self.counts[arrivals_key(p.stream)] += 1.0
+            self._count(arrivals_key(p.stream))
         if self.event_log is not None:
             self.event_log.record(p.arrived, p.id, p.stream, "arrive", place)
 
@@ -270,11 +291,14 @@ class Recorder:
         self.ended += 1
         if self.alive is not None:
             self.alive.discard(p)
-        keys = self._end_keys.get((p.stream, outcome))
+        by_stream = self._end_keys.get(outcome)
+        if by_stream is None:
+            by_stream = self._end_keys[outcome] = {}
+        keys = by_stream.get(p.stream)
         if keys is None:
-            keys = self._end_keys[(p.stream, outcome)] = (outcome_key(outcome), flow_key(p.stream, outcome))
-        self.counts[keys[0]] += 1.0
-        self.counts[keys[1]] += 1.0
+            keys = by_stream[p.stream] = (outcome_key(outcome), flow_key(p.stream, outcome))
+        self._count(keys[0])
+        self._count(keys[1])
         self.log(p, "end", outcome)
 
     # ----------------------------------------------------------- true need
@@ -291,33 +315,32 @@ class Recorder:
     def triage_error(self, p: Patient, desk: str, under: bool) -> None:
         """A triage decision at ``desk`` below (``under``) or above the patient's true urgency or need."""
         key = UNDER_TRIAGE if under else OVER_TRIAGE
-        self.counts[key] += 1.0
-        self.counts[sub(key, desk)] += 1.0
+        self._count(key)
+        self._count(self._part(key, desk))
         self.log(p, key, desk)
 
     def first_triage(self, p: Patient) -> None:
         """A desk gives the caller a first triage; a second one (at another desk) is a double triage."""
         p.triages += 1
         if p.triages > 1:
-            self.counts[DOUBLE_TRIAGE] += 1.0
+            self._count(DOUBLE_TRIAGE)
 
     def double_triage_avoided(self, p: Patient) -> None:
         """The caller is handed on warm and not given a first triage again."""
-        self.counts[DOUBLE_TRIAGE_AVOIDED] += 1.0
+        self._count(DOUBLE_TRIAGE_AVOIDED)
 
     def re_presentation(self, p: Patient, route: str) -> None:
         """A patient whose true need was not met comes back by ``route`` (``seh`` or ``call_112``)."""
-        c = self.counts
-        c[RE_PRESENTATIONS] += 1.0
-        c[sub(RE_PRESENTATIONS, route)] += 1.0
-        c[sub(RE_PRESENTATIONS, f"need_{p.true_need}")] += 1.0
+        self._count(RE_PRESENTATIONS)
+        self._count(self._part(RE_PRESENTATIONS, route))
+        self._count(self._part(RE_PRESENTATIONS, f"need_{p.true_need}"))
 
     def seh_stop(self, delta: int) -> None:
         """An SEH starts (+1) or ends (-1) a stop for ambulances."""
         self.metrics.level(SEH_STOPPED).add(self._now(), delta)
 
     def seh_stop_diversion(self) -> None:
-        self.counts[SEH_STOP_DIVERSIONS] += 1.0
+        self._count(SEH_STOP_DIVERSIONS)
 
     @property
     def in_system(self) -> int:
@@ -350,17 +373,15 @@ class Recorder:
         if keys is None:
             keys = self._desk_keys[desk] = (desk_key(desk, "attempts"), desk_key(desk, "answer_wait"),
                                             desk_key(desk, "answered_within_norm"))
-        c = self.counts
-        c[keys[0]] += 1.0
+        self._count(keys[0])
         self._tallies[keys[1]].append(waited)
         if within_norm:
-            c[keys[2]] += 1.0
+            self._count(keys[2])
 
     def call_abandoned(self, p: Patient, desk: str, line: str | None = None) -> None:
-        c = self.counts
         for d in (desk,) if line is None else (desk, line_key(desk, line)):
-            c[desk_key(d, "attempts")] += 1.0
-            c[desk_key(d, "abandoned")] += 1.0
+            self._count(desk_key(d, "attempts"))
+            self._count(desk_key(d, "abandoned"))
         self.log(p, "hung_up", desk)
 
     def mystery_call(self, desk: str, waited: float) -> None:
@@ -369,31 +390,30 @@ class Recorder:
 
     def block_attempt(self, line: str, skill: str, block: int, within: bool) -> None:
         """An attempt at a zcc line, by skill and block of the week (for the staffing search)."""
-        self.counts[block_key(line, skill, block, "attempts")] += 1.0
+        self._count(block_key(line, skill, block, "attempts"))
         if within:
-            self.counts[block_key(line, skill, block, "within")] += 1.0
+            self._count(block_key(line, skill, block, "within"))
 
     # ----------------------------------------------------------------- HAP
     def hap_contact(self, kind: str) -> None:
         """A HAP contact: the triage decision, or ``walk_in``."""
-        self.counts[HAP_CONTACTS] += 1.0
-        self.counts[sub(HAP_CONTACTS, kind)] += 1.0
+        self._count(HAP_CONTACTS)
+        self._count(self._part(HAP_CONTACTS, kind))
 
     def hap_care(self, kind: str) -> None:
         """A HAP GP sees a patient: a ``consult`` at the post or a ``home_visit`` (counted when it starts)."""
-        self.counts[sub(HAP_CARE, kind)] += 1.0
+        self._count(self._part(HAP_CARE, kind))
 
     # ----------------------------------------------------------- ambulance
     def ambulance_deployed(self, urgency: str) -> None:
-        self.counts[AMBULANCE_DEPLOYMENTS] += 1.0
-        self.counts[sub(AMBULANCE_DEPLOYMENTS, urgency.lower())] += 1.0
+        self._count(AMBULANCE_DEPLOYMENTS)
+        self._count(self._part(AMBULANCE_DEPLOYMENTS, urgency.lower()))
 
     def ambulance_conveyed(self, urgency: str, loaded_km: float) -> None:
         """An urgent ride takes the patient to the SEH, ``loaded_km`` road km from their place."""
-        c = self.counts
-        c[AMBULANCE_CONVEYED] += 1.0
-        c[sub(AMBULANCE_CONVEYED, urgency.lower())] += 1.0
-        c[AMBULANCE_LOADED_KM] += loaded_km
+        self._count(AMBULANCE_CONVEYED)
+        self._count(self._part(AMBULANCE_CONVEYED, urgency.lower()))
+        self._add(AMBULANCE_LOADED_KM, loaded_km)
 
     def ambulance_response(self, urgency: str, minutes: float, *, answer: float, triage: float,
                            vehicle_wait: float, turnout: float, drive: float) -> None:
@@ -409,63 +429,61 @@ class Recorder:
 
     # ----------------------------------------------------------------- SEH
     def seh_arrival(self, p: Patient, route: str, hour_of_day: int, dept: str) -> None:
-        c = self.counts
-        c[SEH_ARRIVALS] += 1.0
-        c[sub(SEH_ARRIVALS, route)] += 1.0
-        c[self._seh_hour[hour_of_day]] += 1.0
+        self._count(SEH_ARRIVALS)
+        self._count(self._part(SEH_ARRIVALS, route))
+        self._count(self._seh_hour[hour_of_day])
         self.log(p, "seh_arrival", dept)
 
     def seh_departure(self, kind: str, length_of_stay: float | None = None) -> None:
         """Leaving the SEH ``home``, ``admitted`` or to ``followup``; the length of stay where measured."""
-        self.counts[seh_departure_key(kind)] += 1.0
+        self._count(seh_departure_key(kind))
         if length_of_stay is not None:
             self.metrics.tally(seh_los_key(kind), length_of_stay)
 
     # ------------------------------------------------------ hospital, beds
     def hospital_admission(self, waiting_for_followup: bool = False) -> None:
-        self.counts[HOSPITAL_ADMISSIONS] += 1.0
+        self._count(HOSPITAL_ADMISSIONS)
         if waiting_for_followup:
-            self.counts[sub(HOSPITAL_ADMISSIONS, "waiting_for_followup")] += 1.0
+            self._count(self._part(HOSPITAL_ADMISSIONS, "waiting_for_followup"))
 
     def verkeerde_bed(self, delta: int) -> None:
         """A hospital bed starts (+1) or stops (-1) being a verkeerde bed."""
         self.metrics.level(VERKEERDE_BED).add(self._now(), delta)
 
     def bed_admission(self, kind: str) -> None:
-        self.counts[admissions_key(kind)] += 1.0
+        self._count(admissions_key(kind))
 
     def placement_time(self, minutes: float) -> None:
         """From the request for a bed or team to the moment it is the patient's."""
         self.metrics.tally(PLACEMENT_TIME, minutes)
 
     def placement_fallback_seh(self) -> None:
-        self.counts[PLACEMENT_FALLBACK_SEH] += 1.0
+        self._count(PLACEMENT_FALLBACK_SEH)
 
     def team_visit(self, need: str) -> None:
-        self.counts[visits_key(need)] += 1.0
+        self._count(visits_key(need))
 
     # ----------------------------------------------------------------- zcc
     def zcc_patient_call(self) -> None:
-        self.counts[ZCC_PATIENT_CALLS] += 1.0
+        self._count(ZCC_PATIENT_CALLS)
 
     def warm_transfer(self) -> None:
-        self.counts[WARM_TRANSFERS] += 1.0
+        self._count(WARM_TRANSFERS)
 
     def ride_avoided(self, how: str) -> None:
         """An ambulance ride that would have happened did not (``extended_triage`` or ``substitution``)."""
-        self.counts[RIDES_AVOIDED] += 1.0
-        self.counts[sub(RIDES_AVOIDED, how)] += 1.0
+        self._count(RIDES_AVOIDED)
+        self._count(self._part(RIDES_AVOIDED, how))
 
     def substitution(self, alternative: str, instead_of: str) -> None:
-        c = self.counts
-        c[SUBSTITUTIONS] += 1.0
-        c[sub(SUBSTITUTIONS, alternative)] += 1.0
-        c[sub(SUBSTITUTIONS_INSTEAD_OF, instead_of)] += 1.0
+        self._count(SUBSTITUTIONS)
+        self._count(self._part(SUBSTITUTIONS, alternative))
+        self._count(self._part(SUBSTITUTIONS_INSTEAD_OF, instead_of))
 
     def no_alternative_capacity(self) -> None:
-        self.counts[NO_ALTERNATIVE_CAPACITY] += 1.0
+        self._count(NO_ALTERNATIVE_CAPACITY)
 
     def out_of_region_placement(self) -> None:
-        self.counts[OUT_OF_REGION] += 1.0
+        self._count(OUT_OF_REGION)
 
 
