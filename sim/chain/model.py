@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Iterator
-from functools import partial
 from typing import Final
 
 import numpy as np
@@ -65,7 +64,7 @@ class Model:
         self.scenario = sc = scenario
         self.replication = replication
         self.env = Environment()
-        self.record = Recorder(partial(getattr, self.env, "now"), event_log, track_alive)  # the clock, read in C
+        self.record = Recorder(self.env, event_log, track_alive)
         self.metrics = self.record.metrics
         total_days = int(np.ceil(sc.run.warmup_days + sc.run.days)) + 1
         self.cal = Calendar(sc.calendar, sc.run.start_date, total_days)

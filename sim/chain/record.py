@@ -17,6 +17,7 @@ from typing import Final, Protocol
 from sim.chain.errors import DoubleOutcome
 from sim.chain.patient import Patient
 from sim.config.constants import CARE_LEVELS, HOURS_PER_DAY
+from sim.engine.kernel import Environment
 from sim.engine.stats import Metrics, PoolProbes
 
 
@@ -51,10 +52,6 @@ class OpenPatients:
         held = self._open
         return sum(1 for o in gc.get_objects()
                    if isinstance(o, Patient) and o.outcome is None and held.get(id(o)) == o.id)
-
-
-class NowFn(Protocol):
-    def __call__(self) -> float: ...
 
 
 # ------------------------------------------------------------------- keys
@@ -224,13 +221,13 @@ def visits_key(need: str) -> str:
 class Recorder:
     """Counters, tallies, levels and the event log of one replication, written by name."""
 
-    def __init__(self, env_now: NowFn, event_log: EventSink | None = None, track_alive: bool = False) -> None:
+    def __init__(self, clock: Environment, event_log: EventSink | None = None, track_alive: bool = False) -> None:
         self.metrics = Metrics()
         # With ``track_alive``, the patients not yet ended are tracked (without holding them): a flow that
         # drops a patient without an outcome lets it be freed, so ``len(alive)`` falls below ``in_system``.
         self.alive: OpenPatients | None = OpenPatients() if track_alive else None
         self.counts = self.metrics.counts
-        self._now = env_now
+        self._clock = clock  # its ``now`` is the time of what is recorded
         self.event_log = event_log
         self.created = 0
         self.ended = 0
@@ -269,7 +266,7 @@ class Recorder:
     def log(self, p: Patient, event: str, place: str = "") -> None:
         """One event-log row (only when an event log is attached)."""
         if self.event_log is not None:
-            self.event_log.record(self._now(), p.id, p.stream, event, place)
+            self.event_log.record(self._clock.now, p.id, p.stream, event, place)
 
     def arrived(self, p: Patient, place: str, counted: bool = True) -> None:
         """A patient enters the chain (counted per stream unless present at the start)."""
@@ -310,7 +307,7 @@ class Recorder:
         key = self._care_keys.get(p.true_urgency)
         if key is None:
             key = self._care_keys[p.true_urgency] = time_to_care_key(p.true_urgency)
-        self._tallies[key].append(self._now() - p.first_arrived)
+        self._tallies[key].append(self._clock.now - p.first_arrived)
 
     def triage_error(self, p: Patient, desk: str, under: bool) -> None:
         """A triage decision at ``desk`` below (``under``) or above the patient's true urgency or need."""
@@ -337,7 +334,7 @@ class Recorder:
 
     def seh_stop(self, delta: int) -> None:
         """An SEH starts (+1) or ends (-1) a stop for ambulances."""
-        self.metrics.level(SEH_STOPPED).add(self._now(), delta)
+        self.metrics.level(SEH_STOPPED).add(self._clock.now, delta)
 
     def seh_stop_diversion(self) -> None:
         self._count(SEH_STOP_DIVERSIONS)
@@ -448,7 +445,7 @@ class Recorder:
 
     def verkeerde_bed(self, delta: int) -> None:
         """A hospital bed starts (+1) or stops (-1) being a verkeerde bed."""
-        self.metrics.level(VERKEERDE_BED).add(self._now(), delta)
+        self.metrics.level(VERKEERDE_BED).add(self._clock.now, delta)
 
     def bed_admission(self, kind: str) -> None:
         self._count(admissions_key(kind))

@@ -30,6 +30,7 @@ from sim.engine.kernel import Event
 
 
 _ENDED: Final[Any] = object()
+_SIMPY_EVENT: Final = SimPyEvent  # compiled: a static, not a module look-up per immediate answer
 _NEXT: Final = next  # a compiled static: ``next`` with a default is looked up in builtins on every call otherwise
 """What ``next(flow, _ENDED)`` gives when the flow has ended (no exception raised and caught)."""
 
@@ -72,7 +73,7 @@ def _advance(flow: Generator, value: Any) -> None:
             callbacks: list[Any] = item.callbacks
             callbacks.append(_RESUME)
             return
-        if isinstance(item, SimPyEvent):
+        if isinstance(item, _SIMPY_EVENT):
             item._flow = flow  # type: ignore[attr-defined]
             item.callbacks.append(_RESUME)
             return
