@@ -3,7 +3,7 @@
 Everything else about the package is in ``pyproject.toml``; this file only adds the optional
 extension modules, because setuptools takes ext_modules from ``setup()`` alone. mypyc (shipped with
 mypy, a build requirement) turns the type-annotated simulation loop, resources and patient flows
-into C: the same source, the same results, about a third less CPU per patient (benchmarks/).
+into C: the same source, the same results, about a third of the CPU per patient (benchmarks/).
 
 - ``ACUTESIM_PURE_PYTHON=1 pip install -e .`` builds no compiled core;
 - a build that fails (no C compiler, an unsupported Python) is reported and the install goes on

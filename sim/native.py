@@ -3,8 +3,20 @@
 ``pip install -e .`` (the README's command) compiles the modules of :data:`COMPILED` with mypyc
 (``setup.py``): the simulation loop, the resources and the patient flows, where a run spends its
 time. The compiled modules are the same source files, so they give the same results bit for bit
-(``tests/functional/test_native_core.py`` runs both); compiled, a patient costs about a third less
-(``benchmarks/results.md``).
+(``tests/functional/test_native_core.py`` runs both); compiled, a patient costs about a third of its
+CPU as Python, less than a customer of a plain-SimPy M/M/c queue (``benchmarks/results.md``).
+
+What keeps the compiled loop fast (a profile with ``valgrind --tool=callgrind`` shows any breach as
+calls into CPython's generic machinery: ``PyObject_GetAttr``, dict look-ups, ``PyNumber_*``):
+
+- everything a patient's flow touches per event is a class of a compiled module, with typed fields:
+  an attribute typed ``Any`` (a value from ``.tolist()``, a pydantic model) turns every use into a
+  generic look-up, so hot paths read plain snapshots (:class:`sim.chain.context.QueueOrder`);
+- module constants and bound library functions are ``Final`` (compiled statics); a plain module
+  global is a dict look-up on every use;
+- no exception as control flow per event (a flow ends through ``next(flow, sentinel)``); native
+  ints (``i64``) where a value can exceed 2**31 (the heap's order keys); one exact class per heap
+  entry (a subclass fails the fast type check).
 
 The pure-Python path always stays:
 

@@ -19,8 +19,6 @@ from __future__ import annotations
 import argparse
 import re
 import tomllib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -168,35 +166,15 @@ def resources_section(root: Path) -> str:
 
 
 # ----------------------------------------------------------------------- random streams
-@contextmanager
-def _recording() -> Iterator[list[str]]:
-    """Record the name of every random stream asked for while the block runs."""
-    from sim.engine.rng import Streams
-
-    names: list[str] = []
-    original = Streams.generator
-
-    def generator(self, name: str):
-        names.append(name)
-        return original(self, name)
-
-    Streams.generator = generator  # type: ignore[method-assign]
-    try:
-        yield names
-    finally:
-        Streams.generator = original  # type: ignore[method-assign]
-
-
 def stream_names(root: Path, scenario: str) -> list[str]:
     """The random streams a model of ``scenario`` (region REGION) draws from."""
     from sim.chain.demand import generate_all
     from sim.chain.model import Model
 
     sc = _scenario(root, scenario, days=1.0)
-    with _recording() as names:
-        m = Model(sc, 0)
-        generate_all(sc, m.populations, m.cal, m.streams)
-    return list(dict.fromkeys(names))
+    m = Model(sc, 0)
+    generate_all(sc, m.populations, m.cal, m.streams)
+    return list(dict.fromkeys(m.streams.names))
 
 
 def random_streams_section(root: Path) -> str:

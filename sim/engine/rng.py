@@ -27,9 +27,11 @@ class Streams:
 
     def __init__(self, seed: int, replication: int) -> None:
         self._root = (seed, replication)
+        self.names: list[str] = []  # every name asked for, in order (the docs list the model's streams)
 
     def generator(self, name: str) -> np.random.Generator:
         """The generator for one named source; same name + seed + replication = same numbers."""
+        self.names.append(name)
         seq = np.random.SeedSequence(entropy=self._root[0], spawn_key=(self._root[1], _name_key(name)))
         return np.random.Generator(np.random.PCG64(seq))
 

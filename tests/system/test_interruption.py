@@ -120,7 +120,9 @@ def test_killed_run_or_compare_resumes_to_identical_results(command, tmp_path, c
     zcc = tmp_path / "short_zcc.yaml"
     zcc.write_text(f"extends: {NOORD.parent / 'zcc.yaml'}\nrun: {{warmup_days: 0}}\n", encoding="utf-8")
     scenarios = [str(short)] if command == "run" else [str(short), str(zcc)]
-    args = [command, *scenarios, "-n", "2", "--days", "3", "--workers", "1"]
+    # Days enough that the second replication is still running when the first is reported done
+    # (a compiled-core replication of 3 days took less than the polling step).
+    args = [command, *scenarios, "-n", "2", "--days", "12", "--workers", "1"]
     table = "summary.csv" if command == "run" else "comparison.csv"
     assert main([*args, "--out", str(tmp_path / "whole")]) == 0
     out = tmp_path / "killed"
@@ -130,7 +132,7 @@ def test_killed_run_or_compare_resumes_to_identical_results(command, tmp_path, c
                                 stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
         end = time.monotonic() + 120
         while time.monotonic() < end and " 1/2 done" not in err_path.read_text():
-            time.sleep(0.1)
+            time.sleep(0.02)
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=10)
     finished = sorted((out / "finished").glob("*.json"))
