@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import gc
+from collections.abc import Callable
 from typing import Final, Protocol
 
 from sim.chain.errors import DoubleOutcome
@@ -56,25 +57,21 @@ class OpenPatients:
 
 # ------------------------------------------------------------------- keys
 # Counters (``counts``), tallies (lists of values) and levels (time-weighted)
-# under these keys; measurement reads them with the same functions. The keys a
-# patient's flow passes are cached: each is formatted once, then looked up.
+# under these keys; measurement reads them with the same functions. The recorder
+# formats each key a patient's flow passes once and looks it up after (KeyMemo).
 
-@functools.cache
 def arrivals_key(stream: str) -> str:
     return f"arrivals.{stream}"
 
 
-@functools.cache
 def outcome_key(outcome: str) -> str:
     return f"outcome.{outcome}"
 
 
-@functools.cache
 def flow_key(stream: str, outcome: str) -> str:
     return f"flow.{stream}.{outcome}"
 
 
-@functools.cache
 def desk_key(desk: str, what: str) -> str:
     """``attempts``, ``answered_within_norm``, ``abandoned`` (counts) and ``answer_wait`` (tally) of a desk."""
     return f"{desk}.{what}"
@@ -85,7 +82,6 @@ def block_key(line: str, skill: str, block: int, what: str) -> str:
     return f"{line}.by_block.{skill}.{block}.{what}"
 
 
-@functools.cache
 def line_key(desk: str, line: str) -> str:
     """A desk's line (e.g. the HAP urgent line) counted as a desk of its own: ``hap_triage.urgent``."""
     return f"{desk}.{line}"
@@ -163,7 +159,6 @@ ADVICE_OUTCOMES: Final = ("self_care", "telephone_advice")  # outcomes whose car
 CARE_RANK: Final[dict[str, int]] = {"": 0} | {level: i for i, level in enumerate(CARE_LEVELS)}
 
 
-@functools.cache
 def time_to_care_key(urgency: str) -> str:
     """Minutes from the first contact to care that meets the true need, by true NTS urgency."""
     return f"time_to_care.{urgency.lower()}"
@@ -174,13 +169,11 @@ def meets(level: str, need: str) -> bool:
     return CARE_RANK[level] >= CARE_RANK[need]
 
 
-@functools.cache
 def sub(key: str, part: str) -> str:
     """A breakdown of a counter: ``seh_arrivals`` + ``ambulance`` -> ``seh_arrivals.ambulance``."""
     return f"{key}.{part}"
 
 
-@functools.cache
 def response_key(urgency: str) -> str:
     return f"ambulance.response.{urgency.lower()}"
 
@@ -189,7 +182,6 @@ def response_key(urgency: str) -> str:
 RESPONSE_PARTS: Final = ("answer", "triage", "vehicle_wait", "turnout", "drive")
 
 
-@functools.cache
 def response_part_key(urgency: str, part: str) -> str:
     return f"ambulance.response_part.{urgency.lower()}.{part}"
 
@@ -198,24 +190,55 @@ def seh_hour_key(hour: int) -> str:
     return f"seh_arrivals_by_hour.h{hour:02d}"
 
 
-@functools.cache
 def seh_departure_key(kind: str) -> str:
     return f"seh_departures.{kind}"
 
 
-@functools.cache
 def seh_los_key(kind: str) -> str:
     return f"seh.los.{kind}"
 
 
-@functools.cache
 def admissions_key(kind: str) -> str:
     return f"{kind}_admissions"
 
 
-@functools.cache
 def visits_key(need: str) -> str:
     return f"{need}_visits"
+
+
+class KeyMemo:
+    """The keys one key function makes, each formatted once and looked up after (one per recorder).
+
+    A patient passes several counters; formatting a key costs more than looking it up.
+    """
+
+    __slots__ = ("_make", "_made")
+
+    def __init__(self, make: Callable[[str], str]) -> None:
+        self._make = make
+        self._made: dict[str, str] = {}
+
+    def of(self, arg: str) -> str:
+        key = self._made.get(arg)
+        if key is None:
+            key = self._made[arg] = self._make(arg)
+        return key
+
+
+class PairKeyMemo:
+    """:class:`KeyMemo` for a key function of two names: one memo of the second name per first name."""
+
+    __slots__ = ("_make", "_by_first")
+
+    def __init__(self, make: Callable[[str, str], str]) -> None:
+        self._make = make
+        self._by_first: dict[str, KeyMemo] = {}
+
+    def of(self, first: str, second: str) -> str:
+        memo = self._by_first.get(first)
+        if memo is None:
+            memo = self._by_first[first] = KeyMemo(functools.partial(self._make, first))
+        return memo.of(second)
 
 
 class Recorder:
@@ -232,35 +255,30 @@ class Recorder:
         self.created = 0
         self.ended = 0
         self._seh_hour = [seh_hour_key(h) for h in range(HOURS_PER_DAY)]
-        # Keys of the per-patient counters and tallies, each made once (by the key functions above) and
-        # looked up after: a patient passes several of them, and formatting a key costs more than a lookup.
         self._tallies = self.metrics.tallies  # the same dict for the whole run (start_measuring clears it)
-        self._end_keys: dict[str, dict[str, tuple[str, str]]] = {}  # by outcome, then stream
-        self._desk_keys: dict[str, tuple[str, str, str]] = {}
-        self._line_keys: dict[tuple[str, str], str] = {}
-        self._care_keys: dict[str, str] = {}
-        self._response_keys: dict[str, tuple[str, tuple[str, ...]]] = {}
-        self._parts: dict[str, dict[str, str]] = {}
+        # The keys of the per-patient counters and tallies, made by the key functions above.
+        self._arrivals_key = KeyMemo(arrivals_key)
+        self._outcome_key = KeyMemo(outcome_key)
+        self._flow_key = PairKeyMemo(flow_key)
+        self._time_to_care_key = KeyMemo(time_to_care_key)
+        self._sub = PairKeyMemo(sub)
+        self._desk_key = PairKeyMemo(desk_key)
+        self._line_key = PairKeyMemo(line_key)
+        self._seh_departure_key = KeyMemo(seh_departure_key)
+        self._seh_los_key = KeyMemo(seh_los_key)
+        self._admissions_key = KeyMemo(admissions_key)
+        self._visits_key = KeyMemo(visits_key)
+        self._response_keys: dict[str, tuple[str, tuple[str, ...]]] = {}  # a response's key and its parts' keys
 
     # ------------------------------------------------------------ counting
     def _count(self, key: str) -> None:
-        """One more of ``key`` (a look-up and a store; ``counts[key] += 1`` would add through Python)."""
-        c = self.counts
-        c[key] = c.get(key, 0.0) + 1.0
+        """One more of ``key``."""
+        self._add(key, 1.0)
 
     def _add(self, key: str, amount: float) -> None:
+        """A look-up and a store (``counts[key] += amount`` would add through Python's generic number protocol)."""
         c = self.counts
         c[key] = c.get(key, 0.0) + amount
-
-    def _part(self, key: str, part: str) -> str:
-        """:func:`sub` of ``key`` and ``part``, formatted once per pair and looked up after."""
-        parts = self._parts.get(key)
-        if parts is None:
-            parts = self._parts[key] = {}
-        name = parts.get(part)
-        if name is None:
-            name = parts[part] = sub(key, part)
-        return name
 
     # ------------------------------------------------------------ patients
     def log(self, p: Patient, event: str, place: str = "") -> None:
@@ -274,7 +292,7 @@ class Recorder:
         if self.alive is not None:
             self.alive.add(p)
         if counted:
-            self._count(arrivals_key(p.stream))
+            self._count(self._arrivals_key.of(p.stream))
         if self.event_log is not None:
             self.event_log.record(p.arrived, p.id, p.stream, "arrive", place)
 
@@ -288,14 +306,8 @@ class Recorder:
         self.ended += 1
         if self.alive is not None:
             self.alive.discard(p)
-        by_stream = self._end_keys.get(outcome)
-        if by_stream is None:
-            by_stream = self._end_keys[outcome] = {}
-        keys = by_stream.get(p.stream)
-        if keys is None:
-            keys = by_stream[p.stream] = (outcome_key(outcome), flow_key(p.stream, outcome))
-        self._count(keys[0])
-        self._count(keys[1])
+        self._count(self._outcome_key.of(outcome))
+        self._count(self._flow_key.of(p.stream, outcome))
         self.log(p, "end", outcome)
 
     # ----------------------------------------------------------- true need
@@ -304,16 +316,13 @@ class Recorder:
         if p.cared or not p.true_urgency or not meets(level, p.true_need):
             return
         p.cared = True
-        key = self._care_keys.get(p.true_urgency)
-        if key is None:
-            key = self._care_keys[p.true_urgency] = time_to_care_key(p.true_urgency)
-        self._tallies[key].append(self._clock.now - p.first_arrived)
+        self._tallies[self._time_to_care_key.of(p.true_urgency)].append(self._clock.now - p.first_arrived)
 
     def triage_error(self, p: Patient, desk: str, under: bool) -> None:
         """A triage decision at ``desk`` below (``under``) or above the patient's true urgency or need."""
         key = UNDER_TRIAGE if under else OVER_TRIAGE
         self._count(key)
-        self._count(self._part(key, desk))
+        self._count(self._sub.of(key, desk))
         self.log(p, key, desk)
 
     def first_triage(self, p: Patient) -> None:
@@ -329,8 +338,8 @@ class Recorder:
     def re_presentation(self, p: Patient, route: str) -> None:
         """A patient whose true need was not met comes back by ``route`` (``seh`` or ``call_112``)."""
         self._count(RE_PRESENTATIONS)
-        self._count(self._part(RE_PRESENTATIONS, route))
-        self._count(self._part(RE_PRESENTATIONS, f"need_{p.true_need}"))
+        self._count(self._sub.of(RE_PRESENTATIONS, route))
+        self._count(self._sub.of(RE_PRESENTATIONS, f"need_{p.true_need}"))
 
     def seh_stop(self, delta: int) -> None:
         """An SEH starts (+1) or ends (-1) a stop for ambulances."""
@@ -357,28 +366,22 @@ class Recorder:
         """An attempt answered after ``waited`` minutes; with ``line``, also counted for that line and hour."""
         self._answered(desk, waited, within_norm)
         if line is not None:
-            key = self._line_keys.get((desk, line))
-            if key is None:
-                key = self._line_keys[(desk, line)] = line_key(desk, line)
-            self._answered(key, waited, within_norm)
+            self._answered(self._line_key.of(desk, line), waited, within_norm)
             if hour_of_week is not None:
                 self.metrics.tally(hour_wait_key(desk, line, hour_of_week), waited)
         self.log(p, "answered", desk)
 
     def _answered(self, desk: str, waited: float, within_norm: bool) -> None:
-        keys = self._desk_keys.get(desk)
-        if keys is None:
-            keys = self._desk_keys[desk] = (desk_key(desk, "attempts"), desk_key(desk, "answer_wait"),
-                                            desk_key(desk, "answered_within_norm"))
-        self._count(keys[0])
-        self._tallies[keys[1]].append(waited)
+        key = self._desk_key
+        self._count(key.of(desk, "attempts"))
+        self._tallies[key.of(desk, "answer_wait")].append(waited)
         if within_norm:
-            self._count(keys[2])
+            self._count(key.of(desk, "answered_within_norm"))
 
     def call_abandoned(self, p: Patient, desk: str, line: str | None = None) -> None:
-        for d in (desk,) if line is None else (desk, line_key(desk, line)):
-            self._count(desk_key(d, "attempts"))
-            self._count(desk_key(d, "abandoned"))
+        for d in (desk,) if line is None else (desk, self._line_key.of(desk, line)):
+            self._count(self._desk_key.of(d, "attempts"))
+            self._count(self._desk_key.of(d, "abandoned"))
         self.log(p, "hung_up", desk)
 
     def mystery_call(self, desk: str, waited: float) -> None:
@@ -395,21 +398,21 @@ class Recorder:
     def hap_contact(self, kind: str) -> None:
         """A HAP contact: the triage decision, or ``walk_in``."""
         self._count(HAP_CONTACTS)
-        self._count(self._part(HAP_CONTACTS, kind))
+        self._count(self._sub.of(HAP_CONTACTS, kind))
 
     def hap_care(self, kind: str) -> None:
         """A HAP GP sees a patient: a ``consult`` at the post or a ``home_visit`` (counted when it starts)."""
-        self._count(self._part(HAP_CARE, kind))
+        self._count(self._sub.of(HAP_CARE, kind))
 
     # ----------------------------------------------------------- ambulance
     def ambulance_deployed(self, urgency: str) -> None:
         self._count(AMBULANCE_DEPLOYMENTS)
-        self._count(self._part(AMBULANCE_DEPLOYMENTS, urgency.lower()))
+        self._count(self._sub.of(AMBULANCE_DEPLOYMENTS, urgency.lower()))
 
     def ambulance_conveyed(self, urgency: str, loaded_km: float) -> None:
         """An urgent ride takes the patient to the SEH, ``loaded_km`` road km from their place."""
         self._count(AMBULANCE_CONVEYED)
-        self._count(self._part(AMBULANCE_CONVEYED, urgency.lower()))
+        self._count(self._sub.of(AMBULANCE_CONVEYED, urgency.lower()))
         self._add(AMBULANCE_LOADED_KM, loaded_km)
 
     def ambulance_response(self, urgency: str, minutes: float, *, answer: float, triage: float,
@@ -427,28 +430,28 @@ class Recorder:
     # ----------------------------------------------------------------- SEH
     def seh_arrival(self, p: Patient, route: str, hour_of_day: int, dept: str) -> None:
         self._count(SEH_ARRIVALS)
-        self._count(self._part(SEH_ARRIVALS, route))
+        self._count(self._sub.of(SEH_ARRIVALS, route))
         self._count(self._seh_hour[hour_of_day])
         self.log(p, "seh_arrival", dept)
 
     def seh_departure(self, kind: str, length_of_stay: float | None = None) -> None:
         """Leaving the SEH ``home``, ``admitted`` or to ``followup``; the length of stay where measured."""
-        self._count(seh_departure_key(kind))
+        self._count(self._seh_departure_key.of(kind))
         if length_of_stay is not None:
-            self.metrics.tally(seh_los_key(kind), length_of_stay)
+            self.metrics.tally(self._seh_los_key.of(kind), length_of_stay)
 
     # ------------------------------------------------------ hospital, beds
     def hospital_admission(self, waiting_for_followup: bool = False) -> None:
         self._count(HOSPITAL_ADMISSIONS)
         if waiting_for_followup:
-            self._count(self._part(HOSPITAL_ADMISSIONS, "waiting_for_followup"))
+            self._count(self._sub.of(HOSPITAL_ADMISSIONS, "waiting_for_followup"))
 
     def verkeerde_bed(self, delta: int) -> None:
         """A hospital bed starts (+1) or stops (-1) being a verkeerde bed."""
         self.metrics.level(VERKEERDE_BED).add(self._clock.now, delta)
 
     def bed_admission(self, kind: str) -> None:
-        self._count(admissions_key(kind))
+        self._count(self._admissions_key.of(kind))
 
     def placement_time(self, minutes: float) -> None:
         """From the request for a bed or team to the moment it is the patient's."""
@@ -458,7 +461,7 @@ class Recorder:
         self._count(PLACEMENT_FALLBACK_SEH)
 
     def team_visit(self, need: str) -> None:
-        self._count(visits_key(need))
+        self._count(self._visits_key.of(need))
 
     # ----------------------------------------------------------------- zcc
     def zcc_patient_call(self) -> None:
@@ -470,12 +473,12 @@ class Recorder:
     def ride_avoided(self, how: str) -> None:
         """An ambulance ride that would have happened did not (``extended_triage`` or ``substitution``)."""
         self._count(RIDES_AVOIDED)
-        self._count(self._part(RIDES_AVOIDED, how))
+        self._count(self._sub.of(RIDES_AVOIDED, how))
 
     def substitution(self, alternative: str, instead_of: str) -> None:
         self._count(SUBSTITUTIONS)
-        self._count(self._part(SUBSTITUTIONS, alternative))
-        self._count(self._part(SUBSTITUTIONS_INSTEAD_OF, instead_of))
+        self._count(self._sub.of(SUBSTITUTIONS, alternative))
+        self._count(self._sub.of(SUBSTITUTIONS_INSTEAD_OF, instead_of))
 
     def no_alternative_capacity(self) -> None:
         self._count(NO_ALTERNATIVE_CAPACITY)

@@ -30,9 +30,10 @@ from sim.engine.kernel import Event
 
 
 _ENDED: Final[Any] = object()
-_SIMPY_EVENT: Final = SimPyEvent  # compiled: a static, not a module look-up per immediate answer
-_NEXT: Final = next  # a compiled static: ``next`` with a default is looked up in builtins on every call otherwise
 """What ``next(flow, _ENDED)`` gives when the flow has ended (no exception raised and caught)."""
+# Compiled statics: a plain module name is looked up on every use.
+_SIMPY_EVENT: Final = SimPyEvent
+_NEXT: Final = next
 
 
 def run_flow(flow: Generator, value: Any = None) -> None:
@@ -41,11 +42,8 @@ def run_flow(flow: Generator, value: Any = None) -> None:
 
 
 def _resume(event: Any) -> None:
-    """The event a flow waits on fired: the flow goes on with the event's value."""
-    if isinstance(event, Event):  # compiled, the fields are read directly
-        _advance(event._flow, event._value)
-    else:  # a SimPy event (unit tests comparing with SimPy)
-        _advance(event._flow, event._value)
+    """The event a flow waits on fired: the flow goes on with the event's value (see also :func:`fire`)."""
+    _advance(event._flow, event._value)
 
 
 _RESUME: Final[Callable[[Any], None]] = _resume

@@ -48,7 +48,6 @@ NORMAL: Final = 1
 ORDER_SPAN: Final = 1 << 40
 """Compiled heap key: ``priority * ORDER_SPAN + id`` orders as ``(priority, id)`` while ids stay below 2**40
 (10**12 events; a national year schedules some 10**7)."""
-_SPANS: Final = [0, ORDER_SPAN]  # priority * ORDER_SPAN for URGENT and NORMAL
 COMPILED: Final = not __file__.endswith(".py")
 """This module runs compiled (mypyc sets ``__file__`` to the extension module): the heap holds events."""
 
@@ -195,8 +194,7 @@ class Environment:
         self._eid = eid + 1
         if COMPILED:
             event._at = at
-            # An addition, not priority * ORDER_SPAN: compiled, a product above 2**31 leaves native ints.
-            event._order = eid + ORDER_SPAN if priority == NORMAL else eid + _SPANS[priority]  # i64: a C addition
+            event._order = i64(priority) * ORDER_SPAN + eid  # C arithmetic (a plain int above 2**31 is not)
             _sift_in(self._queue, event)
         else:
             heappush(self._queue, (at, priority, eid, event))

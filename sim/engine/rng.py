@@ -42,11 +42,12 @@ class Streams:
         return Uniform(self.generator(name))
 
 
-class Uniform:
-    """Buffered U(0,1) draws from one stream: ``u()`` is the next draw.
+class Draws:
+    """Buffered draws from one stream: ``d()`` is the next one.
 
     Scalar numpy calls are slow, so draws come in blocks of :data:`BLOCK`, drawn when the previous
     block is used up; a draw is an index into a list (compiled, a call into C without a Python frame).
+    A subclass says how a block is drawn.
     """
 
     __slots__ = ("_rng", "_block", "_next")
@@ -56,13 +57,25 @@ class Uniform:
         self._block: list[float] = []
         self._next = 0
 
+    def _draw(self) -> list[float]:
+        raise NotImplementedError
+
     def __call__(self) -> float:
         i = self._next
         if i == len(self._block):
-            self._block = self._rng.random(BLOCK).tolist()
+            self._block = self._draw()
             i = 0
         self._next = i + 1
         return self._block[i]
+
+
+class Uniform(Draws):
+    """U(0,1) draws from one stream: ``u()`` is the next draw."""
+
+    __slots__ = ()
+
+    def _draw(self) -> list[float]:
+        return self._rng.random(BLOCK).tolist()
 
 
 def _draw_block(rng: np.random.Generator, dist: Dist, n: int) -> np.ndarray:
@@ -83,28 +96,18 @@ def _draw_block(rng: np.random.Generator, dist: Dist, n: int) -> np.ndarray:
     raise ValueError(f"unknown distribution {dist.dist}")
 
 
-class Sampler:
-    """Buffered draws of one duration distribution from its own stream: ``draw()`` is the next one.
+class Sampler(Draws):
+    """Draws of one duration distribution from its own stream: ``draw()`` is the next one; ``mean`` is its mean."""
 
-    Like :class:`Uniform`, blocks of :data:`BLOCK` draws; ``mean`` is the distribution's mean.
-    """
-
-    __slots__ = ("_rng", "_dist", "_block", "_next", "mean")
+    __slots__ = ("_dist", "mean")
 
     def __init__(self, rng: np.random.Generator, dist: Dist) -> None:
-        self._rng = rng
+        super().__init__(rng)
         self._dist = dist
-        self._block: list[float] = []
-        self._next = 0
         self.mean: float = dist.mean
 
-    def __call__(self) -> float:
-        i = self._next
-        if i == len(self._block):
-            self._block = _draw_block(self._rng, self._dist, BLOCK).tolist()
-            i = 0
-        self._next = i + 1
-        return self._block[i]
+    def _draw(self) -> list[float]:
+        return _draw_block(self._rng, self._dist, BLOCK).tolist()
 
 
 def residual_stays(rng: np.random.Generator, dist: Dist, n: int) -> np.ndarray:
