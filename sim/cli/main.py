@@ -1,7 +1,8 @@
 """Command line entry point: ``acutesim`` (console script) and ``python -m sim``.
 
 :mod:`sim.cli.parser` defines the commands and options, :mod:`sim.cli.commands` runs them;
-this module parses, applies ``--root`` and turns a bad input into one line and exit 2.
+this module parses, applies ``--root``, turns a bad input into one line and exit 2, and makes sure an
+interrupted command ends.
 """
 
 from __future__ import annotations
@@ -17,9 +18,29 @@ from sim.cli.parser import build_parser
 from sim.config.loader import ScenarioError
 from sim.paths import ROOT_ENV
 
+EXIT_GRACE_SECONDS = 10.0  # an interrupted command that has not ended this long after saying so is ended
+
 
 def _terminated(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
+
+
+def _end_when_stuck(code: int) -> None:
+    """Daemon timer: end the process if the interpreter's exit hangs after an interrupt.
+
+    At exit Python joins the threads of process pools and Dask clients; a library thread left waiting
+    by the interrupt would keep the command alive after it said "interrupted". Finished replications
+    are already on disk, so ending the process loses nothing; a normal exit comes first and stops
+    the timer with it.
+    """
+    def end() -> None:
+        print(f"interrupted: a worker pool did not shut down within {EXIT_GRACE_SECONDS:g} s; ending the process",
+              file=sys.stderr, flush=True)
+        os._exit(code)
+
+    timer = threading.Timer(EXIT_GRACE_SECONDS, end)
+    timer.daemon = True
+    timer.start()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,5 +75,16 @@ def main(argv: list[str] | None = None) -> int:
             os.environ[ROOT_ENV] = before
 
 
+def program() -> int:
+    """The ``acutesim`` program (console script and ``python -m sim``): :func:`main`, made sure to end.
+
+    Kept apart from :func:`main`, which tests call in their own process.
+    """
+    code = main()
+    if code == 130:
+        _end_when_stuck(code)
+    return code
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(program())

@@ -33,11 +33,28 @@ def init_worker() -> None:
 
 
 def stop(pool: ProcessPoolExecutor) -> None:
-    """Cancel what has not started and end the running workers now (an interrupted run)."""
-    processes = list(getattr(pool, "_processes", {}).values())
+    """Cancel what has not started and end the running workers now (an interrupted run).
+
+    A worker ended while it was sending its result leaves half a message in the result pipe, and
+    the pool's manager thread would wait for the rest for ever (the main process holds the pipe's
+    other end), so the interpreter could never exit. Once the workers are gone that end is closed
+    too: the manager thread then reads end-of-file, marks the pool broken and ends.
+
+    That thread is waited for here: ending on its own while the interpreter exits, it closes its
+    wake-up pipe as the exit handler writes to it (a race in CPython 3.11's
+    ``concurrent.futures.process``), which prints an "Exception ignored" traceback.
+    """
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    results = getattr(pool, "_result_queue", None)  # shutdown() drops the executor's reference to it
+    manager = getattr(pool, "_executor_manager_thread", None)  # and to its manager thread
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         if process.is_alive():
             process.terminate()
     for process in processes:
         process.join(timeout=5)
+    writer = getattr(results, "_writer", None)
+    if writer is not None and not any(process.is_alive() for process in processes):
+        writer.close()
+    if manager is not None:
+        manager.join(timeout=5)

@@ -8,12 +8,16 @@ and no traceback, and no process of the group is left. After SIGKILL of the main
 the workers of each of the three commands notice their parent is gone and exit within seconds.
 A run or compare killed after its first replication and rerun says at once what it kept and
 ends with results byte-identical to an uninterrupted run (experiment: tests/system/test_experiment.py).
+Stopping a pool whose worker is cut off halfway through sending its result (forced, not left to timing)
+still lets the pool's manager thread end, so the interrupted command can exit, and stopping returns only
+once that thread has ended (so it does not race the interpreter's exit).
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import struct
 import subprocess
 import sys
 import time
@@ -165,3 +169,65 @@ def test_experiment_on_a_dask_cluster_stops_cleanly_and_resumes(tmp_path):
     out = Path(args[-1])
     reps = sorted(p.name for p in out.rglob("rep*.json"))
     assert len(reps) == 4 * 4 and not list(out.rglob("*.tmp*"))  # 4 points x 4 replications, each once
+
+
+def _send_half_a_result_and_hang() -> None:
+    """Runs in a pool worker: what a worker killed mid-send leaves in the result pipe, made certain.
+
+    The message header promises 1000 bytes and 7 follow; then the worker waits to be stopped.
+    """
+    frame = sys._getframe()
+    while frame is not None and "result_queue" not in frame.f_locals:  # CPython's _process_worker
+        frame = frame.f_back
+    assert frame is not None, "no result_queue in the worker's frames: concurrent.futures has changed"
+    frame.f_locals["result_queue"]._writer._send(struct.pack("!i", 1000) + b"partial")
+    time.sleep(600)
+
+
+def _work_until_stopped() -> None:
+    """Runs in a pool worker: a replication that is still running when the run is interrupted."""
+    time.sleep(600)
+
+
+@pytest.mark.parametrize("work", [_work_until_stopped, _send_half_a_result_and_hang])
+def test_stopping_a_pool_returns_once_its_manager_thread_has_ended(work):
+    """A worker terminated while sending its result left the manager thread reading for ever, and the
+    interpreter joins that thread at exit: Ctrl-C then hung the command (1 run in ~180 here). A manager
+    thread still ending while the interpreter exits races CPython 3.11's exit handler for its wake-up
+    pipe ("Exception ignored ... Bad file descriptor", 1 run in ~25): ``stop`` returns after it ended."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from sim.run.workers import init_worker, stop
+
+    pool = ProcessPoolExecutor(max_workers=2, initializer=init_worker)
+    futures = [pool.submit(work) for _ in range(3)]
+    time.sleep(1.0)  # both workers are busy (and, for the second case, have written half a message)
+    manager = pool._executor_manager_thread
+    assert manager is not None and manager.is_alive() and not any(f.done() for f in futures)
+    stop(pool)
+    assert not manager.is_alive(), "stop() returned while the pool's manager thread still runs"
+
+
+_STUCK_EXIT = """
+import importlib, threading, time
+cli = importlib.import_module("sim.cli.main")  # the package exports main() under the module's name
+cli.EXIT_GRACE_SECONDS = 0.5
+cli._end_when_stuck(130)
+if {stuck}:
+    threading.Thread(target=time.sleep, args=(60,)).start()  # a library thread the exit would wait for
+"""
+
+
+@pytest.mark.parametrize("stuck", [True, False])
+def test_an_interrupted_command_whose_exit_hangs_is_ended(stuck):
+    """The last line of defence: an interrupted command whose interpreter exit waits on a thread is ended
+    after the grace time with exit 130 and one line saying why; a clean exit is not held up by it."""
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", _STUCK_EXIT.format(stuck=stuck)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=30)
+    took = time.monotonic() - started
+    if stuck:
+        assert done.returncode == 130 and took < 20, (done.returncode, took)
+        assert done.stderr.strip() == "interrupted: a worker pool did not shut down within 0.5 s; ending the process"
+    else:
+        assert done.returncode == 0 and done.stderr == "" and took < 10, (done.returncode, done.stderr, took)
