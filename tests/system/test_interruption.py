@@ -125,8 +125,8 @@ def test_killed_run_or_compare_resumes_to_identical_results(command, tmp_path, c
     zcc.write_text(f"extends: {NOORD.parent / 'zcc.yaml'}\nrun: {{warmup_days: 0}}\n", encoding="utf-8")
     scenarios = [str(short)] if command == "run" else [str(short), str(zcc)]
     # Days enough that the second replication is still running when the first is reported done
-    # (a compiled-core replication of 3 days took less than the polling step).
-    args = [command, *scenarios, "-n", "2", "--days", "12", "--workers", "1"]
+    # with a margin (a compiled-core replication of 3 days took less than the polling step; 30 days take ~1 s).
+    args = [command, *scenarios, "-n", "2", "--days", "30", "--workers", "1"]
     table = "summary.csv" if command == "run" else "comparison.csv"
     assert main([*args, "--out", str(tmp_path / "whole")]) == 0
     out = tmp_path / "killed"
