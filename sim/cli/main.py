@@ -18,6 +18,7 @@ from sim.cli.parser import build_parser
 from sim.config.loader import ScenarioError
 from sim.paths import ROOT_ENV
 
+EXIT_INTERRUPTED = 130  # the shell's code for a command stopped by Ctrl-C (128 + SIGINT); SIGTERM gives it too
 EXIT_GRACE_SECONDS = 10.0  # an interrupted command that has not ended this long after saying so is ended
 
 
@@ -25,7 +26,7 @@ def _terminated(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _end_when_stuck(code: int) -> None:
+def _end_when_stuck() -> None:
     """Daemon timer: end the process if the interpreter's exit hangs after an interrupt.
 
     At exit Python joins the threads of process pools and Dask clients; a library thread left waiting
@@ -34,9 +35,9 @@ def _end_when_stuck(code: int) -> None:
     the timer with it.
     """
     def end() -> None:
-        print(f"interrupted: a worker pool did not shut down within {EXIT_GRACE_SECONDS:g} s; ending the process",
-              file=sys.stderr, flush=True)
-        os._exit(code)
+        print(f"acutesim: the workers did not shut down within {EXIT_GRACE_SECONDS:g} s of the interrupt; "
+              "ending the process", file=sys.stderr, flush=True)
+        os._exit(EXIT_INTERRUPTED)
 
     timer = threading.Timer(EXIT_GRACE_SECONDS, end)
     timer.daemon = True
@@ -65,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         print("interrupted: every finished replication is kept; rerun the same command to continue", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     finally:
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGTERM, previous)
@@ -81,8 +82,8 @@ def program() -> int:
     Kept apart from :func:`main`, which tests call in their own process.
     """
     code = main()
-    if code == 130:
-        _end_when_stuck(code)
+    if code == EXIT_INTERRUPTED:
+        _end_when_stuck()
     return code
 
 
