@@ -437,21 +437,10 @@ def load_raw(path: str | Path) -> tuple[dict[str, Any], Resolved]:
     return res.data, res
 
 
-def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None,
-                  overrides_from: str | Path = "<command line>") -> Scenario:
-    """Load and validate a scenario file. Raises :class:`ScenarioError` (one line).
-
-    ``overrides`` are applied as if a file ``overrides_from`` extended ``path`` (an
-    experiment file names itself, so its grid's mistakes are blamed on it).
-    """
-    path = Path(path)
-    res = resolve(path)
-    if overrides:
-        res.merge(overrides, Path(overrides_from))
-    data = res.data
-    data.setdefault("name", path.stem if path.parent.name in ("", ".") else f"{path.parent.name}_{path.stem}")
+def _validated(data: dict[str, Any], res: Resolved, path: Path) -> Scenario:
+    """The schema's check of a resolved mapping, its first error as one line naming the file and key."""
     try:
-        scenario = Scenario.model_validate(data)
+        return Scenario.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = tuple(str(x) for x in err["loc"])
@@ -469,6 +458,26 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None,
             if allowed:
                 desc += f"; expected one of {', '.join(allowed)}"
         raise ScenarioError(f"{where}: key {key}: {desc}") from None
+
+
+def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None,
+                  overrides_from: str | Path = "<command line>") -> Scenario:
+    """Load and validate a scenario file. Raises :class:`ScenarioError` (one line).
+
+    ``overrides`` are applied as if a file ``overrides_from`` extended ``path`` (an
+    experiment file names itself, so its grid's mistakes are blamed on it). The file as
+    written is checked first: an option that replaces a value (``--days 3``) must not let
+    a broken one in the file (``days: .nan``) run unnoticed.
+    """
+    path = Path(path)
+    res = resolve(path)
+    name = path.stem if path.parent.name in ("", ".") else f"{path.parent.name}_{path.stem}"
+    if overrides:
+        _validated({"name": name, **copy.deepcopy(res.data)}, res, path)
+        res.merge(overrides, Path(overrides_from))
+    data = res.data
+    data.setdefault("name", name)
+    scenario = _validated(data, res, path)
     if scenario.region not in known_regions():
         where = _where(res, ("region",), path)
         raise ScenarioError(

@@ -114,7 +114,8 @@ def comparison_table(diffs: list[Difference], names: tuple[str, ...], title: str
 
 
 def in_short(diffs: list[Difference]) -> str:
-    """The comparison in a few plain sentences: SEH load, ambulances, desks, staff (for readers, not tools)."""
+    """The comparison in a few plain sentences: SEH load, ambulances and their response times, desks, staff and
+    cost (for readers, not tools)."""
     d = {x.kpi: x for x in diffs}
 
     def change(kpi: str, what: str) -> str:
@@ -138,6 +139,11 @@ def in_short(diffs: list[Difference]) -> str:
         lines.append("- " + change("seh_arrivals_per_day", "SEH arrivals"))
     if "ambulance_deployments_per_day" in d:
         lines.append("- " + change("ambulance_deployments_per_day", "ambulance deployments"))
+    on_scene = [(k, label) for name, label in (("a1_on_scene_15min_share", "A1"), ("a2_on_scene_30min_share", "A2"))
+                for k in with_norms([name], d)]
+    if on_scene:
+        lines.append("- ambulance on scene within the norm: "
+                     + "; ".join(f"{label} {share(k)} (norm {norm_minutes(k)} min)" for k, label in on_scene))
     desks = [(k, label) for name, label in (("hap_answer_within_2min_share", "HAP desks"),
                                              ("dispatch_answer_within_2min_share", "112 dispatch desk"),
                                              ("zcc_answer_within_2min_share", "zcc"))

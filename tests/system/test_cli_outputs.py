@@ -108,6 +108,10 @@ def test_compare_writes_paired_comparison(tmp_path, capsys):
     assert summary.startswith("In short")
     assert f"SEH arrivals {float(seh['base_mean']):.1f} -> {float(seh['alt_mean']):.1f} per day" in summary
     assert "112 dispatch desk" in summary and "zcc" in summary and "(alternative only; 95% interval" in summary
+    # 112's response is stated next to the ambulance volume, with comparison.csv's numbers.
+    a2 = by["a2_on_scene_30min_share"]
+    assert (f"A2 {float(a2['base_mean']):.1%} -> {float(a2['alt_mean']):.1%} (change "
+            f"{float(a2['diff_mean']) * 100:+.2f} points") in summary and "(norm 30 min)" in summary
 
 
 def test_workers_give_identical_results(tmp_path):

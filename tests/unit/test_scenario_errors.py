@@ -6,7 +6,8 @@ wrong length, broken YAML, a missing extends target, an override without
 provenance, a site outside the region) `acutesim validate` exits 2 and prints
 exactly one line on stderr that names the offending file and key; a good file
 exits 0; a distribution given with its kind replaces the one before it whole,
-one given by its mean keeps the cv.
+one given by its mean keeps the cv; a command-line option that replaces a bad value
+in the file (``--days`` over ``days: .nan``) does not let the file run.
 """
 
 from __future__ import annotations
@@ -101,3 +102,14 @@ def test_a_distribution_given_anew_replaces_the_old_one_whole(tmp_path, capsys):
     assert (los.dist, los.mean, los.cv) == ("fixed", 60.0, None)
     path = _write(tmp_path, "care:\n  seh:\n    los_home: {mean: 60, estimate: planner test}\n")
     assert load_scenario(path).care.seh.los_home.cv == load_scenario(NOORD).care.seh.los_home.cv
+
+
+@pytest.mark.parametrize("command", ["run", "compare"])
+def test_an_option_that_replaces_a_bad_value_does_not_hide_it(tmp_path, capsys, command):
+    """`--days 1` replaces `run.days: .nan` in the file; the file is still refused, before any simulation."""
+    path = _write(tmp_path, "run:\n  days: .nan\n")
+    scenarios = [str(path)] if command == "run" else [str(NOORD), str(path)]
+    code = main([command, *scenarios, "-n", "1", "--days", "1", "--out", str(tmp_path / "out")])
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and lines == [f"error: {path}: key run.days: input should be a finite number (got nan)"]
+    assert not (tmp_path / "out").exists()
